@@ -1,0 +1,326 @@
+/*
+ * vmlab.h - the public C API of vmlab's simulated kernel.
+ *
+ * A vm_machine is one simulated computer: RAM in zones, CPUs with TLBs, and
+ * processes with address spaces. Processes are named by pid, as system calls
+ * name them. Every operation is deterministic: the same calls on a machine
+ * made from the same configuration give the same results, byte for byte.
+ *
+ *	struct vm_config c;
+ *	vm_config_default(&c);
+ *	c.ram = 1ULL << 30;
+ *	vm_machine *m = vm_new(&c, err, sizeof err);
+ *	int pid = vm_spawn(m, "demo", NULL);
+ *	struct vm_mmap_args a = { .len = 100 << 20, .prot = VM_PROT_READ | VM_PROT_WRITE };
+ *	uint64_t addr; vm_mmap(m, pid, &a, &addr, NULL);
+ *	struct vm_touch_args t = { .addr = addr, .len = a.len, .write = 1 };
+ *	struct vm_result r; vm_touch(m, pid, &t, &r);	// r.minflt == 25600
+ *	vm_free(m);
+ *
+ * Errors are negative errno values (-ENOMEM, -EINVAL, ...), or VM_ESIGNAL when
+ * the operation killed the process (SIGSEGV): vm_status() then says how.
+ */
+#ifndef VMLAB_H
+#define VMLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMLAB_VERSION	"0.1.0"
+#define VM_PAGE_SIZE	4096ULL
+
+typedef struct machine vm_machine;
+
+enum vm_thp { VM_THP_NEVER, VM_THP_MADVISE, VM_THP_ALWAYS };
+
+struct vm_config {
+	uint64_t ram;			/* bytes of simulated RAM */
+	uint64_t swap;			/* bytes of swap (0: none) */
+	int cpus;
+	const char *kernel;		/* kernel profile: "6.18", "6.12" */
+	enum vm_thp thp;
+	int swappiness;
+	long min_free_kbytes;		/* -1: the kernel's own computation */
+	int watermark_scale_factor;
+	const char *policy;		/* page-replacement policy */
+	const char *oom;		/* "modern" or "classic" */
+	uint64_t seed;
+	/* TLB geometry: entries and ways of each level. */
+	int tlb_l1_4k_entries, tlb_l1_4k_ways;
+	int tlb_l1_2m_entries, tlb_l1_2m_ways;
+	int tlb_l2_entries, tlb_l2_ways;
+	const char *costs;		/* cost profile file, NULL: built in */
+};
+
+void vm_config_default(struct vm_config *c);
+/* A new machine, booted. NULL and a message in err if the config is invalid. */
+vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen);
+void vm_free(vm_machine *m);
+
+/* ---- processes ---- */
+
+struct vm_spawn_opts {
+	int uid;
+	int oom_score_adj;
+};
+
+/* A new process (as if fork+exec of a program with no image) or -errno. */
+int vm_spawn(vm_machine *m, const char *comm, const struct vm_spawn_opts *o);
+/* fork(2): a child with a copy-on-write copy of pid's address space. */
+int vm_fork(vm_machine *m, int pid, const char *comm);
+/* exit(2) */
+void vm_exit(vm_machine *m, int pid, int code);
+/* kill(2) with SIGKILL/SIGTERM/SIGSEGV... : the process ends now. */
+int vm_kill(vm_machine *m, int pid, int sig);
+
+struct vm_status {
+	int exited;		/* 1: exit(code); 0: killed by a signal */
+	int code;		/* shell-style: exit code, or 128 + signal */
+	int signal;
+	int core_dumped;
+	uint64_t addr;		/* SIGSEGV: the faulting address */
+	int segv_code;		/* 1 SEGV_MAPERR, 2 SEGV_ACCERR */
+};
+
+/* The status of a process that has ended (zombie or reaped); -ESRCH if alive. */
+int vm_status(vm_machine *m, int pid, struct vm_status *st);
+/* Reap an ended process (wait(2)): its faults fold into the parent's cmin_flt. */
+int vm_reap(vm_machine *m, int pid);
+
+/* ---- memory operations: the results of one operation ---- */
+
+struct vm_result {
+	uint64_t minflt, majflt;	/* this operation's rusage deltas */
+	uint64_t ns;			/* simulated time it took */
+	uint64_t pages;			/* pages in the range it covered */
+	uint64_t accesses;		/* memory accesses it made */
+	int64_t rss_kb;			/* change of the process's RSS */
+	int64_t swap_kb;		/* change of its swap usage */
+	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_walks;
+	uint8_t value;			/* vm_read: the value read */
+};
+
+#define VM_PROT_READ	1
+#define VM_PROT_WRITE	2
+#define VM_PROT_EXEC	4
+
+struct vm_mmap_args {
+	uint64_t addr;			/* hint, 0 = let the kernel choose */
+	uint64_t len;
+	int prot;			/* VM_PROT_* */
+	int shared;			/* MAP_SHARED (anonymous: shmem) */
+	int populate;			/* MAP_POPULATE */
+	int fixed;			/* MAP_FIXED */
+	int noreserve;			/* MAP_NORESERVE */
+};
+
+int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a,
+	    uint64_t *addr, struct vm_result *r);
+int vm_munmap(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r);
+int vm_mprotect(vm_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+		struct vm_result *r);
+
+enum vm_madv {
+	VM_MADV_NORMAL, VM_MADV_RANDOM, VM_MADV_SEQUENTIAL, VM_MADV_WILLNEED,
+	VM_MADV_DONTNEED, VM_MADV_COLD, VM_MADV_PAGEOUT, VM_MADV_HUGEPAGE,
+	VM_MADV_NOHUGEPAGE, VM_MADV_POPULATE_READ, VM_MADV_POPULATE_WRITE,
+	VM_MADV_DONTFORK, VM_MADV_DOFORK, NR_VM_MADV
+};
+
+int vm_madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_madv advice,
+	       struct vm_result *r);
+int vm_mlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r);
+int vm_munlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r);
+/* brk(2): returns the new break (or the old one if the request failed). */
+uint64_t vm_brk(vm_machine *m, int pid, uint64_t newbrk, struct vm_result *r);
+
+/* ---- accesses ---- */
+
+enum vm_order { VM_ORDER_SEQ, VM_ORDER_REVERSE, VM_ORDER_RANDOM, VM_ORDER_ZIPF };
+
+struct vm_touch_args {
+	uint64_t addr, len;
+	uint64_t stride;		/* bytes between accesses (default a page) */
+	int write;
+	int has_value;			/* write this value (else 1) */
+	uint8_t value;
+	enum vm_order order;
+	uint64_t passes;		/* default 1 */
+	double zipf;			/* VM_ORDER_ZIPF: exponent */
+	uint64_t count;			/* VM_ORDER_ZIPF: number of accesses */
+};
+
+/*
+ * An access pattern over [addr, addr+len): one byte per stride. 0 on success,
+ * VM_ESIGNAL if an access killed the process.
+ */
+int vm_touch(vm_machine *m, int pid, const struct vm_touch_args *a, struct vm_result *r);
+
+/*
+ * The same, resumable: vm_touch_step() returns VM_EMORE when the task's
+ * scheduling quantum (set by vm_sched_run) is used up, and continues on the
+ * next call; 0 when done (r filled), VM_ESIGNAL or -errno.
+ */
+typedef struct vm_touch_op vm_touch_op;
+vm_touch_op *vm_touch_begin(vm_machine *m, int pid, const struct vm_touch_args *a, int *err);
+int vm_touch_step(vm_machine *m, vm_touch_op *op, struct vm_result *r);
+void vm_touch_end(vm_touch_op *op);
+int vm_read(vm_machine *m, int pid, uint64_t addr, struct vm_result *r);
+int vm_write(vm_machine *m, int pid, uint64_t addr, uint8_t value, struct vm_result *r);
+
+#define VM_ESIGNAL	(-10000)
+#define VM_EMORE	(-10001)	/* the operation yielded its quantum */
+
+/* ---- glibc's malloc, modelled over the simulated mmap and brk (src/libc) ---- */
+
+/*
+ * malloc/calloc: *addr is the pointer glibc would return (0 and -ENOMEM on
+ * failure). The allocator's own writes (chunk headers, tcache, calloc's
+ * memset) are accesses of the process and fault like any other.
+ */
+int vm_malloc(vm_machine *m, int pid, uint64_t size, uint64_t *addr, struct vm_result *r);
+int vm_calloc(vm_machine *m, int pid, uint64_t size, uint64_t *addr, struct vm_result *r);
+/* free(3); -EINVAL for a pointer malloc did not return (glibc would abort). */
+int vm_malloc_free(vm_machine *m, int pid, uint64_t addr, struct vm_result *r);
+/* malloc_trim(pad): 1 if memory was released, as glibc returns. */
+int vm_malloc_trim(vm_machine *m, int pid, uint64_t pad, struct vm_result *r);
+/* The usable size of an allocation (malloc_usable_size), 0 if unknown. */
+uint64_t vm_malloc_usable_size(vm_machine *m, int pid, uint64_t addr);
+
+/* ---- scheduling: for drivers that run several processes over time ---- */
+
+enum vm_wait_kind { VM_WAIT_CHILD, VM_WAIT_READY, VM_WAIT_PAUSE };
+
+/* The pid that should run next (earliest simulated clock), 0 if none can. */
+int vm_sched_next(vm_machine *m);
+/* Put pid on a CPU for one quantum; long operations return VM_EMORE after it. */
+void vm_sched_run(vm_machine *m, int pid);
+/* pid stopped running (it yielded, blocked or ended). */
+void vm_sched_stop(vm_machine *m, int pid);
+/* Should pid let another process run now (an earlier one is runnable)? */
+int vm_sched_should_yield(vm_machine *m, int pid);
+/* Block pid until target ends (VM_WAIT_CHILD, 0 = any child), target calls
+ * vm_ready (VM_WAIT_READY), or pid is killed (VM_WAIT_PAUSE). */
+void vm_block(vm_machine *m, int pid, enum vm_wait_kind kind, int target);
+void vm_sleep(vm_machine *m, int pid, uint64_t ns);
+void vm_ready(vm_machine *m, int pid);
+int vm_is_ready(vm_machine *m, int pid);
+/* 'R' runnable, 'S' blocked, 'Z' zombie, 0 no such process. */
+char vm_task_state(vm_machine *m, int pid);
+/* The next existing (not yet reaped) pid after `after`, 0 if none. */
+int vm_next_pid(vm_machine *m, int after);
+int vm_parent(vm_machine *m, int pid);
+uint64_t vm_now(vm_machine *m);
+uint64_t vm_clock(vm_machine *m, int pid);
+/* The kernel's invariants (--check); 0, or -1 with a description in err. */
+int vm_check(vm_machine *m, char *err, size_t errlen);
+
+/* ---- kernel events (--events); the report layer renders them ---- */
+
+enum vm_event_kind {
+	EV_FAULT,		/* a fault handled: how in .what */
+	EV_SEGV,		/* a fault that ended in SIGSEGV: why in .what */
+	EV_SYSCALL,		/* mmap/munmap/mprotect/madvise/brk/mlock: .what, .addr, .len */
+	EV_FORK,		/* .child is the new pid */
+	EV_EXIT,		/* .len = exit code, .child = signal */
+	EV_TLB_FLUSH,		/* .what "range"/"all", .addr/.len, .child = IPIs sent */
+	EV_SWITCH_MM,		/* a CPU loads another mm: .len = ASID */
+	EV_OOM,			/* an allocation found no page */
+};
+
+struct vm_event {
+	uint64_t time;		/* simulated ns since boot */
+	enum vm_event_kind kind;
+	int pid;
+	int cpu;
+	uint64_t addr;
+	uint64_t len;
+	uint64_t pfn;
+	int write;
+	int major;		/* EV_FAULT: the fault counted as major */
+	int child;
+	const char *what;
+};
+
+typedef void (*vm_event_fn)(void *ctx, const struct vm_event *ev);
+void vm_set_event_callback(vm_machine *m, vm_event_fn fn, void *ctx);
+
+/* ---- introspection ---- */
+
+struct vm_kv {
+	char name[40];
+	int64_t value;
+};
+
+#define VM_MAX_KV	256
+
+struct vm_proc {
+	int pid, ppid, uid;
+	char comm[16];
+	char state;			/* R S Z */
+	uint64_t vsz_kb, rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, swap_kb;
+	uint64_t vm_peak_kb, vm_hwm_kb, vm_lck_kb, vm_data_kb, vm_stk_kb;
+	uint64_t vm_exe_kb, vm_lib_kb, vm_pte_kb;
+	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
+	int oom_score, oom_score_adj;
+	uint64_t start_ns, utime_ns, stime_ns;
+	/* /proc/PID/smaps_rollup */
+	uint64_t vm_lo, vm_hi;		/* first vma start, last vma end */
+	uint64_t rss, pss, pss_dirty, pss_anon, pss_file, pss_shmem;	/* kB */
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced, anonymous, swap, swap_pss, locked;
+	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_walks, perf_faults;
+};
+
+/* A backend-neutral picture of the machine, as /proc would show it. */
+struct vm_snapshot {
+	uint64_t uptime_ns;
+	int ncpus;
+	struct vm_kv meminfo[VM_MAX_KV];	/* /proc/meminfo, kB (HugePages_*: counts) */
+	int n_meminfo;
+	struct vm_kv vmstat[VM_MAX_KV];		/* /proc/vmstat */
+	int n_vmstat;
+	/* /proc/stat: per-mode CPU time (ns), interrupts, context switches */
+	uint64_t cpu_user_ns, cpu_system_ns, cpu_idle_ns, cpu_iowait_ns, cpu_steal_ns;
+	uint64_t intr, ctxt;
+	int procs_running, procs_blocked;
+	struct vm_proc *procs;
+	int nprocs;
+};
+
+int vm_snapshot(vm_machine *m, struct vm_snapshot *s);
+void vm_snapshot_release(struct vm_snapshot *s);
+/* One process (alive or zombie); -ESRCH if there is none. */
+int vm_proc_info(vm_machine *m, int pid, struct vm_proc *p);
+/* A software walk of the page table for one address (the pagetable view). */
+struct vm_walk_level {
+	unsigned index;		/* 9-bit index into this level's table */
+	uint64_t table_pfn;	/* the table's frame */
+	uint64_t entry;		/* the entry found there */
+};
+
+struct vm_walk {
+	int pid;
+	uint64_t addr;
+	uint16_t pcid;		/* the PCID the process's CPU uses for it */
+	int cpu;
+	int levels;		/* how many levels were read (1-4) */
+	struct vm_walk_level lvl[4];	/* PGD, PUD, PMD, PTE */
+	int mapped;		/* the walk ended at a present leaf */
+	int huge;		/* ... a 2 MiB PMD leaf */
+	int zero_page;
+	uint64_t pfn, phys;
+	int value;		/* the page's content value (-1 if not mapped) */
+	int refcount, mapcount;
+	int in_vma;
+	uint64_t vma_start, vma_end;
+	char vma_perms[5];	/* "rw-p" as in /proc/PID/maps */
+	int tlb;		/* 0: in no TLB of its CPU; 1: L1; 2: STLB only */
+};
+
+int vm_pagewalk(vm_machine *m, int pid, uint64_t addr, struct vm_walk *w);
+
+/* The value of a field of a snapshot list, or -1 if absent. */
+int64_t vm_kv_get(const struct vm_kv *kv, int n, const char *name);
+
+#endif

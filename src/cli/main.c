@@ -1,0 +1,41 @@
+/*
+ * main.c - vmlab's command line: `vmlab SUBCOMMAND [ARGS]`.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "../../include/vmlab.h"
+
+void usage(void)
+{
+	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
+	      "                 SCENARIO.lua [ARGS]\n"
+	      "       vmlab help [run | api | views | exit]\n"
+	      "       vmlab version\n", stderr);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		usage();
+		return 2;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+		return cmd_help(argc - 2, argv + 2);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("vmlab %s\n", VMLAB_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "compare") || !strcmp(cmd, "calibrate") || !strcmp(cmd, "replay") ||
+	    !strcmp(cmd, "mrc") || !strcmp(cmd, "trace")) {
+		fprintf(stderr, "vmlab: '%s' is not part of this version of vmlab yet\n", cmd);
+		return 2;
+	}
+	fprintf(stderr, "vmlab: unknown command '%s'\n", cmd);
+	usage();
+	return 2;
+}

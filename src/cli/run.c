@@ -1,0 +1,77 @@
+/*
+ * run.c - `vmlab run [OPTIONS] SCENARIO.lua [ARGS]`: run a scenario on the
+ * simulated kernel. Options come before the scenario; everything after it
+ * is the scenario's own arguments (the `arg` table and `...`).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../script/scenario.h"
+
+static int need_value(int i, int argc, char **argv)
+{
+	if (i + 1 >= argc) {
+		fprintf(stderr, "vmlab run: %s needs a value\n", argv[i]);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options o = { 0 };
+	int i;
+
+	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--check")) {
+			o.check = true;
+		} else if (!strcmp(a, "--events")) {
+			o.events = true;
+		} else if (!strcmp(a, "--json")) {
+			if (need_value(i, argc, argv))
+				return 2;
+			o.json = argv[++i];
+		} else if (!strcmp(a, "--costs")) {
+			if (need_value(i, argc, argv))
+				return 2;
+			o.costs = argv[++i];
+		} else if (!strcmp(a, "--seed")) {
+			char *end;
+
+			if (need_value(i, argc, argv))
+				return 2;
+			errno = 0;
+			o.seed = strtoull(argv[++i], &end, 0);
+			if (errno || *end || argv[i][0] == '-') {
+				fprintf(stderr, "vmlab run: --seed needs a non-negative integer, got '%s'\n",
+					argv[i]);
+				return 2;
+			}
+			o.has_seed = true;
+		} else if (!strcmp(a, "--real")) {
+			fprintf(stderr, "vmlab run: --real (the real-kernel backend) is not part of this "
+				"version of vmlab yet\n");
+			return 2;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else {
+			fprintf(stderr, "vmlab run: unknown option '%s'\n", a);
+			usage();
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "vmlab run: which scenario? (for example scenarios/cow.lua)\n");
+		usage();
+		return 2;
+	}
+	o.path = argv[i];
+	o.argc = argc - i - 1;
+	o.argv = argv + i + 1;
+	return scenario_run(&o);
+}

@@ -1,0 +1,331 @@
+/*
+ * access.c - what the CPU does on a load or store: the MMU's side of memory.
+ *
+ * An access to a virtual address looks up the L1 dTLB, then the STLB, then
+ * walks the page table (pgtable.c walk_hw, which sets the accessed bits).
+ * A translation that is missing, or read-only for a store, raises a page
+ * fault (fault.c); the faulting CPU drops its TLB entry for the address and
+ * the instruction is retried. A store through a translation whose dirty bit
+ * is clear makes the CPU write the dirty bit into the PTE first (a locked
+ * walk), as x86 does. The access then reads or writes the page's content
+ * value.
+ *
+ * touch is the workhorse of scenarios: one byte per stride over a range, in
+ * sequential, reverse, random (a fresh permutation per pass) or Zipf order,
+ * for a number of passes. It runs as a resumable operation: when the task's
+ * scheduling quantum is used up it returns VM_EMORE and continues on the
+ * next call, so other tasks interleave in simulated time.
+ *
+ * The hot path (an access that hits the L1 TLB) allocates nothing and
+ * hashes nothing: a repeated access to the page used last on this CPU is
+ * recognised by its tag alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "../lib/zipf.h"
+
+#define MAX_FAULT_RETRIES	4
+
+struct vm_touch_op {
+	int pid;
+	struct vm_touch_args a;
+	uint64_t n;		/* accesses per pass */
+	uint64_t positions;	/* strided positions in the range */
+	uint64_t i, pass;
+	uint32_t *perm;		/* VM_ORDER_RANDOM: this pass's order */
+	struct zipf z;
+	uint8_t value;
+	struct op_bracket b;	/* counters when the operation started */
+};
+
+/*
+ * One access by t at addr. Returns 0, VM_ESIGNAL (the access killed the
+ * task), -ENOMEM (no memory for the fault) or -EIO (a fault that did not
+ * resolve: a simulator bug, reported rather than looped on).
+ */
+static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t addr,
+			     int write, uint8_t wval, uint8_t *rval)
+{
+	uint64_t vpn = addr >> PAGE_SHIFT;
+	const uint64_t *cost = m->cost.ns;
+
+	for (int tries = 0;; tries++) {
+		struct cpu *c = &m->cpus[t->cpu];
+		uint16_t pcid = kern_pcid(c->loaded_asid);
+		uint64_t tag = TLB_VALID | (vpn << 12) | pcid;
+		struct tlb_entry *e;
+		pte_t pte, *slot = NULL;
+		int level = 1;
+
+		if (c->last_tag == tag) {
+			e = c->last;
+		} else {
+			e = tlb_lookup(c, vpn, pcid, &level);
+			if (e && !(e->pte & _PAGE_PSE)) {
+				c->last = e;
+				c->last_tag = tag;
+			}
+		}
+		if (e) {
+			pte = e->pte;
+			if (level == 1) {
+				t->tlb_l1_hits++;
+				t->clock += cost[COST_ACCESS_L1];
+				t->utime += cost[COST_ACCESS_L1];
+			} else {
+				t->tlb_l2_hits++;
+				t->clock += cost[COST_ACCESS_L1] + cost[COST_ACCESS_L2];
+				t->utime += cost[COST_ACCESS_L1] + cost[COST_ACCESS_L2];
+			}
+			if (!write || (pte & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
+				goto done;
+			if (pte & _PAGE_RW) {
+				/* the first store through a clean entry sets D in the PTE */
+				pte_t w = walk_hw(m, t->mm, addr, &slot);
+
+				charge(m, t, COST_PAGE_WALK, true);
+				if ((w & (_PAGE_PRESENT | _PAGE_RW)) == (_PAGE_PRESENT | _PAGE_RW)) {
+					*slot |= _PAGE_DIRTY;
+					pte = e->pte = *slot;
+					goto done;
+				}
+			}
+			tlb_invalidate_local(m, c, addr);
+		} else {
+			t->tlb_walks++;
+			t->clock += cost[COST_ACCESS_L1] + cost[COST_PAGE_WALK];
+			t->utime += cost[COST_ACCESS_L1] + cost[COST_PAGE_WALK];
+			pte = walk_hw(m, t->mm, addr, &slot);
+			if ((pte & (_PAGE_PRESENT | _PAGE_USER)) == (_PAGE_PRESENT | _PAGE_USER) &&
+			    (!write || (pte & _PAGE_RW))) {
+				*slot |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+				pte = *slot;
+				tlb_fill(c, vpn, pcid, pte);
+				goto done;
+			}
+		}
+		if (tries >= MAX_FAULT_RETRIES)
+			return -EIO;
+		{
+			int rc = do_user_addr_fault(m, t, addr, write);
+
+			if (rc)
+				return rc;
+		}
+		continue;
+done:
+		{
+			uint64_t pfn = pte_pfn(pte);
+			struct page *p;
+
+			if (pte & _PAGE_PSE)
+				pfn += vpn & (PTRS_PER_TABLE - 1);
+			p = &m->mem_map[pfn];
+			if (write == 1)
+				p->value = wval;
+			else if (!write && rval)
+				*rval = p->value;
+			return 0;
+		}
+	}
+}
+
+#define WRITE_META	2	/* a store that leaves the content value alone */
+
+int vm_access_meta(struct machine *m, struct task_struct *t, uint64_t addr)
+{
+	return mmu_access(m, t, addr, WRITE_META, 0, NULL);
+}
+
+int vm_access_fill(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
+		   uint8_t value)
+{
+	for (uint64_t a = addr; a < addr + len; a = (a & PAGE_MASK) + PAGE_SIZE) {
+		int rc = mmu_access(m, t, a, 1, value, NULL);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- touch ---- */
+
+vm_touch_op *vm_touch_begin(vm_machine *m, int pid, const struct vm_touch_args *a, int *err)
+{
+	struct task_struct *t = find_task(m, pid);
+	struct vm_touch_op *op;
+	uint64_t stride = a->stride ? a->stride : PAGE_SIZE;
+
+	*err = 0;
+	if (!t || t->state == TASK_ZOMBIE) {
+		*err = -ESRCH;
+		return NULL;
+	}
+	if (a->addr + a->len < a->addr) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	op = calloc(1, sizeof(*op));
+	if (!op) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	op->pid = pid;
+	op->a = *a;
+	op->a.stride = stride;
+	op->a.passes = a->passes ? a->passes : 1;
+	op->positions = a->len ? (a->len + stride - 1) / stride : 0;
+	op->n = a->order == VM_ORDER_ZIPF ? (a->count ? a->count : op->positions) : op->positions;
+	op->value = a->has_value ? a->value : 1;
+	if (a->order == VM_ORDER_RANDOM && op->positions) {
+		if (op->positions > UINT32_MAX) {
+			free(op);
+			*err = -E2BIG;
+			return NULL;
+		}
+		op->perm = malloc(op->positions * sizeof(uint32_t));
+		if (!op->perm) {
+			free(op);
+			*err = -ENOMEM;
+			return NULL;
+		}
+	}
+	if (a->order == VM_ORDER_ZIPF && op->positions)
+		zipf_init(&op->z, op->positions, a->zipf > 0 ? a->zipf : 1.0);
+	sched_switch_to(m, t);
+	op_begin(&op->b, t);
+	return op;
+}
+
+static void shuffle(struct machine *m, uint32_t *perm, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	for (uint64_t i = n; i > 1; i--) {
+		uint64_t j = prng_below(&m->rng, i);
+		uint32_t tmp = perm[i - 1];
+
+		perm[i - 1] = perm[j];
+		perm[j] = tmp;
+	}
+}
+
+static void touch_result(struct vm_touch_op *op, const struct task_struct *t, struct vm_result *r)
+{
+	uint64_t first, last;
+
+	memset(r, 0, sizeof(*r));
+	op_end(&op->b, t, r);
+	r->accesses = op->pass * op->n + op->i;
+	if (!op->positions)
+		return;
+	if (op->a.order == VM_ORDER_ZIPF || op->a.stride < PAGE_SIZE) {
+		first = op->a.addr >> PAGE_SHIFT;
+		last = (op->a.addr + (op->positions - 1) * op->a.stride) >> PAGE_SHIFT;
+		r->pages = op->a.stride < PAGE_SIZE ? last - first + 1 : op->positions;
+	} else {
+		r->pages = op->positions;
+	}
+}
+
+/*
+ * Run the touch until it completes (0), the quantum ends (VM_EMORE), the
+ * task dies (VM_ESIGNAL) or memory runs out (-ENOMEM). r is filled in every
+ * case but VM_EMORE.
+ */
+int vm_touch_step(vm_machine *m, vm_touch_op *op, struct vm_result *r)
+{
+	struct task_struct *t = find_task(m, op->pid);
+	const struct vm_touch_args *a = &op->a;
+	bool write = a->write;
+
+	if (!t)
+		return -ESRCH;
+	sched_switch_to(m, t);
+	while (op->pass < a->passes) {
+		if (op->i == 0 && op->perm)
+			shuffle(m, op->perm, op->positions);
+		while (op->i < op->n) {
+			uint64_t pos;
+			int rc;
+
+			switch (a->order) {
+			case VM_ORDER_SEQ: pos = op->i; break;
+			case VM_ORDER_REVERSE: pos = op->n - 1 - op->i; break;
+			case VM_ORDER_RANDOM: pos = op->perm[op->i]; break;
+			default: pos = zipf_next(&op->z, &m->rng); break;
+			}
+			rc = mmu_access(m, t, a->addr + pos * a->stride, write, op->value, NULL);
+			op->i++;
+			if (rc) {
+				touch_result(op, t, r);
+				return rc;
+			}
+			if (sched_need_resched(t))
+				return VM_EMORE;
+		}
+		op->i = 0;
+		op->pass++;
+	}
+	touch_result(op, t, r);
+	r->accesses = a->passes * op->n;
+	return 0;
+}
+
+void vm_touch_end(vm_touch_op *op)
+{
+	if (op) {
+		free(op->perm);
+		free(op);
+	}
+}
+
+int vm_touch(vm_machine *m, int pid, const struct vm_touch_args *a, struct vm_result *r)
+{
+	int err;
+	vm_touch_op *op = vm_touch_begin(m, pid, a, &err);
+
+	if (!op)
+		return err;
+	do
+		err = vm_touch_step(m, op, r);
+	while (err == VM_EMORE);
+	vm_touch_end(op);
+	return err;
+}
+
+/* A single access (vm_read / vm_write), with its own result. */
+static int one_access(struct machine *m, int pid, uint64_t addr, bool write, uint8_t v,
+		      struct vm_result *r)
+{
+	struct task_struct *t = find_task(m, pid);
+	struct op_bracket b;
+	uint8_t got = 0;
+	int rc;
+
+	if (!t || t->state == TASK_ZOMBIE)
+		return -ESRCH;
+	sched_switch_to(m, t);
+	op_begin(&b, t);
+	rc = mmu_access(m, t, addr, write, v, &got);
+	if (r) {
+		memset(r, 0, sizeof(*r));
+		op_end(&b, t, r);
+		r->accesses = 1;
+		r->pages = 1;
+		r->value = write ? v : got;
+	}
+	return rc;
+}
+
+int vm_read(vm_machine *m, int pid, uint64_t addr, struct vm_result *r)
+{
+	return one_access(m, pid, addr, false, 0, r);
+}
+
+int vm_write(vm_machine *m, int pid, uint64_t addr, uint8_t value, struct vm_result *r)
+{
+	return one_access(m, pid, addr, true, value, r);
+}

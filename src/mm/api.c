@@ -1,0 +1,574 @@
+/*
+ * api.c - the public C API (include/vmlab.h) over the simulated kernel.
+ *
+ * Each system-call entry point names its process by pid, makes it the
+ * current task on its CPU (loading its address space: switch_mm), charges
+ * the system call, runs the kernel function, and reports the operation's
+ * own deltas (faults, simulated time, RSS) in a struct vm_result, the way a
+ * careful benchmark brackets a call with getrusage() and clock_gettime().
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* ---- configuration and the machine ---- */
+
+void vm_config_default(struct vm_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ram = 4ULL << 30;
+	c->swap = 0;
+	c->cpus = 2;
+	c->kernel = "6.18";
+	c->thp = VM_THP_MADVISE;
+	c->swappiness = 60;
+	c->min_free_kbytes = -1;
+	c->watermark_scale_factor = 10;
+	c->policy = "linux";
+	c->oom = "modern";
+	c->seed = 1;
+	/* a recent Intel server core (reference/anchors.md) */
+	c->tlb_l1_4k_entries = 64;
+	c->tlb_l1_4k_ways = 4;
+	c->tlb_l1_2m_entries = 32;
+	c->tlb_l1_2m_ways = 4;
+	c->tlb_l2_entries = 1536;
+	c->tlb_l2_ways = 12;
+}
+
+#define MIN_RAM		(64ULL << 20)
+#define MAX_RAM		(256ULL << 30)
+#define MAX_CPUS	64
+
+static int validate(const struct vm_config *c, char *err, size_t errlen)
+{
+	if (c->ram < MIN_RAM || c->ram > MAX_RAM) {
+		snprintf(err, errlen, "ram must be between 64M and 256G (got %llu bytes)",
+			 (unsigned long long)c->ram);
+		return -1;
+	}
+	if (c->ram & (PAGE_SIZE - 1)) {
+		snprintf(err, errlen, "ram must be a whole number of 4K pages");
+		return -1;
+	}
+	if (c->swap) {
+		snprintf(err, errlen, "swap is not modelled yet (it arrives with the memory-pressure "
+			 "work): use swap=\"0\"");
+		return -1;
+	}
+	if (c->cpus < 1 || c->cpus > MAX_CPUS) {
+		snprintf(err, errlen, "cpus must be between 1 and %d", MAX_CPUS);
+		return -1;
+	}
+	if (c->swappiness < 0 || c->swappiness > 200) {
+		snprintf(err, errlen, "swappiness must be between 0 and 200 (vm.swappiness)");
+		return -1;
+	}
+	if (c->watermark_scale_factor < 1 || c->watermark_scale_factor > 3000) {
+		snprintf(err, errlen, "watermark_scale_factor must be between 1 and 3000");
+		return -1;
+	}
+	if (c->min_free_kbytes != -1 && (c->min_free_kbytes < 0 ||
+	    (uint64_t)c->min_free_kbytes > (c->ram >> 10) / 4)) {
+		snprintf(err, errlen, "min_free_kbytes must be between 0 and a quarter of ram");
+		return -1;
+	}
+	if (strcmp(c->policy, "linux")) {
+		snprintf(err, errlen, "policy \"%s\": the simulated kernel runs Linux's own "
+			 "two-list LRU (the other policies replay traces: vmlab replay)", c->policy);
+		return -1;
+	}
+	if (strcmp(c->oom, "modern")) {
+		snprintf(err, errlen, "oom \"%s\": only the modern oom_badness() is modelled so far",
+			 c->oom);
+		return -1;
+	}
+	return 0;
+}
+
+vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
+{
+	struct machine *m;
+
+	if (validate(c, err, errlen))
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, errlen, "out of host memory");
+		return NULL;
+	}
+	m->cfg = *c;
+	if (kernel_profile_find(c->kernel, &m->kprof)) {
+		snprintf(err, errlen, "unknown kernel profile \"%s\" (known: 6.18, 6.12, 6.6)",
+			 c->kernel);
+		free(m);
+		return NULL;
+	}
+	m->cfg.kernel = m->kprof.name;
+	m->cfg.policy = "linux";
+	m->cfg.oom = "modern";
+	m->cfg.costs = NULL;
+	cost_profile_default(&m->cost);
+	if (c->costs && cost_profile_load(&m->cost, c->costs, err, errlen)) {
+		free(m);
+		return NULL;
+	}
+	prng_seed(&m->rng, c->seed);
+	m->nr_cpus = c->cpus;
+	m->cpus = calloc((size_t)c->cpus, sizeof(struct cpu));
+	if (!m->cpus) {
+		snprintf(err, errlen, "out of host memory");
+		free(m);
+		return NULL;
+	}
+	if (c->min_free_kbytes >= 0) {
+		m->min_free_kbytes = c->min_free_kbytes;
+		m->user_min_free_kbytes = true;
+	}
+	if (tlb_init(m, err, errlen) || page_alloc_init(m, err, errlen)) {
+		vm_free(m);
+		return NULL;
+	}
+	m->last_pid = 1;	/* pid 1 is init: the parent the scenario's processes show */
+	return m;
+}
+
+void vm_free(vm_machine *m)
+{
+	if (!m)
+		return;
+	for (int pid = 1; pid < m->pid_cap; pid++) {
+		struct task_struct *t = m->tasks[pid];
+
+		if (!t)
+			continue;
+		if (t->mm) {
+			m->current = t;
+			mmput(m, t->mm);
+			t->mm = NULL;
+		}
+		if (m->task_release)
+			m->task_release(m, t);
+		free(t->children);
+		free(t);
+	}
+	for (int i = 0; i < m->pt_free_nr; i++)
+		free(m->pt_free[i]);
+	free(m->pt_free);
+	free(m->tasks);
+	if (m->cpus)
+		tlb_free(m);
+	free(m->cpus);
+	free(m->mem_map);
+	free(m);
+}
+
+void vm_set_event_callback(vm_machine *m, vm_event_fn fn, void *ctx)
+{
+	m->event_fn = fn;
+	m->event_ctx = ctx;
+}
+
+int vm_check(vm_machine *m, char *err, size_t errlen)
+{
+	return mm_check_invariants(m, err, errlen);
+}
+
+/* ---- operation brackets ---- */
+
+void op_begin(struct op_bracket *b, const struct task_struct *t)
+{
+	b->minflt = t->min_flt;
+	b->majflt = t->maj_flt;
+	b->clock = t->clock;
+	b->rss = t->mm ? get_mm_rss(t->mm) : 0;
+	b->swap = t->mm ? (uint64_t)t->mm->rss_stat[MM_SWAPENTS] : 0;
+	b->l1 = t->tlb_l1_hits;
+	b->l2 = t->tlb_l2_hits;
+	b->walks = t->tlb_walks;
+}
+
+void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_result *r)
+{
+	uint64_t rss = t->mm ? get_mm_rss(t->mm) : 0;
+	uint64_t swap = t->mm ? (uint64_t)t->mm->rss_stat[MM_SWAPENTS] : 0;
+
+	r->minflt = t->min_flt - b->minflt;
+	r->majflt = t->maj_flt - b->majflt;
+	r->ns = t->clock - b->clock;
+	r->rss_kb = ((int64_t)rss - (int64_t)b->rss) * (int64_t)(PAGE_SIZE >> 10);
+	r->swap_kb = ((int64_t)swap - (int64_t)b->swap) * (int64_t)(PAGE_SIZE >> 10);
+	r->tlb_l1_hits = t->tlb_l1_hits - b->l1;
+	r->tlb_l2_hits = t->tlb_l2_hits - b->l2;
+	r->tlb_walks = t->tlb_walks - b->walks;
+}
+
+/* The task enters the kernel for a system call. NULL if it is not alive. */
+static struct task_struct *syscall_enter(struct machine *m, int pid, struct op_bracket *b)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (!t || t->state == TASK_ZOMBIE || !t->mm)
+		return NULL;
+	sched_switch_to(m, t);
+	op_begin(b, t);
+	charge(m, t, COST_SYSCALL, false);
+	return t;
+}
+
+static void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
+			 struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
+{
+	if (r) {
+		memset(r, 0, sizeof(*r));
+		op_end(b, t, r);
+	}
+	if (m->event_fn) {
+		struct vm_event ev = {
+			.time = t->clock, .kind = EV_SYSCALL, .pid = t->pid, .cpu = t->cpu,
+			.addr = addr, .len = len, .child = ret, .what = what,
+		};
+		mm_emit(m, &ev);
+	}
+}
+
+/* ---- processes ---- */
+
+int vm_spawn(vm_machine *m, const char *comm, const struct vm_spawn_opts *o)
+{
+	struct task_struct *t = task_create(m, comm, NULL);
+
+	if (!t)
+		return -ENOMEM;
+	if (o) {
+		t->uid = o->uid;
+		t->oom_score_adj = o->oom_score_adj;
+	}
+	t->mm = mm_alloc(m);
+	if (!t->mm) {
+		t->state = TASK_ZOMBIE;
+		release_task(m, t);
+		return -ENOMEM;
+	}
+	mm_setup_layout(m, t->mm);
+	if (setup_stack(m, t->mm)) {
+		do_exit(m, t, 1, 0);
+		release_task(m, t);
+		return -ENOMEM;
+	}
+	return t->pid;
+}
+
+int vm_fork(vm_machine *m, int pid, const char *comm)
+{
+	struct op_bracket b;
+	struct task_struct *p = syscall_enter(m, pid, &b), *c;
+	int err;
+
+	if (!p)
+		return -ESRCH;
+	charge(m, p, COST_FORK, false);
+	c = task_create(m, comm ? comm : p->comm, p);
+	if (!c)
+		return -ENOMEM;
+	err = copy_mm(m, p, c);
+	if (err) {
+		c->state = TASK_ZOMBIE;
+		release_task(m, c);
+		return err;
+	}
+	c->clock = p->clock;
+	c->start_time = p->clock;
+	if (m->task_fork)
+		m->task_fork(m, p, c);
+	if (m->event_fn) {
+		struct vm_event ev = {
+			.time = p->clock, .kind = EV_FORK, .pid = p->pid, .cpu = p->cpu,
+			.child = c->pid, .what = "fork",
+		};
+		mm_emit(m, &ev);
+	}
+	return c->pid;
+}
+
+void vm_exit(vm_machine *m, int pid, int code)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (t)
+		do_exit(m, t, code & 0xff, 0);
+}
+
+int vm_kill(vm_machine *m, int pid, int sig)
+{
+	struct task_struct *t = find_task(m, pid);
+	uint64_t when = m->current ? m->current->clock : m->now;
+
+	if (!t)
+		return -ESRCH;
+	if (sig <= 0 || sig > 64)
+		return -EINVAL;
+	if (t->state == TASK_ZOMBIE)
+		return 0;
+	if (t->clock < when)
+		t->clock = when;
+	if (t->state == TASK_BLOCKED)
+		sched_wake(m, t, when);
+	do_exit(m, t, 0, sig);	/* no handlers: every signal's default action ends it */
+	return 0;
+}
+
+int vm_status(vm_machine *m, int pid, struct vm_status *st)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (t->state != TASK_ZOMBIE)
+		return -EAGAIN;
+	memset(st, 0, sizeof(*st));
+	st->exited = t->exit_signal == 0;
+	st->signal = t->exit_signal;
+	st->code = st->exited ? t->exit_code : 128 + t->exit_signal;
+	st->core_dumped = t->core_dumped;
+	st->addr = t->exit_addr;
+	st->segv_code = t->segv_code;
+	return 0;
+}
+
+int vm_reap(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	if (t->state != TASK_ZOMBIE)
+		return -EAGAIN;
+	release_task(m, t);
+	return 0;
+}
+
+/* ---- memory system calls ---- */
+
+static uint32_t prot_to_vm(int prot)
+{
+	return (prot & VM_PROT_READ ? VM_READ : 0) | (prot & VM_PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & VM_PROT_EXEC ? VM_EXEC : 0);
+}
+
+int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a, uint64_t *addr,
+	    struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t = syscall_enter(m, pid, &b);
+	uint32_t flags;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	flags = prot_to_vm(a->prot) | (a->shared ? VM_SHARED : 0) |
+		(a->noreserve ? VM_NORESERVE : 0);
+	err = do_mmap(m, t, a->addr, a->len, flags, NULL, 0, a->fixed, addr);
+	if (!err && a->populate)	/* mm_populate(): errors are not reported */
+		populate_range(m, t, *addr, *addr + PAGE_ALIGN(a->len), false, false);
+	syscall_exit(m, t, &b, r, "mmap", err ? 0 : *addr, a->len, err);
+	return err;
+}
+
+int vm_munmap(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t = syscall_enter(m, pid, &b);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = do_munmap(m, t, addr, len);
+	syscall_exit(m, t, &b, r, "munmap", addr, len, err);
+	return err;
+}
+
+int vm_mprotect(vm_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+		struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t = syscall_enter(m, pid, &b);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = do_mprotect(m, t, addr, len, prot_to_vm(prot));
+	syscall_exit(m, t, &b, r, "mprotect", addr, len, err);
+	return err;
+}
+
+static const char *const madv_names[NR_VM_MADV] = {
+	"madvise(normal)", "madvise(random)", "madvise(sequential)", "madvise(willneed)",
+	"madvise(dontneed)", "madvise(cold)", "madvise(pageout)", "madvise(hugepage)",
+	"madvise(nohugepage)", "madvise(populate_read)", "madvise(populate_write)",
+	"madvise(dontfork)", "madvise(dofork)",
+};
+
+int vm_madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_madv advice,
+	       struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t;
+	int err;
+
+	if ((unsigned)advice >= NR_VM_MADV)
+		return -EINVAL;
+	t = syscall_enter(m, pid, &b);
+	if (!t)
+		return -ESRCH;
+	err = do_madvise(m, t, addr, len, advice);
+	syscall_exit(m, t, &b, r, madv_names[advice], addr, len, err);
+	return err;
+}
+
+int vm_mlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t = syscall_enter(m, pid, &b);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = do_mlock(m, t, addr, len, true);
+	syscall_exit(m, t, &b, r, "mlock", addr, len, err);
+	return err;
+}
+
+int vm_munlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t = syscall_enter(m, pid, &b);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = do_mlock(m, t, addr, len, false);
+	syscall_exit(m, t, &b, r, "munlock", addr, len, err);
+	return err;
+}
+
+uint64_t vm_brk(vm_machine *m, int pid, uint64_t newbrk, struct vm_result *r)
+{
+	struct op_bracket b;
+	struct task_struct *t = syscall_enter(m, pid, &b);
+	int err = 0;
+
+	if (!t)
+		return 0;
+	if (newbrk)
+		err = do_brk(m, t, newbrk);
+	syscall_exit(m, t, &b, r, "brk", newbrk, 0, err);
+	return t->mm->brk;
+}
+
+/* ---- scheduling ---- */
+
+int vm_sched_next(vm_machine *m)
+{
+	struct task_struct *t = sched_pick_next(m);
+
+	return t ? t->pid : 0;
+}
+
+void vm_sched_run(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (t)
+		sched_dispatch(m, t);
+}
+
+void vm_sched_stop(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (t)
+		sched_release(m, t);
+	else
+		m->current = NULL;
+}
+
+int vm_sched_should_yield(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid), *next;
+
+	if (!t || t->state != TASK_RUNNABLE || sched_need_resched(t))
+		return 1;
+	next = sched_pick_next(m);
+	return next && next != t && next->clock < t->clock;
+}
+
+void vm_block(vm_machine *m, int pid, enum vm_wait_kind kind, int target)
+{
+	struct task_struct *t = find_task(m, pid);
+	static const enum block_reason why[] = { BLOCK_WAIT, BLOCK_READY, BLOCK_PAUSE };
+
+	if (t)
+		sched_block(m, t, why[kind], target);
+}
+
+void vm_sleep(vm_machine *m, int pid, uint64_t ns)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (t) {
+		t->clock += ns;
+		t->nvcsw++;
+	}
+}
+
+void vm_ready(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (t)
+		sched_wake_ready(m, t);
+}
+
+int vm_is_ready(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	return t && t->ready;
+}
+
+char vm_task_state(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (!t)
+		return 0;
+	return t->state == TASK_ZOMBIE ? 'Z' : t->state == TASK_BLOCKED ? 'S' : 'R';
+}
+
+int vm_next_pid(vm_machine *m, int after)
+{
+	for (int pid = after + 1; pid <= m->last_pid && pid < m->pid_cap; pid++)
+		if (m->tasks[pid])
+			return pid;
+	return 0;
+}
+
+int vm_parent(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	return t && t->parent ? t->parent->pid : 1;
+}
+
+uint64_t vm_now(vm_machine *m)
+{
+	return m->now;
+}
+
+uint64_t vm_clock(vm_machine *m, int pid)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	return t ? t->clock : m->now;
+}

@@ -1,0 +1,504 @@
+/*
+ * debug.c - the kernel's invariants, checked from scratch (--check).
+ *
+ * Everything is recounted from the primary structures (free lists, page
+ * tables, page caches, VMAs, LRU lists, TLBs) and compared with what the
+ * simulator keeps incrementally:
+ *
+ *   - every frame of RAM is exactly one of: free (in one buddy block of its
+ *     zone, aligned to its order), reserved, a page table of one mm, or a
+ *     user page owned by its mappings and caches;
+ *   - each page's mapcount equals the PTEs that map it, its refcount the
+ *     mappings plus the cache's reference, its mlock_count the PTEs in
+ *     VM_LOCKED VMAs;
+ *   - NR_FREE_PAGES, the LRU sizes, nr_anon_pages, nr_mapped, nr_file_pages,
+ *     nr_shmem, nr_page_table_pages, nr_mlock, Committed_AS, and each mm's
+ *     RSS counters, total_vm/data_vm/stack_vm, locked_vm and pgtables_bytes
+ *     equal their recount;
+ *   - every user page is on exactly one LRU list, the one its flags name;
+ *   - VMAs are sorted, page-aligned and disjoint, and no PTE lies outside
+ *     a VMA;
+ *   - no CPU holds a TLB entry, under an ASID that claims to be up to date,
+ *     that is more permissive than the page table or points elsewhere.
+ *
+ * It returns the first violation as text. Cost: O(RAM + mapped pages).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+enum owner { OWN_NONE, OWN_FREE, OWN_RESERVED, OWN_TABLE, OWN_USER };
+
+struct check {
+	struct machine *m;
+	uint8_t *owner;
+	uint32_t *maps;		/* PTEs mapping each frame */
+	uint32_t *locked;	/* of which in VM_LOCKED VMAs */
+	uint32_t *cached;	/* page-cache references */
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static int fail(struct check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed++)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool ram_pfn(const struct machine *m, uint64_t pfn)
+{
+	return pfn < m->max_pfn && (pfn < m->dma32_end_pfn || pfn >= (4ULL << (30 - PAGE_SHIFT)));
+}
+
+static void check_free_lists(struct check *c)
+{
+	struct machine *m = c->m;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->node.node_zones[z];
+		uint64_t free = 0;
+
+		for (unsigned o = 0; o < NR_PAGE_ORDERS; o++) {
+			struct pfn_list *l = &zone->free_area[o].list;
+			uint64_t n = 0;
+
+			for (uint32_t pfn = l->head; pfn != PFN_NONE;
+			     pfn = pfn_to_page(m, pfn)->lru_next) {
+				struct page *p = pfn_to_page(m, pfn);
+
+				if (!PageFlag(p, PG_buddy) || p->order != o)
+					fail(c, "free list %s order %u: pfn %#x is not a buddy head of "
+						"that order", zone->name, o, pfn);
+				if (pfn & ((1u << o) - 1))
+					fail(c, "free block pfn %#x is not aligned to order %u", pfn, o);
+				for (uint64_t i = 0; i < (1ULL << o); i++) {
+					uint64_t q = pfn + i;
+
+					if (!ram_pfn(m, q) || (int)pfn_zone(m, q) != z)
+						fail(c, "free block pfn %#x order %u leaves zone %s",
+						     pfn, o, zone->name);
+					else if (c->owner[q] != OWN_NONE)
+						fail(c, "pfn %#llx is in two free blocks",
+						     (unsigned long long)q);
+					else
+						c->owner[q] = OWN_FREE;
+				}
+				n++;
+				free += 1ULL << o;
+			}
+			if (n != l->nr)
+				fail(c, "free list %s order %u: %llu blocks, counted %llu",
+				     zone->name, o, (unsigned long long)l->nr, (unsigned long long)n);
+		}
+		if ((int64_t)free != zone->vm_stat[NR_FREE_PAGES])
+			fail(c, "zone %s: nr_free_pages %lld, free lists hold %llu", zone->name,
+			     (long long)zone->vm_stat[NR_FREE_PAGES], (unsigned long long)free);
+	}
+}
+
+static void claim_table(struct check *c, struct mm_struct *mm, uint64_t pfn, int level,
+			uint64_t *tables)
+{
+	struct page *p = pfn_to_page(c->m, pfn);
+
+	if (!ram_pfn(c->m, pfn) || c->owner[pfn] != OWN_NONE)
+		fail(c, "page-table pfn %#llx (level %d) is also %s", (unsigned long long)pfn,
+		     level, ram_pfn(c->m, pfn) ? "owned elsewhere" : "not RAM");
+	else
+		c->owner[pfn] = OWN_TABLE;
+	if (!PageFlag(p, PG_table) || p->pt_level != level || p->pt_mm != mm)
+		fail(c, "pfn %#llx is used as a level-%d table but its page says otherwise",
+		     (unsigned long long)pfn, level);
+	if (level < 4)
+		(*tables)++;
+}
+
+/* Walk one mm's tables: claim table frames, count mappings, check PTEs lie in VMAs. */
+static void check_mm_tables(struct check *c, struct mm_struct *mm, int64_t rss[NR_MM_COUNTERS])
+{
+	struct machine *m = c->m;
+	uint64_t tables = 0;
+
+	claim_table(c, mm, mm->pgd_pfn, 4, &tables);
+	for (unsigned i = 0; i < 256; i++) {	/* the user half */
+		pte_t pgde = mm->pgd[i], *pud;
+
+		if (!(pgde & _PAGE_PRESENT))
+			continue;
+		claim_table(c, mm, pte_pfn(pgde), 3, &tables);
+		pud = table_of(m, pgde);
+		for (unsigned j = 0; j < 512; j++) {
+			pte_t pude = pud[j], *pmd;
+
+			if (!(pude & _PAGE_PRESENT))
+				continue;
+			claim_table(c, mm, pte_pfn(pude), 2, &tables);
+			pmd = table_of(m, pude);
+			for (unsigned k = 0; k < 512; k++) {
+				pte_t pmde = pmd[k], *pt;
+
+				if (!(pmde & _PAGE_PRESENT))
+					continue;
+				claim_table(c, mm, pte_pfn(pmde), 1, &tables);
+				pt = table_of(m, pmde);
+				for (unsigned l = 0; l < 512; l++) {
+					pte_t pte = pt[l];
+					uint64_t va = ((uint64_t)i << PGDIR_SHIFT) |
+						      ((uint64_t)j << PUD_SHIFT) |
+						      ((uint64_t)k << PMD_SHIFT) |
+						      ((uint64_t)l << PAGE_SHIFT);
+					struct vm_area_struct *v;
+					uint64_t pfn;
+
+					if (pte_none(pte))
+						continue;
+					v = vma_lookup(mm, va);
+					if (!v) {
+						fail(c, "PTE %#llx at %#llx lies outside every VMA",
+						     (unsigned long long)pte, (unsigned long long)va);
+						continue;
+					}
+					if (!pte_present(pte)) {
+						fail(c, "non-present PTE %#llx at %#llx (no swap exists)",
+						     (unsigned long long)pte, (unsigned long long)va);
+						continue;
+					}
+					pfn = pte_pfn(pte);
+					if (pte_special(pte)) {
+						if (pfn != m->zero_pfn)
+							fail(c, "special PTE at %#llx maps pfn %#llx, not the "
+								"zero page", (unsigned long long)va,
+							     (unsigned long long)pfn);
+						if (pte & _PAGE_RW)
+							fail(c, "the zero page is mapped writable at %#llx",
+							     (unsigned long long)va);
+						continue;
+					}
+					if (!ram_pfn(m, pfn)) {
+						fail(c, "PTE at %#llx maps pfn %#llx outside RAM",
+						     (unsigned long long)va, (unsigned long long)pfn);
+						continue;
+					}
+					c->maps[pfn]++;
+					if (v->vm_flags & VM_LOCKED)
+						c->locked[pfn]++;
+					if ((pte & _PAGE_RW) && !(v->vm_flags & VM_WRITE))
+						fail(c, "writable PTE at %#llx in a VMA without VM_WRITE",
+						     (unsigned long long)va);
+					rss[mm_counter_of(pfn_to_page(m, pfn))]++;
+					if (PageFlag(pfn_to_page(m, pfn), PG_anon) && v->vm_file)
+						fail(c, "anon page in a shmem VMA at %#llx",
+						     (unsigned long long)va);
+				}
+			}
+		}
+	}
+	if ((int64_t)tables * (int64_t)PAGE_SIZE != mm->pgtables_bytes)
+		fail(c, "mm pgtables_bytes %lld, tables hold %llu pages",
+		     (long long)mm->pgtables_bytes, (unsigned long long)tables);
+}
+
+static void check_vmas(struct check *c, struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t total = 0, data = 0, stack = 0, exec = 0, locked = 0;
+
+	for (int i = 0; i < mm->map_count; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+		uint64_t pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+
+		if ((v->vm_start | v->vm_end) & ~PAGE_MASK || v->vm_start >= v->vm_end ||
+		    v->vm_end > TASK_SIZE)
+			fail(c, "pid %d: bad VMA [%#llx, %#llx)", t->pid,
+			     (unsigned long long)v->vm_start, (unsigned long long)v->vm_end);
+		if (i && mm->vmas[i - 1]->vm_end > v->vm_start)
+			fail(c, "pid %d: VMAs overlap at %#llx", t->pid,
+			     (unsigned long long)v->vm_start);
+		if (v->vm_mm != mm)
+			fail(c, "pid %d: VMA at %#llx belongs to another mm", t->pid,
+			     (unsigned long long)v->vm_start);
+		total += pages;
+		if ((v->vm_flags & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
+			exec += pages;
+		else if (v->vm_flags & VM_GROWSDOWN)
+			stack += pages;
+		else if ((v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			data += pages;
+		if (v->vm_flags & VM_LOCKED)
+			locked += pages;
+	}
+	if (total != mm->total_vm || data != mm->data_vm || stack != mm->stack_vm ||
+	    exec != mm->exec_vm)
+		fail(c, "pid %d: total/data/stack/exec_vm %llu/%llu/%llu/%llu, VMAs give "
+			"%llu/%llu/%llu/%llu", t->pid, (unsigned long long)mm->total_vm,
+		     (unsigned long long)mm->data_vm, (unsigned long long)mm->stack_vm,
+		     (unsigned long long)mm->exec_vm, (unsigned long long)total,
+		     (unsigned long long)data, (unsigned long long)stack, (unsigned long long)exec);
+	if (locked != mm->locked_vm)
+		fail(c, "pid %d: locked_vm %llu, VM_LOCKED VMAs hold %llu", t->pid,
+		     (unsigned long long)mm->locked_vm, (unsigned long long)locked);
+}
+
+/* Claim the pages of every shmem object mapped anywhere (each once). */
+static int64_t check_caches(struct check *c, int64_t *committed)
+{
+	struct machine *m = c->m;
+	struct address_space **seen = NULL;
+	int nseen = 0, cap = 0;
+	int64_t nr = 0;
+
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *t = m->tasks[pid];
+
+		if (!t || !t->mm)
+			continue;
+		for (int i = 0; i < t->mm->map_count; i++) {
+			struct address_space *as = t->mm->vmas[i]->vm_file;
+			bool dup = false;
+
+			if (!as)
+				continue;
+			for (int k = 0; k < nseen; k++)
+				dup |= seen[k] == as;
+			if (dup)
+				continue;
+			if (nseen == cap) {
+				cap = cap ? cap * 2 : 16;
+				seen = realloc(seen, (size_t)cap * sizeof(*seen));
+				if (!seen) {
+					fail(c, "out of host memory while checking");
+					return 0;
+				}
+			}
+			seen[nseen++] = as;
+			*committed += (int64_t)as->committed;
+			uint64_t present = 0;
+			for (uint64_t idx = 0; idx < as->size; idx++) {
+				uint32_t pfn = as->pages[idx];
+				struct page *p;
+
+				if (pfn == PFN_NONE)
+					continue;
+				present++;
+				p = pfn_to_page(m, pfn);
+				c->cached[pfn]++;
+				if (p->mapping != as || p->index != idx)
+					fail(c, "shmem page pfn %#x at index %llu names another place",
+					     pfn, (unsigned long long)idx);
+			}
+			if (present != as->nrpages)
+				fail(c, "shmem object %llu: nrpages %llu, holds %llu",
+				     (unsigned long long)as->id, (unsigned long long)as->nrpages,
+				     (unsigned long long)present);
+			nr += (int64_t)present;
+		}
+	}
+	free(seen);
+	return nr;
+}
+
+static void check_lru(struct check *c, uint8_t *on_lru)
+{
+	struct machine *m = c->m;
+	static const enum node_stat_item item[NR_LRU_LISTS] = {
+		NR_INACTIVE_ANON, NR_ACTIVE_ANON, NR_INACTIVE_FILE, NR_ACTIVE_FILE, NR_UNEVICTABLE
+	};
+
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		struct pfn_list *list = &m->node.lruvec.lists[l];
+		uint64_t n = 0;
+
+		for (uint32_t pfn = list->head; pfn != PFN_NONE; pfn = pfn_to_page(m, pfn)->lru_next) {
+			struct page *p = pfn_to_page(m, pfn);
+
+			if (on_lru[pfn]++)
+				fail(c, "pfn %#x is on two LRU lists (or twice on one)", pfn);
+			if (!PageFlag(p, PG_lru) || p->lru != l || folio_lru_list(p) != (enum lru_list)l)
+				fail(c, "pfn %#x on LRU list %d has flags %#x / lru %d", pfn, l,
+				     p->flags, p->lru);
+			if (++n > m->max_pfn) {
+				fail(c, "LRU list %d loops", l);
+				break;
+			}
+		}
+		if (n != list->nr || (int64_t)n != node_page_state(m, item[l]))
+			fail(c, "LRU list %d holds %llu pages; list says %llu, counter %lld", l,
+			     (unsigned long long)n, (unsigned long long)list->nr,
+			     (long long)node_page_state(m, item[l]));
+	}
+}
+
+/* No up-to-date ASID may translate differently from its page table. */
+static void check_tlbs(struct check *c)
+{
+	struct machine *m = c->m;
+
+	for (int i = 0; i < m->nr_cpus; i++) {
+		struct cpu *cpu = &m->cpus[i];
+		struct tlb_array *arrays[3] = { &cpu->l1_4k, &cpu->l1_2m, &cpu->stlb };
+
+		if (cpu->loaded_mm &&
+		    cpu->ctxs[cpu->loaded_asid].tlb_gen != cpu->loaded_mm->tlb_gen)
+			fail(c, "cpu %d: the loaded ASID missed a flush (gen %llu, mm %llu)", i,
+			     (unsigned long long)cpu->ctxs[cpu->loaded_asid].tlb_gen,
+			     (unsigned long long)cpu->loaded_mm->tlb_gen);
+		for (int a = 0; a < TLB_NR_DYN_ASIDS; a++) {
+			struct mm_struct *mm = NULL;
+			uint16_t pcid = kern_pcid((uint16_t)a);
+
+			for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap && !mm; pid++) {
+				struct task_struct *t = m->tasks[pid];
+
+				if (t && t->mm && t->mm->ctx_id == cpu->ctxs[a].ctx_id)
+					mm = t->mm;
+			}
+			if (!mm || cpu->ctxs[a].tlb_gen != mm->tlb_gen)
+				continue;	/* stale ASIDs are flushed before use */
+			for (int k = 0; k < 3; k++) {
+				struct tlb_array *arr = arrays[k];
+
+				for (uint32_t e = 0; e < arr->sets * arr->ways; e++) {
+					struct tlb_entry *te = &arr->e[e];
+					uint64_t vpn, va;
+					pte_t pte;
+
+					if (!te->tag || (te->tag & 0xfff) != pcid || (te->pte & _PAGE_PSE))
+						continue;
+					vpn = (te->tag & ~(TLB_VALID | (1ULL << 62))) >> 12;
+					va = vpn << PAGE_SHIFT;
+					pte = walk_peek(m, mm, va);
+					if (!(pte & _PAGE_PRESENT) || pte_pfn(pte) != pte_pfn(te->pte) ||
+					    ((te->pte & _PAGE_RW) && !(pte & _PAGE_RW)) ||
+					    ((te->pte & _PAGE_DIRTY) && !(pte & _PAGE_DIRTY)))
+						fail(c, "cpu %d ASID %d: TLB entry for %#llx (%#llx) disagrees "
+							"with the PTE %#llx", i, a, (unsigned long long)va,
+						     (unsigned long long)te->pte, (unsigned long long)pte);
+				}
+			}
+		}
+	}
+}
+
+int mm_check_invariants(struct machine *m, char *err, size_t errlen)
+{
+	struct check c = { .m = m, .err = err, .errlen = errlen };
+	int64_t anon_mapped = 0, file_mapped = 0, tables = 0, mlocked = 0, committed = 0;
+	int64_t cache_pages;
+	uint8_t *on_lru;
+
+	c.owner = calloc(m->max_pfn, 1);
+	c.maps = calloc(m->max_pfn, sizeof(uint32_t));
+	c.locked = calloc(m->max_pfn, sizeof(uint32_t));
+	c.cached = calloc(m->max_pfn, sizeof(uint32_t));
+	on_lru = calloc(m->max_pfn, 1);
+	if (!c.owner || !c.maps || !c.locked || !c.cached || !on_lru) {
+		snprintf(err, errlen, "out of host memory for the invariant check");
+		free(c.owner), free(c.maps), free(c.locked), free(c.cached), free(on_lru);
+		return -1;
+	}
+	check_free_lists(&c);
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *t = m->tasks[pid];
+		int64_t rss[NR_MM_COUNTERS] = { 0 };
+
+		if (!t || !t->mm)
+			continue;
+		check_vmas(&c, t);
+		check_mm_tables(&c, t->mm, rss);
+		committed += (int64_t)t->mm->committed;
+		for (int k = 0; k < NR_MM_COUNTERS; k++)
+			if (k != MM_SWAPENTS && rss[k] != t->mm->rss_stat[k])
+				fail(&c, "pid %d: RSS counter %d is %lld, page tables give %lld",
+				     t->pid, k, (long long)t->mm->rss_stat[k], (long long)rss[k]);
+	}
+	cache_pages = check_caches(&c, &committed);
+	check_lru(&c, on_lru);
+	for (uint64_t pfn = 0; pfn < m->max_pfn; pfn++) {
+		struct page *p;
+
+		if (!ram_pfn(m, pfn))
+			continue;
+		p = pfn_to_page(m, pfn);
+		if (c.owner[pfn] == OWN_TABLE) {
+			tables++;
+			continue;
+		}
+		if (PageFlag(p, PG_reserved)) {
+			if (c.owner[pfn] != OWN_NONE || c.maps[pfn] || c.cached[pfn])
+				fail(&c, "reserved pfn %#llx is also in use", (unsigned long long)pfn);
+			continue;
+		}
+		if (c.owner[pfn] == OWN_FREE) {
+			if (c.maps[pfn] || c.cached[pfn] || on_lru[pfn])
+				fail(&c, "free pfn %#llx is still mapped, cached or on an LRU",
+				     (unsigned long long)pfn);
+			continue;
+		}
+		if (PageFlag(p, PG_buddy) && PageFlag(p, PG_head))
+			fail(&c, "pfn %#llx is marked both free and allocated", (unsigned long long)pfn);
+		if (!c.maps[pfn] && !c.cached[pfn] && !PageFlag(p, PG_buddy)) {
+			/* tail of a free block? those are claimed above; anything else leaked */
+			fail(&c, "pfn %#llx is allocated but nothing owns it (refcount %d)",
+			     (unsigned long long)pfn, p->refcount);
+			continue;
+		}
+		if ((uint32_t)p->mapcount != c.maps[pfn])
+			fail(&c, "pfn %#llx: mapcount %d, mapped by %u PTEs", (unsigned long long)pfn,
+			     p->mapcount, c.maps[pfn]);
+		if ((uint32_t)p->refcount != c.maps[pfn] + c.cached[pfn])
+			fail(&c, "pfn %#llx: refcount %d, %u mappings + %u cache references",
+			     (unsigned long long)pfn, p->refcount, c.maps[pfn], c.cached[pfn]);
+		if (p->mlock_count != c.locked[pfn])
+			fail(&c, "pfn %#llx: mlock_count %u, %u PTEs in locked VMAs",
+			     (unsigned long long)pfn, p->mlock_count, c.locked[pfn]);
+		if (!on_lru[pfn])
+			fail(&c, "user page pfn %#llx is on no LRU list", (unsigned long long)pfn);
+		if (PageFlag(p, PG_mlocked))
+			mlocked++;
+		if (c.maps[pfn]) {
+			if (PageFlag(p, PG_anon))
+				anon_mapped++;
+			else
+				file_mapped++;
+		}
+		if (PageFlag(p, PG_anon) && PageFlag(p, PG_anon_exclusive) && c.maps[pfn] > 1)
+			fail(&c, "pfn %#llx is PageAnonExclusive but mapped %u times",
+			     (unsigned long long)pfn, c.maps[pfn]);
+	}
+	if (anon_mapped != node_page_state(m, NR_ANON_MAPPED))
+		fail(&c, "nr_anon_pages %lld, counted %lld", (long long)node_page_state(m, NR_ANON_MAPPED),
+		     (long long)anon_mapped);
+	if (file_mapped != node_page_state(m, NR_FILE_MAPPED))
+		fail(&c, "nr_mapped %lld, counted %lld", (long long)node_page_state(m, NR_FILE_MAPPED),
+		     (long long)file_mapped);
+	if (cache_pages != node_page_state(m, NR_FILE_PAGES) ||
+	    cache_pages != node_page_state(m, NR_SHMEM))
+		fail(&c, "nr_file_pages %lld / nr_shmem %lld, caches hold %lld",
+		     (long long)node_page_state(m, NR_FILE_PAGES),
+		     (long long)node_page_state(m, NR_SHMEM), (long long)cache_pages);
+	if (tables != node_page_state(m, NR_PAGETABLE))
+		fail(&c, "nr_page_table_pages %lld, counted %lld",
+		     (long long)node_page_state(m, NR_PAGETABLE), (long long)tables);
+	if (mlocked != global_zone_page_state(m, NR_MLOCK))
+		fail(&c, "nr_mlock %lld, counted %lld", (long long)global_zone_page_state(m, NR_MLOCK),
+		     (long long)mlocked);
+	if (committed != m->vm_committed_as)
+		fail(&c, "Committed_AS %lld pages, mappings account for %lld",
+		     (long long)m->vm_committed_as, (long long)committed);
+	check_tlbs(&c);
+	free(c.owner);
+	free(c.maps);
+	free(c.locked);
+	free(c.cached);
+	free(on_lru);
+	return c.failed ? -1 : 0;
+}

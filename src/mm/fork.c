@@ -1,0 +1,302 @@
+/*
+ * fork.c - processes: fork, exit, reaping, fatal signals (kernel/fork.c
+ * copy_process/dup_mmap, mm/memory.c copy_page_range, kernel/exit.c).
+ *
+ * fork copies the parent's VMAs and, for the VMAs that have anonymous
+ * pages (an anon_vma), its page-table entries: both copies of a private
+ * writable entry are write-protected and the page, now mapped twice, loses
+ * PageAnonExclusive (copy_present_pte). Nothing is copied yet: the first
+ * write on either side takes a fault that copies or reuses (memory.c). VMAs
+ * without an anon_vma (shared memory, or private memory only ever read
+ * through the zero page) are not copied at all: the child faults them in
+ * (vma_needs_copy: "don't copy ptes where a page fault will fill them
+ * correctly"). VM_LOCKED is not inherited. The parent's TLB is flushed
+ * because its entries just lost their write permission.
+ *
+ * exit tears the address space down and leaves a zombie until the parent
+ * reaps it; reaping folds the child's fault counts (and those of the
+ * children it reaped) into the parent's cmin_flt/cmaj_flt, as
+ * wait_task_zombie() does.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define FIRST_USER_PID	1000
+
+struct task_struct *find_task(struct machine *m, int pid)
+{
+	if (pid <= 0 || pid >= m->pid_cap)
+		return NULL;
+	return m->tasks[pid];
+}
+
+static int add_child(struct task_struct *parent, int pid)
+{
+	if (parent->nr_children == parent->children_cap) {
+		int cap = parent->children_cap ? parent->children_cap * 2 : 8;
+		int *n = realloc(parent->children, (size_t)cap * sizeof(int));
+
+		if (!n)
+			return -ENOMEM;
+		parent->children = n;
+		parent->children_cap = cap;
+	}
+	parent->children[parent->nr_children++] = pid;
+	return 0;
+}
+
+static void remove_child(struct task_struct *parent, int pid)
+{
+	for (int i = 0; i < parent->nr_children; i++) {
+		if (parent->children[i] == pid) {
+			parent->children[i] = parent->children[--parent->nr_children];
+			return;
+		}
+	}
+}
+
+/* copy_process() without the mm: a runnable task at its parent's time. */
+struct task_struct *task_create(struct machine *m, const char *comm, struct task_struct *parent)
+{
+	struct task_struct *t;
+	int pid = m->last_pid < FIRST_USER_PID ? FIRST_USER_PID : m->last_pid + 1;
+
+	if (pid >= m->pid_cap) {
+		int cap = m->pid_cap ? m->pid_cap * 2 : 2048;
+		struct task_struct **n;
+
+		while (cap <= pid)
+			cap *= 2;
+		n = realloc(m->tasks, (size_t)cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		memset(n + m->pid_cap, 0, (size_t)(cap - m->pid_cap) * sizeof(*n));
+		m->tasks = n;
+		m->pid_cap = cap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	if (parent && add_child(parent, pid)) {
+		free(t);
+		return NULL;
+	}
+	t->pid = pid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	t->parent = parent;
+	t->state = TASK_RUNNABLE;
+	t->clock = parent ? parent->clock : m->now;
+	t->start_time = t->clock;
+	if (parent) {
+		t->uid = parent->uid;
+		t->oom_score_adj = parent->oom_score_adj;
+		t->cpu = parent->cpu;
+	} else {
+		t->cpu = pid % m->nr_cpus;
+	}
+	m->tasks[pid] = t;
+	m->last_pid = pid;
+	m->nr_tasks++;
+	return t;
+}
+
+/*
+ * copy_pte_range() for one VMA: share every present page with the child,
+ * write-protecting private writable entries on both sides.
+ */
+static int copy_page_range(struct machine *m, struct task_struct *parent,
+			   struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct mm_struct *dst_mm = dst->vm_mm, *src_mm = src->vm_mm;
+	bool cow = (src->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+	uint64_t addr = src->vm_start;
+
+	while (addr < src->vm_end) {
+		uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
+		pte_t *stable = pte_table(m, src_mm, addr);
+
+		if (next > src->vm_end)
+			next = src->vm_end;
+		if (!stable) {
+			addr = next;
+			continue;
+		}
+		for (; addr < next; addr += PAGE_SIZE) {
+			pte_t *sp = &stable[pte_index(addr)], pte = *sp, *dp;
+
+			if (pte_none(pte))
+				continue;
+			dp = pte_offset(m, dst_mm, addr, true);
+			if (!dp)
+				return -ENOMEM;
+			if (!pte_special(pte)) {
+				struct page *page = pfn_to_page(m, pte_pfn(pte));
+
+				page->refcount++;
+				page->mapcount++;
+				ClearPageFlag(page, PG_anon_exclusive);
+				add_mm_counter(dst_mm, mm_counter_of(page), 1);
+			}
+			if (cow && pte_write(pte)) {
+				*sp &= ~_PAGE_RW;	/* ptep_set_wrprotect() */
+				pte &= ~_PAGE_RW;
+			}
+			if (src->vm_flags & VM_SHARED)
+				pte &= ~_PAGE_DIRTY;
+			*dp = pte & ~_PAGE_ACCESSED;	/* pte_mkold() */
+			charge(m, parent, COST_COPY_PTE, false);
+		}
+	}
+	return 0;
+}
+
+/* dup_mmap(): the child's copy of the parent's address space. */
+int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *child)
+{
+	struct mm_struct *old = parent->mm, *mm = mm_alloc(m);
+	int err = 0;
+
+	if (!mm)
+		return -ENOMEM;
+	mm->mmap_base = old->mmap_base;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->start_stack = old->start_stack;
+	mm->hiwater_vm = old->total_vm;
+	child->mm = mm;
+	for (int i = 0; i < old->map_count && !err; i++) {
+		struct vm_area_struct *src = old->vmas[i], *v;
+		uint64_t pages = (src->vm_end - src->vm_start) >> PAGE_SHIFT;
+
+		if (src->vm_flags & VM_DONTCOPY)
+			continue;
+		if (src->vm_flags & VM_ACCOUNT) {
+			m->vm_committed_as += (int64_t)pages;
+			mm->committed += pages;
+		}
+		v = malloc(sizeof(*v));
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		*v = *src;
+		v->vm_mm = mm;
+		v->vm_flags &= ~VM_LOCKED;
+		if (v->vm_file)
+			mapping_get(v->vm_file);
+		if (src->anon_vma && !(src->vm_flags & VM_WIPEONFORK))
+			v->anon_vma = ++m->next_anon_vma;	/* anon_vma_fork() */
+		else
+			v->anon_vma = 0;
+		if (mm->map_count == mm->vmas_cap) {
+			int cap = mm->vmas_cap ? mm->vmas_cap * 2 : 16;
+			struct vm_area_struct **n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
+
+			if (!n) {
+				free(v);
+				err = -ENOMEM;
+				break;
+			}
+			mm->vmas = n;
+			mm->vmas_cap = cap;
+		}
+		mm->vmas[mm->map_count++] = v;
+		vm_stat_account(mm, v->vm_flags, (int64_t)pages);
+		if (src->anon_vma && !(src->vm_flags & VM_WIPEONFORK))
+			err = copy_page_range(m, parent, v, src);
+	}
+	/* the parent's writable entries became read-only: flush them */
+	flush_tlb_mm(m, old, parent);
+	if (err) {
+		struct task_struct *cur = m->current;
+
+		m->current = parent;
+		mmput(m, mm);
+		m->current = cur;
+		child->mm = NULL;
+	}
+	return err;
+}
+
+/* Where the status of an ended task goes, and who is told. */
+static void exit_notify(struct machine *m, struct task_struct *t)
+{
+	/* reparent the children to init; init reaps zombies at once */
+	for (int i = 0; i < t->nr_children; i++) {
+		struct task_struct *c = find_task(m, t->children[i]);
+
+		if (!c)
+			continue;
+		c->parent = NULL;
+		if (c->state == TASK_ZOMBIE)
+			release_task(m, c);
+	}
+	t->nr_children = 0;
+	t->state = TASK_ZOMBIE;
+	sched_wake_parent(m, t);
+}
+
+/* do_exit(): the process ends with exit(code), or killed by signal sig. */
+void do_exit(struct machine *m, struct task_struct *t, int code, int sig)
+{
+	struct task_struct *cur = m->current;
+
+	if (t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+		return;
+	t->exit_code = code;
+	t->exit_signal = sig;
+	if (sig == SIGSEGV)
+		t->core_dumped = true;
+	charge(m, t, COST_EXIT, false);
+	if (t->mm) {
+		m->current = t;
+		mmput(m, t->mm);
+		t->mm = NULL;
+		m->current = cur == t ? t : cur;
+	}
+	t->exit_time = t->clock;
+	if (m->now < t->clock)
+		m->now = t->clock;
+	if (m->event_fn) {
+		struct vm_event ev = {
+			.time = t->clock, .kind = EV_EXIT, .pid = t->pid, .cpu = t->cpu,
+			.len = (uint64_t)code, .child = sig,
+			.what = sig ? (sig == SIGSEGV ? "SIGSEGV" : sig == SIGKILL ? "SIGKILL" : "signal")
+				    : "exit",
+		};
+		mm_emit(m, &ev);
+	}
+	exit_notify(m, t);
+}
+
+/* force_sig_fault(SIGSEGV): no handler is modelled, so the process dies. */
+void force_sig_segv(struct machine *m, struct task_struct *t, uint64_t addr, int code)
+{
+	t->exit_addr = addr;
+	t->segv_code = code;
+	do_exit(m, t, 0, SIGSEGV);
+}
+
+/* release_task() after wait_task_zombie(): fold the counts, forget the task. */
+void release_task(struct machine *m, struct task_struct *t)
+{
+	struct task_struct *p = t->parent;
+
+	if (p) {
+		p->cmin_flt += t->min_flt + t->cmin_flt;
+		p->cmaj_flt += t->maj_flt + t->cmaj_flt;
+		remove_child(p, t->pid);
+	}
+	t->state = TASK_DEAD;
+	m->dead_utime += t->utime;
+	m->dead_stime += t->stime;
+	if (m->task_release)
+		m->task_release(m, t);
+	m->tasks[t->pid] = NULL;
+	m->nr_tasks--;
+	if (m->current == t)
+		m->current = NULL;
+	free(t->children);
+	free(t);
+}

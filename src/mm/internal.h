@@ -1,0 +1,494 @@
+/*
+ * internal.h - what the files of the simulated kernel share (as mm/internal.h).
+ *
+ * struct machine is the whole simulated computer. The mm files never print:
+ * they count (vm_events, per-task and per-mm counters) and emit struct
+ * struct vm_event records to an optional hook, which the report layer renders.
+ */
+#ifndef VMLAB_MM_INTERNAL_H
+#define VMLAB_MM_INTERNAL_H
+
+#include <errno.h>
+#include <stdio.h>	/* snprintf for error messages; nothing here prints */
+#include "../../include/vmlab.h"
+#include "mm_types.h"
+
+/* ---- /proc/vmstat events (enum vm_event_item, in the kernel's order) ---- */
+
+enum vm_event_item {
+	PGPGIN, PGPGOUT, PSWPIN, PSWPOUT,
+	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL,
+	ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL,
+	PGFREE, PGACTIVATE, PGDEACTIVATE, PGLAZYFREE,
+	PGFAULT, PGMAJFAULT, PGLAZYFREED, PGREFILL, PGREUSE,
+	PGSTEAL_KSWAPD, PGSTEAL_DIRECT, PGSCAN_KSWAPD, PGSCAN_DIRECT,
+	PGSCAN_ANON, PGSCAN_FILE, PGSTEAL_ANON, PGSTEAL_FILE,
+	PAGEOUTRUN, PGROTATED, DROP_PAGECACHE, DROP_SLAB, OOM_KILL,
+	UNEVICTABLE_PGCULLED, UNEVICTABLE_PGMLOCKED, UNEVICTABLE_PGMUNLOCKED,
+	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PMD, THP_ZERO_PAGE_ALLOC,
+	SWAP_RA, SWAP_RA_HIT,
+	NR_TLB_REMOTE_FLUSH, NR_TLB_REMOTE_FLUSH_RECEIVED,
+	NR_TLB_LOCAL_FLUSH_ALL, NR_TLB_LOCAL_FLUSH_ONE,
+	NR_VM_EVENT_ITEMS
+};
+
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
+extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
+
+/* ---- the cost profile (cost.c) ---- */
+
+enum cost_item {
+	COST_ACCESS_L1,		/* an access that hits the L1 dTLB */
+	COST_ACCESS_L2,		/* extra for an STLB hit */
+	COST_PAGE_WALK,		/* extra for a page walk (TLB miss) */
+	COST_FAULT_TRAP,	/* exception entry, do_user_addr_fault, return */
+	COST_ANON_ZERO,		/* map the zero page */
+	COST_ANON_ALLOC,	/* allocate, zero and map a 4 KiB page */
+	COST_WP_ZERO,		/* write after the zero page: allocate + zero + remap */
+	COST_COW_COPY,		/* copy a 4 KiB page on write */
+	COST_COW_REUSE,		/* make an exclusive page writable */
+	COST_SHMEM_FAULT,	/* shared anonymous page: allocate and map */
+	COST_FAULT_AROUND_PTE,	/* each extra PTE a fault-around maps */
+	COST_SPURIOUS,		/* a fault that finds nothing to do */
+	COST_SYSCALL,		/* entry and exit of a system call */
+	COST_VMA_OP,		/* create, split or merge a VMA */
+	COST_ZAP_PTE,		/* unmap one present PTE */
+	COST_FREE_PAGE,		/* return a page to the buddy allocator */
+	COST_COPY_PTE,		/* fork: copy one present PTE */
+	COST_FORK,		/* fork: fixed part (task, mm, stack) */
+	COST_EXIT,		/* exit: fixed part */
+	COST_TLB_FLUSH_ONE,	/* invlpg */
+	COST_TLB_FLUSH_ALL,	/* full flush of one PCID */
+	COST_TLB_IPI,		/* a shootdown IPI to one other CPU */
+	COST_CONTEXT_SWITCH,
+	COST_MALLOC,		/* glibc malloc/free bookkeeping per call */
+	NR_COST_ITEMS
+};
+
+struct cost_profile {
+	uint64_t ns[NR_COST_ITEMS];
+	char source[128];
+};
+
+extern const char *const cost_names[NR_COST_ITEMS];
+void cost_profile_default(struct cost_profile *p);
+/* Reads a "name = ns" profile over the defaults; -1 with a message on error. */
+int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_t errlen);
+
+/* ---- kernel profile: version-dependent behaviour ---- */
+
+struct kernel_profile {
+	const char *name;
+	int version;			/* 612 for 6.12, 618 for 6.18 */
+	bool thp_align_anon;		/* 6.7+: 2 MiB-aligned anon mmaps of 2 MiB multiples */
+	bool thp_zero_wp_alloc;		/* 6.13+: write to huge zero page allocates a THP */
+	bool faultaround_large_folio;	/* 6.18+: fault-around maps whole large folios */
+};
+
+int kernel_profile_find(const char *name, struct kernel_profile *out);
+
+/* ---- shared anonymous memory (shmem.c) ---- */
+
+struct address_space {
+	uint32_t *pages;	/* pfn of each page index, PFN_NONE if absent */
+	uint64_t size;		/* pages */
+	uint64_t nrpages;	/* pages present */
+	uint64_t committed;	/* pages charged to Committed_AS (shmem_acct_size) */
+	int refs;		/* VMAs and other holders */
+	uint64_t id;		/* inode number */
+};
+
+/* ---- the machine ---- */
+
+struct touch_cursor;
+
+struct machine {
+	struct vm_config cfg;
+	struct kernel_profile kprof;
+	struct cost_profile cost;
+
+	struct page *mem_map;		/* indexed by pfn */
+	uint64_t max_pfn;		/* one past the highest pfn */
+	uint64_t dma32_end_pfn;		/* where RAM below the PCI hole ends */
+	struct pglist_data node;
+	uint64_t totalram_pages;	/* sum of managed pages */
+	uint64_t memmap_pages;		/* reserved for struct pages */
+	long min_free_kbytes;
+	bool user_min_free_kbytes;
+	uint32_t zero_pfn;
+
+	uint64_t vm_events[NR_VM_EVENT_ITEMS];
+	int64_t vm_committed_as;	/* pages */
+
+	struct cpu *cpus;
+	int nr_cpus;
+	uint64_t ctxt;			/* context switches */
+	uint64_t dead_utime, dead_stime;	/* CPU time of reaped tasks */
+	uint64_t nr_ipis;
+
+	struct task_struct **tasks;	/* indexed by pid */
+	int pid_cap;
+	int last_pid;
+	int nr_tasks;			/* not yet reaped */
+	struct task_struct *current;	/* the task the caller acts for */
+	uint64_t now;			/* latest time reached by any task */
+
+	uint64_t next_ctx_id;
+	uint64_t next_anon_vma;
+	uint64_t next_mapping_id;
+	struct prng rng;
+
+	/* Host memory for page-table pages: 512-entry arrays, recycled. */
+	pte_t **pt_free;
+	int pt_free_nr, pt_free_cap;
+
+	vm_event_fn event_fn;		/* vm_set_event_callback() */
+	void *event_ctx;
+	/* per-process state of the layers above (src/libc's malloc arena) */
+	void (*task_release)(struct machine *m, struct task_struct *t);
+	void (*task_fork)(struct machine *m, struct task_struct *parent, struct task_struct *child);
+	bool oom;			/* the last allocation failed */
+};
+
+/* Simulated time: charge ns of CPU time to the current task. */
+static inline void charge(struct machine *m, struct task_struct *t, enum cost_item c, bool user)
+{
+	uint64_t ns = m->cost.ns[c];
+
+	t->clock += ns;
+	if (user)
+		t->utime += ns;
+	else
+		t->stime += ns;
+}
+
+static inline void charge_n(struct machine *m, struct task_struct *t, enum cost_item c,
+			    uint64_t n, bool user)
+{
+	uint64_t ns = m->cost.ns[c] * n;
+
+	t->clock += ns;
+	if (user)
+		t->utime += ns;
+	else
+		t->stime += ns;
+}
+
+static inline void count_vm_event(struct machine *m, enum vm_event_item i)
+{
+	m->vm_events[i]++;
+}
+
+static inline void count_vm_events(struct machine *m, enum vm_event_item i, uint64_t n)
+{
+	m->vm_events[i] += n;
+}
+
+void mm_emit(struct machine *m, const struct vm_event *ev);
+
+/* ---- pages (page_alloc.c) ---- */
+
+static inline struct page *pfn_to_page(struct machine *m, uint64_t pfn)
+{
+	return &m->mem_map[pfn];
+}
+
+static inline uint64_t page_to_pfn(struct machine *m, const struct page *p)
+{
+	return (uint64_t)(p - m->mem_map);
+}
+
+static inline bool PageFlag(const struct page *p, enum pageflags f)
+{
+	return p->flags & PF(f);
+}
+
+static inline void SetPageFlag(struct page *p, enum pageflags f)
+{
+	p->flags |= PF(f);
+}
+
+static inline void ClearPageFlag(struct page *p, enum pageflags f)
+{
+	p->flags &= ~PF(f);
+}
+
+enum zone_type pfn_zone(const struct machine *m, uint64_t pfn);
+
+#define __GFP_ZERO	0x1u	/* the page's content value starts at 0 */
+#define __GFP_DMA32	0x2u	/* no higher than ZONE_DMA32 */
+#define GFP_KERNEL	0x0u
+#define GFP_HIGHUSER_MOVABLE 0x0u
+
+/* alloc_pages(): the head page of 2^order frames, or NULL (nothing free). */
+struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order);
+/* Free 2^order frames back to the buddy allocator. */
+void __free_pages(struct machine *m, struct page *page, unsigned order);
+/* Drop a reference; frees the page (off the LRU first) when it reaches 0. */
+void put_page(struct machine *m, struct page *page);
+
+int page_alloc_init(struct machine *m, char *err, size_t errlen);
+void setup_per_zone_wmarks(struct machine *m);
+void init_per_zone_wmark_min(struct machine *m);
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		       int highest_zoneidx, uint64_t free_pages);
+uint64_t nr_free_pages(const struct machine *m);
+uint64_t si_mem_available(const struct machine *m);
+
+/* ---- per-node counters (vmstat.c) ---- */
+
+void mod_node_page_state(struct machine *m, enum node_stat_item i, int64_t delta);
+void mod_zone_page_state(struct machine *m, uint64_t pfn, enum zone_stat_item i, int64_t delta);
+int64_t node_page_state(const struct machine *m, enum node_stat_item i);
+int64_t global_zone_page_state(const struct machine *m, enum zone_stat_item i);
+
+/* ---- LRU lists (vmscan.c) ---- */
+
+void pfn_list_init(struct pfn_list *l);
+void pfn_list_add(struct machine *m, struct pfn_list *l, uint32_t pfn, bool tail);
+void pfn_list_del(struct machine *m, struct pfn_list *l, uint32_t pfn);
+
+void folio_add_lru(struct machine *m, struct page *page, enum lru_list lru);
+void lruvec_del_folio(struct machine *m, struct page *page);
+enum lru_list folio_lru_list(const struct page *page);
+
+/* ---- page tables (pgtable.c) ---- */
+
+/* PTE bits (arch/x86/include/asm/pgtable_types.h) */
+#define _PAGE_PRESENT	(1ULL << 0)
+#define _PAGE_RW	(1ULL << 1)
+#define _PAGE_USER	(1ULL << 2)
+#define _PAGE_PWT	(1ULL << 3)
+#define _PAGE_PCD	(1ULL << 4)
+#define _PAGE_ACCESSED	(1ULL << 5)
+#define _PAGE_DIRTY	(1ULL << 6)
+#define _PAGE_PSE	(1ULL << 7)	/* PMD/PUD: maps a huge page */
+#define _PAGE_GLOBAL	(1ULL << 8)
+#define _PAGE_PROTNONE	_PAGE_GLOBAL	/* only when !_PAGE_PRESENT */
+#define _PAGE_SPECIAL	(1ULL << 9)	/* _PAGE_BIT_SOFTW1: no struct page use */
+#define _PAGE_NX	(1ULL << 63)
+#define PTE_PFN_MASK	0x000ffffffffff000ULL
+#define _PAGE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+static inline uint64_t pte_pfn(pte_t pte)
+{
+	return (pte & PTE_PFN_MASK) >> PAGE_SHIFT;
+}
+
+static inline bool pte_none(pte_t pte)
+{
+	return pte == 0;
+}
+
+static inline bool pte_present(pte_t pte)
+{
+	return pte & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+static inline bool pte_write(pte_t pte)
+{
+	return pte & _PAGE_RW;
+}
+
+static inline bool pte_special(pte_t pte)
+{
+	return pte & _PAGE_SPECIAL;
+}
+
+static inline pte_t pfn_pte(uint64_t pfn, pte_t prot)
+{
+	return (pfn << PAGE_SHIFT) | prot;
+}
+
+static inline unsigned pgd_index(uint64_t va) { return (va >> PGDIR_SHIFT) & 511; }
+static inline unsigned pud_index(uint64_t va) { return (va >> PUD_SHIFT) & 511; }
+static inline unsigned pmd_index(uint64_t va) { return (va >> PMD_SHIFT) & 511; }
+static inline unsigned pte_index(uint64_t va) { return (va >> PAGE_SHIFT) & 511; }
+
+/* The host array behind a page-table entry that points to a lower table. */
+static inline pte_t *table_of(struct machine *m, pte_t entry)
+{
+	return m->mem_map[pte_pfn(entry)].table;
+}
+
+/* vm_get_page_prot(): the PTE protection bits a VMA's flags give. */
+pte_t vm_get_page_prot(uint32_t vm_flags);
+int pgd_alloc(struct machine *m, struct mm_struct *mm);
+void pgd_free(struct machine *m, struct mm_struct *mm);
+/* The PTE slot for addr; allocates missing tables if alloc. NULL: none / no memory. */
+pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc);
+/* The PTE table covering addr, or NULL: lets a range loop skip empty 2 MiB. */
+pte_t *pte_table(struct machine *m, struct mm_struct *mm, uint64_t addr);
+/*
+ * struct mmu_gather (include/asm-generic/tlb.h): the range of addresses whose
+ * PTEs (or page tables) an operation cleared, flushed once at the end.
+ */
+struct mmu_gather {
+	struct mm_struct *mm;
+	uint64_t start, end;
+	bool fullmm;
+};
+
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm, bool fullmm);
+void tlb_adjust_range(struct mmu_gather *tlb, uint64_t addr, uint64_t size);
+void tlb_finish_mmu(struct machine *m, struct mmu_gather *tlb, struct task_struct *t);
+
+void free_pgd_range(struct machine *m, struct mmu_gather *tlb, uint64_t addr,
+		    uint64_t end, uint64_t floor, uint64_t ceiling);
+pte_t walk_peek(struct machine *m, struct mm_struct *mm, uint64_t addr);
+/* A hardware walk: the leaf entry (0 if none), setting accessed bits on the way. */
+pte_t walk_hw(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t **slot);
+
+/* ---- TLB (tlb.c) ---- */
+
+int tlb_init(struct machine *m, char *err, size_t errlen);
+void tlb_free(struct machine *m);
+void switch_mm(struct machine *m, struct cpu *c, struct mm_struct *next, struct task_struct *t);
+void flush_tlb_mm_range(struct machine *m, struct mm_struct *mm, uint64_t start,
+			uint64_t end, struct task_struct *t);
+void flush_tlb_mm(struct machine *m, struct mm_struct *mm, struct task_struct *t);
+void flush_tlb_page(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		    struct task_struct *t);
+/* The faulting CPU drops its entry for addr (a fault invalidates it). */
+void tlb_invalidate_local(struct machine *m, struct cpu *c, uint64_t addr);
+void mm_drop_cpus(struct machine *m, struct mm_struct *mm);
+struct tlb_entry *tlb_lookup(struct cpu *c, uint64_t vpn, uint16_t pcid, int *level);
+void tlb_fill(struct cpu *c, uint64_t vpn, uint16_t pcid, pte_t pte);
+
+static inline uint16_t kern_pcid(uint16_t asid)
+{
+	return (uint16_t)(asid + 1);
+}
+
+/* ---- VMAs (mmap.c, mprotect.c, madvise.c) ---- */
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);
+int vma_index(struct mm_struct *mm, uint64_t addr);
+struct mm_struct *mm_alloc(struct machine *m);
+void mmput(struct machine *m, struct mm_struct *mm);
+int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
+	    uint32_t vm_flags, struct address_space *file, uint64_t pgoff, bool fixed,
+	    uint64_t *out);
+int do_munmap(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len);
+int do_brk(struct machine *m, struct task_struct *t, uint64_t newbrk);
+int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len,
+		uint32_t newflags_rwx);
+int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len,
+	       enum vm_madv advice);
+int do_mlock(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len, bool on);
+/* Split so that a VMA boundary falls at addr (if addr is inside a VMA). */
+int split_vma_at(struct machine *m, struct mm_struct *mm, uint64_t addr);
+void vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
+void vm_stat_account(struct mm_struct *mm, uint32_t flags, int64_t npages);
+void mm_setup_layout(struct machine *m, struct mm_struct *mm);
+int setup_stack(struct machine *m, struct mm_struct *mm);
+
+/* unmap_page_range(): clear the PTEs of [start, end) in one VMA. */
+void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct task_struct *t,
+		   struct vm_area_struct *vma, uint64_t start, uint64_t end);
+void update_hiwater_rss(struct mm_struct *mm);
+uint64_t get_mm_rss(const struct mm_struct *mm);
+void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_struct *mm,
+			 int first, int last, uint64_t floor, uint64_t ceiling, bool fullmm);
+
+/* ---- faults (memory.c, fault.c, gup.c) ---- */
+
+#define VM_FAULT_OOM		0x0001u
+#define VM_FAULT_SIGBUS		0x0002u
+#define VM_FAULT_MAJOR		0x0004u
+#define VM_FAULT_SIGSEGV	0x0040u
+#define VM_FAULT_NOPAGE		0x0100u
+#define VM_FAULT_RETRY		0x0400u
+#define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
+
+#define FAULT_FLAG_WRITE	0x01u
+#define FAULT_FLAG_USER		0x02u
+#define FAULT_FLAG_REMOTE	0x04u	/* GUP from a syscall (regs == NULL) */
+
+unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
+			 struct vm_area_struct *vma, uint64_t addr, unsigned flags);
+void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bool user);
+/* The x86 page-fault handler: 0, or VM_ESIGNAL after delivering SIGSEGV. */
+int do_user_addr_fault(struct machine *m, struct task_struct *t, uint64_t addr, bool write);
+/*
+ * A store by the current task that changes no content value: the writes of
+ * an allocator's bookkeeping (chunk headers) into a page whose one-byte
+ * value stands for the user's data. Faults like any store.
+ */
+int vm_access_meta(struct machine *m, struct task_struct *t, uint64_t addr);
+/* A store of value over [addr, addr+len) by t, one access per page (memset). */
+int vm_access_fill(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
+		   uint8_t value);
+/* __mm_populate / MADV_POPULATE_*: fault [start, end) in through GUP. */
+int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
+		   uint64_t end, bool write, bool locked_only);
+int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		 uint64_t addr);
+
+/* ---- rmap (memory.c) ---- */
+
+void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			     uint64_t addr);
+void folio_remove_rmap_pte(struct machine *m, struct page *page);
+void add_mm_counter(struct mm_struct *mm, int member, int64_t v);
+int mm_counter_of(const struct page *page);
+
+/* ---- shmem (shmem.c) ---- */
+
+struct address_space *shmem_create(struct machine *m, uint64_t size);
+void mapping_get(struct address_space *as);
+void mapping_put(struct machine *m, struct address_space *as);
+unsigned shmem_fault(struct machine *m, struct task_struct *t, struct vm_area_struct *vma,
+		     uint64_t addr, unsigned flags, pte_t *ptep);
+void shmem_truncate(struct machine *m, struct address_space *as);
+
+unsigned do_fault_around(struct machine *m, struct task_struct *t, struct vm_area_struct *vma,
+			 uint64_t addr, pte_t *ptep);
+void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
+		   struct page *page, bool write);
+void mlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma);
+void mlock_folio(struct machine *m, struct page *page);
+void munlock_folio(struct machine *m, struct page *page);
+void munlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma);
+
+/* ---- tasks (fork.c, sched.c) ---- */
+
+struct task_struct *find_task(struct machine *m, int pid);
+struct task_struct *task_create(struct machine *m, const char *comm, struct task_struct *parent);
+int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *child);
+void do_exit(struct machine *m, struct task_struct *t, int code, int sig);
+void force_sig_segv(struct machine *m, struct task_struct *t, uint64_t addr, int code);
+void release_task(struct machine *m, struct task_struct *t);
+void sched_switch_to(struct machine *m, struct task_struct *t);
+void sched_wake_parent(struct machine *m, struct task_struct *t);
+struct task_struct *sched_pick_next(struct machine *m);
+void sched_dispatch(struct machine *m, struct task_struct *t);
+void sched_release(struct machine *m, struct task_struct *t);
+bool sched_need_resched(const struct task_struct *t);
+void sched_block(struct machine *m, struct task_struct *t, enum block_reason why, int target);
+void sched_wake_ready(struct machine *m, struct task_struct *t);
+void sched_wake(struct machine *m, struct task_struct *t, uint64_t when);
+
+/* ---- OOM (the allocation failures the later reclaim work will handle) ---- */
+
+static inline void note_oom(struct machine *m)
+{
+	m->oom = true;
+}
+
+/* ---- one operation's deltas (api.c) ---- */
+
+struct op_bracket {
+	uint64_t minflt, majflt, clock, rss, swap, l1, l2, walks;
+};
+
+void op_begin(struct op_bracket *b, const struct task_struct *t);
+void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_result *r);
+
+/* ---- invariants (debug.c) ---- */
+
+int mm_check_invariants(struct machine *m, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,603 @@
+/*
+ * mmap.c - address spaces and their VMAs (mm/mmap.c, mm/vma.c, mm/util.c,
+ * arch/x86/mm/mmap.c).
+ *
+ * An mm is a sorted array of VMAs, each a range [vm_start, vm_end) with
+ * flags. mmap finds room top-down below mmap_base (arch_get_unmapped_area_
+ * topdown), creates a VMA, and merges it with an identical neighbour, as
+ * vma_merge does; munmap splits the VMAs at the range's ends, unmaps their
+ * pages, frees the page tables nothing else needs, flushes the TLB for the
+ * range that had mappings, and removes them. Nothing is allocated at mmap
+ * time but the VMA: pages arrive on the first touch (memory.c).
+ *
+ * Layout, as a 64-bit process gets it with ASLR on: mmap_base sits below the
+ * stack gap with 28 bits of page randomisation; the stack top is randomised
+ * over 16 GiB; the brk heap starts at a random point within 32 MiB above the
+ * program (vmlab's processes have no program image, so above the PIE base).
+ * Anonymous mappings whose length is a multiple of 2 MiB are placed 2 MiB
+ * aligned (6.7+, __get_unmapped_area -> thp_get_unmapped_area_vmflags).
+ *
+ * Overcommit follows the default heuristic (OVERCOMMIT_GUESS): a private
+ * writable mapping is charged to Committed_AS and refused only if it alone
+ * exceeds RAM + swap.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define MMAP_MIN_ADDR		65536ULL			/* vm.mmap_min_addr */
+#define STACK_GUARD_GAP		(256ULL << PAGE_SHIFT)		/* stack_guard_gap */
+#define RLIMIT_STACK_DEFAULT	(8ULL << 20)
+#define STACK_RND_MASK		0x3fffffULL			/* 22 bits of pages */
+#define MMAP_RND_BITS		28
+#define ELF_ET_DYN_BASE		0x555555554000ULL
+#define BRK_RND_RANGE		0x02000000ULL			/* 32 MiB */
+#define INITIAL_STACK		(132ULL << 10)			/* 128 KiB + the arg page */
+
+/* ---- the VMA array ---- */
+
+/* The index of the first VMA ending above addr (find_vma's), or map_count. */
+int vma_index(struct mm_struct *mm, uint64_t addr)
+{
+	int lo = 0, hi = mm->map_count;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (mm->vmas[mid]->vm_end > addr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* find_vma(): the first VMA with vm_end > addr, NULL if none. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
+{
+	int i = vma_index(mm, addr);
+
+	return i < mm->map_count ? mm->vmas[i] : NULL;
+}
+
+/* vma_lookup(): the VMA containing addr, or NULL. */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+
+	return v && v->vm_start <= addr ? v : NULL;
+}
+
+static int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	int i;
+
+	if (mm->map_count == mm->vmas_cap) {
+		int cap = mm->vmas_cap ? mm->vmas_cap * 2 : 16;
+		struct vm_area_struct **n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		mm->vmas = n;
+		mm->vmas_cap = cap;
+	}
+	i = vma_index(mm, vma->vm_start);
+	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->map_count - i) * sizeof(*mm->vmas));
+	mm->vmas[i] = vma;
+	mm->map_count++;
+	return 0;
+}
+
+static void vma_remove_at(struct mm_struct *mm, int i)
+{
+	memmove(&mm->vmas[i], &mm->vmas[i + 1],
+		(size_t)(mm->map_count - i - 1) * sizeof(*mm->vmas));
+	mm->map_count--;
+}
+
+static uint64_t vma_pages(const struct vm_area_struct *v)
+{
+	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
+
+/* vm_start_gap(): a stack VMA claims its guard gap below it. */
+static uint64_t vm_start_gap(const struct vm_area_struct *v)
+{
+	uint64_t s = v->vm_start;
+
+	if (v->vm_flags & VM_GROWSDOWN)
+		s = s > STACK_GUARD_GAP ? s - STACK_GUARD_GAP : 0;
+	return s;
+}
+
+/* vm_stat_account(): total_vm and the exec/stack/data split of VmExe/VmStk/VmData. */
+void vm_stat_account(struct mm_struct *mm, uint32_t flags, int64_t npages)
+{
+	mm->total_vm += (uint64_t)npages;
+	if ((flags & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
+		mm->exec_vm += (uint64_t)npages;
+	else if (flags & VM_GROWSDOWN)
+		mm->stack_vm += (uint64_t)npages;
+	else if ((flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE)
+		mm->data_vm += (uint64_t)npages;
+}
+
+static void update_hiwater_vm(struct mm_struct *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+/* ---- overcommit (mm/util.c __vm_enough_memory, OVERCOMMIT_GUESS) ---- */
+
+static int vm_enough_memory(struct machine *m, uint64_t pages)
+{
+	if (pages > m->totalram_pages + (m->cfg.swap >> PAGE_SHIFT))
+		return -ENOMEM;
+	m->vm_committed_as += (int64_t)pages;
+	return 0;
+}
+
+static bool accountable_mapping(uint32_t vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+/* ---- creating and destroying address spaces ---- */
+
+struct mm_struct *mm_alloc(struct machine *m)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->machine = m;
+	mm->users = 1;
+	mm->ctx_id = ++m->next_ctx_id;
+	mm->tlb_gen = 1;
+	if (pgd_alloc(m, mm)) {
+		free(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/*
+ * arch_pick_mmap_layout() / mmap_base(): leave room for the stack (its
+ * rlimit, the guard gap and its randomisation), minus up to 2^28 random
+ * pages. setup_new_exec() and load_elf_binary() randomise the stack top
+ * and the brk start.
+ */
+void mm_setup_layout(struct machine *m, struct mm_struct *mm)
+{
+	uint64_t stack_max_rnd = STACK_RND_MASK << PAGE_SHIFT;
+	uint64_t gap = RLIMIT_STACK_DEFAULT + STACK_GUARD_GAP + stack_max_rnd;
+	uint64_t rnd = prng_below(&m->rng, 1ULL << MMAP_RND_BITS) << PAGE_SHIFT;
+	uint64_t stack_rnd = (prng_next(&m->rng) & STACK_RND_MASK) << PAGE_SHIFT;
+	uint64_t pie_rnd = prng_below(&m->rng, 1ULL << MMAP_RND_BITS) << PAGE_SHIFT;
+	uint64_t brk_rnd = prng_below(&m->rng, BRK_RND_RANGE >> PAGE_SHIFT) << PAGE_SHIFT;
+
+	mm->mmap_base = PAGE_ALIGN(TASK_SIZE + PAGE_SIZE - gap - rnd);
+	mm->start_stack = (TASK_SIZE + PAGE_SIZE - stack_rnd) & PAGE_MASK;
+	mm->start_brk = mm->brk = ELF_ET_DYN_BASE + pie_rnd + brk_rnd;
+}
+
+/* The initial stack VMA, as exec leaves it: 132 KiB below the stack top. */
+int setup_stack(struct machine *m, struct mm_struct *mm)
+{
+	struct vm_area_struct *v = calloc(1, sizeof(*v));
+	uint64_t pages = INITIAL_STACK >> PAGE_SHIFT;
+
+	if (!v)
+		return -ENOMEM;
+	v->vm_start = mm->start_stack - INITIAL_STACK;
+	v->vm_end = mm->start_stack;
+	v->vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC |
+		      VM_GROWSDOWN | VM_ACCOUNT;
+	v->vm_mm = mm;
+	if (vm_enough_memory(m, pages)) {
+		free(v);
+		return -ENOMEM;
+	}
+	mm->committed += pages;
+	if (vma_insert(mm, v)) {
+		free(v);
+		return -ENOMEM;
+	}
+	vm_stat_account(mm, v->vm_flags, (int64_t)pages);
+	return 0;
+}
+
+/* ---- finding room (mm/vma.c unmapped_area_topdown) ---- */
+
+/*
+ * The highest gap below high, at or above low, that holds len bytes; the
+ * mapping goes at the top of it. With a PMD alignment the gap must hold
+ * len + PMD_SIZE, and the address is the top one that is 2 MiB aligned,
+ * which is what __thp_get_unmapped_area() gets from its padded request.
+ * Returns 0 if no gap fits.
+ */
+static uint64_t unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
+				      uint64_t high, uint64_t align)
+{
+	uint64_t need = align > PAGE_SIZE ? len + align : len;
+
+	for (int i = mm->map_count; i >= 0; i--) {
+		uint64_t gap_end = i < mm->map_count ? vm_start_gap(mm->vmas[i]) : high;
+		uint64_t gap_start = i > 0 ? mm->vmas[i - 1]->vm_end : low;
+
+		if (gap_end > high)
+			gap_end = high;
+		if (gap_start < low)
+			gap_start = low;
+		if (gap_end <= gap_start || gap_end - gap_start < need)
+			continue;
+		return (gap_end - len) & ~(align - 1);
+	}
+	return 0;
+}
+
+static bool range_is_free(struct mm_struct *mm, uint64_t addr, uint64_t len)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+
+	return !v || addr + len <= vm_start_gap(v);
+}
+
+/* get_unmapped_area(): the hint if it is free, else top-down from mmap_base. */
+static int get_unmapped_area(struct machine *m, struct mm_struct *mm, uint64_t hint,
+			     uint64_t len, uint32_t vm_flags, uint64_t *out)
+{
+	uint64_t align = PAGE_SIZE, addr;
+
+	if (len > TASK_SIZE - MMAP_MIN_ADDR)
+		return -ENOMEM;
+	if (hint) {
+		hint = PAGE_ALIGN(hint);
+		if (hint >= MMAP_MIN_ADDR && hint <= TASK_SIZE - len && range_is_free(mm, hint, len)) {
+			*out = hint;
+			return 0;
+		}
+	} else if (!(vm_flags & VM_SHARED) && m->kprof.thp_align_anon && len % PMD_SIZE == 0) {
+		align = PMD_SIZE;
+	}
+	addr = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base, align);
+	if (!addr && align > PAGE_SIZE)	/* no aligned room: plain placement */
+		addr = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base, PAGE_SIZE);
+	if (!addr)	/* arch_get_unmapped_area_topdown falls back to bottom-up */
+		addr = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, TASK_SIZE, PAGE_SIZE);
+	if (!addr)
+		return -ENOMEM;
+	*out = addr;
+	return 0;
+}
+
+/* ---- splitting and merging ---- */
+
+/* __split_vma(): make addr a VMA boundary. */
+int split_vma_at(struct machine *m, struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *v = vma_lookup(mm, addr), *n;
+
+	(void)m;
+	if (!v || v->vm_start == addr)
+		return 0;
+	n = malloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->vm_start = addr;
+	if (n->vm_file) {
+		n->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
+		mapping_get(n->vm_file);
+	}
+	v->vm_end = addr;
+	return vma_insert(mm, n);
+}
+
+/* is_mergeable_vma() + anon_vma compatibility: can b be appended to a? */
+static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
+		return false;
+	if (a->vm_file && b->vm_pgoff != a->vm_pgoff + vma_pages(a))
+		return false;
+	if (a->vm_flags & VM_GROWSDOWN)
+		return false;
+	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+}
+
+/* Merge neighbours that became identical around [start, end) (vma_merge). */
+void vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	int i = vma_index(mm, start);
+
+	if (i > 0)
+		i--;
+	while (i + 1 < mm->map_count) {
+		struct vm_area_struct *a = mm->vmas[i], *b = mm->vmas[i + 1];
+
+		if (a->vm_start > end)
+			break;
+		if (!can_merge(a, b)) {
+			i++;
+			continue;
+		}
+		a->vm_end = b->vm_end;
+		if (!a->anon_vma)
+			a->anon_vma = b->anon_vma;
+		if (b->vm_file)
+			mapping_put(m, b->vm_file);
+		vma_remove_at(mm, i + 1);
+		free(b);
+	}
+}
+
+/* ---- mmap ---- */
+
+int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
+	    uint32_t vm_flags, struct address_space *file, uint64_t pgoff, bool fixed,
+	    uint64_t *out)
+{
+	struct mm_struct *mm = t->mm;
+	struct vm_area_struct *v;
+	uint64_t pages, charged = 0;
+	int err;
+
+	if (!len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
+	if (fixed) {
+		if (addr & ~PAGE_MASK)
+			return -EINVAL;
+		if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE - len)
+			return -EPERM;
+		err = do_munmap(m, t, addr, len);
+		if (err)
+			return err;
+	} else {
+		err = get_unmapped_area(m, mm, addr, len, vm_flags, &addr);
+		if (err)
+			return err;
+	}
+	pages = len >> PAGE_SHIFT;
+	vm_flags |= VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (vm_flags & VM_SHARED)
+		vm_flags |= VM_MAYSHARE;
+	if (accountable_mapping(vm_flags)) {
+		if (vm_enough_memory(m, pages))
+			return -ENOMEM;
+		charged = pages;
+		vm_flags |= VM_ACCOUNT;
+	}
+	if ((vm_flags & VM_SHARED) && !file) {
+		/* shmem_zero_setup(): shared anonymous memory is a shmem object */
+		if (!(vm_flags & VM_NORESERVE) && vm_enough_memory(m, pages))
+			return -ENOMEM;
+		file = shmem_create(m, pages);
+		if (!file)
+			return -ENOMEM;
+		if (!(vm_flags & VM_NORESERVE))
+			file->committed = pages;
+		pgoff = 0;
+	} else if (file) {
+		mapping_get(file);
+	}
+	v = calloc(1, sizeof(*v));
+	if (v) {
+		v->vm_start = addr;
+		v->vm_end = addr + len;
+		v->vm_flags = vm_flags;
+		v->vm_file = file;
+		v->vm_pgoff = pgoff;
+		v->vm_mm = mm;
+	}
+	if (!v || vma_insert(mm, v)) {
+		free(v);
+		m->vm_committed_as -= (int64_t)charged;
+		if (file)
+			mapping_put(m, file);
+		return -ENOMEM;
+	}
+	mm->committed += charged;
+	vm_stat_account(mm, vm_flags, (int64_t)pages);
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += pages;
+	vma_merge_range(m, mm, addr, addr + len);
+	charge(m, t, COST_VMA_OP, false);
+	*out = addr;
+	return 0;
+}
+
+/* ---- munmap ---- */
+
+static void remove_vma(struct machine *m, struct mm_struct *mm, struct vm_area_struct *v)
+{
+	uint64_t pages = vma_pages(v);
+
+	vm_stat_account(mm, v->vm_flags, -(int64_t)pages);
+	if (v->vm_flags & VM_ACCOUNT) {
+		m->vm_committed_as -= (int64_t)pages;
+		mm->committed -= pages;
+	}
+	if (v->vm_flags & VM_LOCKED)
+		mm->locked_vm -= pages;
+	if (v->vm_file)
+		mapping_put(m, v->vm_file);
+	free(v);
+}
+
+/*
+ * unmap_region() + free_pgtables(): zap the pages of VMAs first..last, free
+ * the page tables only they used (floor and ceiling bound the neighbours'),
+ * flush the TLB, then drop the VMAs.
+ */
+void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_struct *mm,
+			 int first, int last, uint64_t floor, uint64_t ceiling, bool fullmm)
+{
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm, fullmm);
+	update_hiwater_rss(mm);
+	for (int i = first; i <= last; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+
+		zap_vma_range(m, &tlb, t, v, v->vm_start, v->vm_end);
+	}
+	for (int i = first; i <= last;) {
+		uint64_t start = mm->vmas[i]->vm_start;
+		int j = i;
+
+		/* gather nearby VMAs into one call down, as free_pgtables() does */
+		while (j < last && mm->vmas[j + 1]->vm_start <= mm->vmas[j]->vm_end + PMD_SIZE)
+			j++;
+		free_pgd_range(m, &tlb, start, mm->vmas[j]->vm_end, floor,
+			       j < last ? mm->vmas[j + 1]->vm_start : ceiling);
+		i = j + 1;
+	}
+	tlb_finish_mmu(m, &tlb, t);
+	update_hiwater_vm(mm);
+	for (int i = last; i >= first; i--) {
+		struct vm_area_struct *v = mm->vmas[i];
+
+		vma_remove_at(mm, i);
+		remove_vma(m, mm, v);
+	}
+}
+
+int do_munmap(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t end;
+	int first, last;
+
+	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	end = start + len;
+	if (split_vma_at(m, mm, start) || split_vma_at(m, mm, end))
+		return -ENOMEM;
+	first = vma_index(mm, start);
+	last = vma_index(mm, end) - 1;
+	if (last >= 0 && last < mm->map_count && mm->vmas[last]->vm_start >= end)
+		last--;
+	if (first > last || first >= mm->map_count)
+		return 0;
+	unmap_and_free_vmas(m, t, mm, first, last,
+			    first > 0 ? mm->vmas[first - 1]->vm_end : 0,
+			    last + 1 < mm->map_count ? mm->vmas[last + 1]->vm_start : 0, false);
+	charge(m, t, COST_VMA_OP, false);
+	return 0;
+}
+
+/* Tear down a whole address space (exit_mmap()). */
+void mmput(struct machine *m, struct mm_struct *mm)
+{
+	struct task_struct *t = m->current;
+
+	if (--mm->users > 0)
+		return;
+	if (mm->map_count)
+		unmap_and_free_vmas(m, t, mm, 0, mm->map_count - 1, 0, 0, true);
+	mm_drop_cpus(m, mm);
+	pgd_free(m, mm);
+	free(mm->vmas);
+	free(mm);
+}
+
+/* ---- brk ---- */
+
+/*
+ * brk(2): the heap is one anonymous VMA from start_brk to the page-aligned
+ * break. Shrinking unmaps; growing extends the VMA if it does not run into
+ * the next mapping (plus the stack guard gap); failure returns the old break.
+ */
+int do_brk(struct machine *m, struct task_struct *t, uint64_t brk)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
+	struct vm_area_struct *next, *heap;
+	uint64_t pages, flags;
+	int err;
+
+	if (brk < mm->start_brk)
+		return -ENOMEM;
+	if (oldbrk == newbrk) {
+		mm->brk = brk;
+		return 0;
+	}
+	if (brk <= mm->brk) {
+		err = do_munmap(m, t, newbrk, oldbrk - newbrk);
+		if (err)
+			return err;
+		mm->brk = brk;
+		return 0;
+	}
+	next = find_vma(mm, oldbrk);
+	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
+		return -ENOMEM;
+	pages = (newbrk - oldbrk) >> PAGE_SHIFT;
+	flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
+	if (vm_enough_memory(m, pages))
+		return -ENOMEM;
+	mm->committed += pages;
+	heap = oldbrk > mm->start_brk ? vma_lookup(mm, oldbrk - 1) : NULL;
+	if (heap && heap->vm_end == oldbrk && heap->vm_flags == flags && !heap->vm_file) {
+		heap->vm_end = newbrk;	/* do_brk_flags() expands the brk VMA */
+	} else {
+		struct vm_area_struct *v = calloc(1, sizeof(*v));
+
+		if (v) {
+			v->vm_start = oldbrk;
+			v->vm_end = newbrk;
+			v->vm_flags = (uint32_t)flags;
+			v->vm_mm = mm;
+		}
+		if (!v || vma_insert(mm, v)) {
+			free(v);
+			m->vm_committed_as -= (int64_t)pages;
+			mm->committed -= pages;
+			return -ENOMEM;
+		}
+	}
+	vm_stat_account(mm, (uint32_t)flags, (int64_t)pages);
+	mm->brk = brk;
+	charge(m, t, COST_VMA_OP, false);
+	return 0;
+}
+
+/* ---- the stack grows down on a fault below it ---- */
+
+/*
+ * expand_downwards() + acct_stack_growth(): the stack VMA may grow to the
+ * faulting address if it stays within RLIMIT_STACK and keeps the guard gap
+ * from the mapping below.
+ */
+int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		 uint64_t addr)
+{
+	int i = vma_index(mm, vma->vm_start);
+	struct vm_area_struct *prev = i > 0 ? mm->vmas[i - 1] : NULL;
+	uint64_t start = addr & PAGE_MASK, grow;
+
+	if (!(vma->vm_flags & VM_GROWSDOWN) || start >= vma->vm_start)
+		return -EFAULT;
+	if (vma->vm_end - start > RLIMIT_STACK_DEFAULT)
+		return -ENOMEM;
+	if (start < MMAP_MIN_ADDR)
+		return -EPERM;
+	if (prev && (prev->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
+	    start - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	grow = (vma->vm_start - start) >> PAGE_SHIFT;
+	if (vm_enough_memory(m, grow))
+		return -ENOMEM;
+	mm->committed += grow;
+	vma->vm_start = start;
+	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
+	return 0;
+}

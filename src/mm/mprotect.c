@@ -1,0 +1,141 @@
+/*
+ * mprotect.c - changing a range's protection (mm/mprotect.c).
+ *
+ * The VMAs covering the range are split at its ends, given the new
+ * protection and merged again where they became identical to a neighbour.
+ * Their PTEs are rewritten with pte_modify(): the frame and the accessed,
+ * dirty and special bits stay, the protection bits are replaced. A private
+ * mapping's new protection never includes RW itself (writes go through the
+ * copy-on-write fault), but a page that is anonymous and exclusive to this
+ * mm may be made writable at once (can_change_pte_writable()), so
+ * mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) costs no faults on
+ * memory the process owns alone. Only entries that lost permission are
+ * flushed from the TLBs (pte_needs_flush()); an upgrade is left to the
+ * spurious-fault path, as on x86.
+ *
+ * A private mapping that becomes writable for the first time is charged to
+ * Committed_AS then.
+ */
+#include "internal.h"
+
+/* The bits pte_modify() keeps (_PAGE_CHG_MASK). */
+#define PAGE_CHG_MASK	(PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | \
+			 _PAGE_ACCESSED | _PAGE_DIRTY)
+
+/* pte_needs_flush(): does the change take away something a TLB may hold? */
+static bool pte_needs_flush(pte_t old, pte_t new)
+{
+	if (!(old & _PAGE_PRESENT))
+		return false;
+	if (!(new & _PAGE_PRESENT))
+		return true;
+	if ((old ^ new) & PTE_PFN_MASK)
+		return true;
+	if ((old & _PAGE_RW) && !(new & _PAGE_RW))
+		return true;
+	if (!(old & _PAGE_NX) && (new & _PAGE_NX))
+		return true;
+	return false;
+}
+
+static void change_pte_range(struct machine *m, struct mmu_gather *tlb,
+			     struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	pte_t newprot = vm_get_page_prot(vma->vm_flags);
+	bool try_writable = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+
+	for (uint64_t addr = start; addr < end;) {
+		uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
+		pte_t *table = pte_table(m, vma->vm_mm, addr);
+
+		if (next > end)
+			next = end;
+		if (!table) {
+			addr = next;
+			continue;
+		}
+		for (; addr < next; addr += PAGE_SIZE) {
+			pte_t *ptep = &table[pte_index(addr)], old = *ptep, new;
+
+			if (!pte_present(old))
+				continue;
+			new = (old & PAGE_CHG_MASK) | newprot;
+			if (try_writable && !(new & _PAGE_RW) && (new & _PAGE_PRESENT) &&
+			    !pte_special(new)) {
+				struct page *page = pfn_to_page(m, pte_pfn(new));
+
+				if (PageFlag(page, PG_anon) && PageFlag(page, PG_anon_exclusive))
+					new |= _PAGE_RW;
+			}
+			*ptep = new;
+			if (pte_needs_flush(old, new))
+				tlb_adjust_range(tlb, addr, PAGE_SIZE);
+		}
+	}
+}
+
+int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len,
+		uint32_t rwx)
+{
+	struct mm_struct *mm = t->mm;
+	struct mmu_gather tlb;
+	uint64_t end, addr;
+	int err = 0;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	tlb_gather_mmu(&tlb, mm, false);
+	for (addr = start; addr < end;) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		uint32_t newflags;
+		uint64_t vend;
+
+		if (!vma || vma->vm_start > addr) {
+			err = -ENOMEM;
+			break;
+		}
+		newflags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | rwx;
+		if ((newflags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE)) {
+			err = -EACCES;
+			break;
+		}
+		if ((newflags & VM_WRITE) &&
+		    !(vma->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
+			uint64_t lo = addr, hi = vma->vm_end < end ? vma->vm_end : end;
+			uint64_t pages = (hi - lo) >> PAGE_SHIFT;
+
+			if (pages > m->totalram_pages + (m->cfg.swap >> PAGE_SHIFT)) {
+				err = -ENOMEM;
+				break;
+			}
+			m->vm_committed_as += (int64_t)pages;
+			mm->committed += pages;
+			newflags |= VM_ACCOUNT;
+		}
+		if (split_vma_at(m, mm, addr) || split_vma_at(m, mm, end)) {
+			err = -ENOMEM;
+			break;
+		}
+		vma = vma_lookup(mm, addr);
+		vend = vma->vm_end;
+		if (newflags != vma->vm_flags) {
+			uint64_t pages = (vend - vma->vm_start) >> PAGE_SHIFT;
+
+			vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);
+			vm_stat_account(mm, newflags, (int64_t)pages);
+			vma->vm_flags = newflags;
+			change_pte_range(m, &tlb, vma, vma->vm_start, vend);
+		}
+		addr = vend;
+	}
+	tlb_finish_mmu(m, &tlb, t);
+	vma_merge_range(m, mm, start, end);
+	charge(m, t, COST_VMA_OP, false);
+	return err;
+}

@@ -1,0 +1,320 @@
+/*
+ * proc.c - the simulated machine as /proc shows it (fs/proc/meminfo.c,
+ * fs/proc/task_mmu.c, fs/proc/array.c, fs/proc/base.c, mm/vmstat.c).
+ *
+ * vm_snapshot() fills the backend-neutral struct vm_snapshot that every view
+ * renders: /proc/meminfo and /proc/vmstat as name/value lists in the
+ * kernel's order, /proc/stat's CPU times, and per process the fields of
+ * /proc/PID/status, stat, smaps_rollup and oom_score. The formulas are the
+ * kernel's: MemAvailable (si_mem_available), Cached = file pages - swap
+ * cache - buffers, CommitLimit = swap + RAM * overcommit_ratio (50%),
+ * VmPeak/VmHWM as the larger of the high-water mark and now, smaps PSS with
+ * the kernel's fixed point, oom_score = (1000 + badness*1000/totalpages)*2/3.
+ * Lines for things the simulator does not model (slab, vmalloc, the direct
+ * map) are left out rather than invented; the kernel stack and per-CPU
+ * areas read 0.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define KB(pages)	((int64_t)(pages) * (int64_t)(PAGE_SIZE >> 10))
+#define PSS_SHIFT	12
+
+static void kv_add(struct vm_kv *kv, int *n, const char *name, int64_t value)
+{
+	if (*n >= VM_MAX_KV)
+		return;
+	snprintf(kv[*n].name, sizeof(kv[*n].name), "%s", name);
+	kv[*n].value = value;
+	(*n)++;
+}
+
+int64_t vm_kv_get(const struct vm_kv *kv, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(kv[i].name, name))
+			return kv[i].value;
+	return -1;
+}
+
+/* meminfo_proc_show(): the fields the simulator models, in the kernel's order. */
+static void fill_meminfo(struct machine *m, struct vm_snapshot *s)
+{
+	struct vm_kv *kv = s->meminfo;
+	int *n = &s->n_meminfo;
+	int64_t ia = node_page_state(m, NR_INACTIVE_ANON), aa = node_page_state(m, NR_ACTIVE_ANON);
+	int64_t ifl = node_page_state(m, NR_INACTIVE_FILE), af = node_page_state(m, NR_ACTIVE_FILE);
+	int64_t swap_pages = (int64_t)(m->cfg.swap >> PAGE_SHIFT);
+	int64_t cached = node_page_state(m, NR_FILE_PAGES);	/* - SwapCached - Buffers (0) */
+
+	*n = 0;
+	kv_add(kv, n, "MemTotal", KB(m->totalram_pages));
+	kv_add(kv, n, "MemFree", KB(nr_free_pages(m)));
+	kv_add(kv, n, "MemAvailable", KB(si_mem_available(m)));
+	kv_add(kv, n, "Buffers", 0);
+	kv_add(kv, n, "Cached", KB(cached < 0 ? 0 : cached));
+	kv_add(kv, n, "SwapCached", 0);
+	kv_add(kv, n, "Active", KB(aa + af));
+	kv_add(kv, n, "Inactive", KB(ia + ifl));
+	kv_add(kv, n, "Active(anon)", KB(aa));
+	kv_add(kv, n, "Inactive(anon)", KB(ia));
+	kv_add(kv, n, "Active(file)", KB(af));
+	kv_add(kv, n, "Inactive(file)", KB(ifl));
+	kv_add(kv, n, "Unevictable", KB(node_page_state(m, NR_UNEVICTABLE)));
+	kv_add(kv, n, "Mlocked", KB(global_zone_page_state(m, NR_MLOCK)));
+	kv_add(kv, n, "SwapTotal", KB(swap_pages));
+	kv_add(kv, n, "SwapFree", KB(swap_pages));
+	kv_add(kv, n, "Zswap", 0);
+	kv_add(kv, n, "Zswapped", 0);
+	kv_add(kv, n, "Dirty", KB(node_page_state(m, NR_FILE_DIRTY)));
+	kv_add(kv, n, "Writeback", KB(node_page_state(m, NR_WRITEBACK)));
+	kv_add(kv, n, "AnonPages", KB(node_page_state(m, NR_ANON_MAPPED)));
+	kv_add(kv, n, "Mapped", KB(node_page_state(m, NR_FILE_MAPPED)));
+	kv_add(kv, n, "Shmem", KB(node_page_state(m, NR_SHMEM)));
+	kv_add(kv, n, "KReclaimable", 0);
+	kv_add(kv, n, "Slab", 0);
+	kv_add(kv, n, "SReclaimable", 0);
+	kv_add(kv, n, "SUnreclaim", 0);
+	kv_add(kv, n, "KernelStack", node_page_state(m, NR_KERNEL_STACK_KB));
+	kv_add(kv, n, "PageTables", KB(node_page_state(m, NR_PAGETABLE)));
+	kv_add(kv, n, "SecPageTables", 0);
+	kv_add(kv, n, "NFS_Unstable", 0);
+	kv_add(kv, n, "Bounce", 0);
+	kv_add(kv, n, "WritebackTmp", 0);
+	kv_add(kv, n, "CommitLimit", KB(swap_pages + (int64_t)m->totalram_pages * 50 / 100));
+	kv_add(kv, n, "Committed_AS", KB(m->vm_committed_as));
+	kv_add(kv, n, "VmallocTotal", 34359738367LL);
+	kv_add(kv, n, "Percpu", 0);
+	kv_add(kv, n, "AnonHugePages", KB(node_page_state(m, NR_ANON_THPS) * 512));
+	kv_add(kv, n, "ShmemHugePages", 0);
+	kv_add(kv, n, "ShmemPmdMapped", 0);
+	kv_add(kv, n, "FileHugePages", 0);
+	kv_add(kv, n, "FilePmdMapped", 0);
+	kv_add(kv, n, "HugePages_Total", 0);
+	kv_add(kv, n, "HugePages_Free", 0);
+	kv_add(kv, n, "HugePages_Rsvd", 0);
+	kv_add(kv, n, "HugePages_Surp", 0);
+	kv_add(kv, n, "Hugepagesize", 2048);
+	kv_add(kv, n, "Hugetlb", 0);
+}
+
+/* /proc/vmstat: zone items (summed), node items, then the events. */
+static void fill_vmstat(struct machine *m, struct vm_snapshot *s)
+{
+	int *n = &s->n_vmstat;
+
+	*n = 0;
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		kv_add(s->vmstat, n, zone_stat_names[i], global_zone_page_state(m, i));
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		kv_add(s->vmstat, n, node_stat_names[i], node_page_state(m, i));
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		kv_add(s->vmstat, n, vm_event_names[i], (int64_t)m->vm_events[i]);
+}
+
+/*
+ * oom_badness() (5.9+): RSS + swap entries + page-table pages, plus
+ * oom_score_adj thousandths of all memory; LONG_MIN for the unkillable.
+ * proc_oom_score(): (1000 + badness * 1000 / totalpages) * 2 / 3.
+ */
+static int oom_score_of(struct machine *m, const struct task_struct *t)
+{
+	int64_t totalpages = (int64_t)(m->totalram_pages + (m->cfg.swap >> PAGE_SHIFT));
+	int64_t points;
+
+	if (!t->mm || t->oom_score_adj == -1000)
+		return 0;
+	points = (int64_t)get_mm_rss(t->mm) + t->mm->rss_stat[MM_SWAPENTS] +
+		 t->mm->pgtables_bytes / (int64_t)PAGE_SIZE;
+	points += (int64_t)t->oom_score_adj * (totalpages / 1000);
+	return (int)((1000 + points * 1000 / totalpages) * 2 / 3);
+}
+
+/* smaps_account() + smaps_page_accumulate() for one mapped page. */
+static void smaps_page(struct machine *m, struct vm_proc *p, uint64_t *pss, uint64_t *pss_anon,
+		       uint64_t *pss_file, uint64_t *pss_shmem, uint64_t *pss_dirty,
+		       uint64_t *pss_locked, pte_t pte, bool locked)
+{
+	struct page *page = pfn_to_page(m, pte_pfn(pte));
+	bool dirty = (pte & _PAGE_DIRTY) || PageFlag(page, PG_dirty);
+	bool private = page->refcount == 1 || page->mapcount < 2;
+	uint64_t size = PAGE_SIZE, share = PAGE_SIZE << PSS_SHIFT;
+
+	if (PageFlag(page, PG_anon))
+		p->anonymous += size;
+	p->rss += size;
+	if ((pte & _PAGE_ACCESSED) || PageFlag(page, PG_referenced))
+		p->referenced += size;
+	if (!private)
+		share /= (uint64_t)page->mapcount;
+	*pss += share;
+	if (PageFlag(page, PG_anon))
+		*pss_anon += share;
+	else if (PageFlag(page, PG_swapbacked))
+		*pss_shmem += share;
+	else
+		*pss_file += share;
+	if (locked)
+		*pss_locked += share;
+	if (dirty) {
+		*pss_dirty += share;
+		if (private)
+			p->private_dirty += size;
+		else
+			p->shared_dirty += size;
+	} else {
+		if (private)
+			p->private_clean += size;
+		else
+			p->shared_clean += size;
+	}
+}
+
+/* show_smaps_rollup(): the whole address space summed, values in kB. */
+static void fill_smaps_rollup(struct machine *m, const struct mm_struct *mm, struct vm_proc *p)
+{
+	uint64_t pss = 0, pss_anon = 0, pss_file = 0, pss_shmem = 0, pss_dirty = 0, pss_locked = 0;
+
+	if (!mm->map_count)
+		return;
+	p->vm_lo = mm->vmas[0]->vm_start;
+	p->vm_hi = mm->vmas[mm->map_count - 1]->vm_end;
+	for (int i = 0; i < mm->map_count; i++) {
+		const struct vm_area_struct *v = mm->vmas[i];
+		bool locked = v->vm_flags & VM_LOCKED;
+
+		for (uint64_t addr = v->vm_start; addr < v->vm_end;) {
+			uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
+			pte_t *table = pte_table(m, (struct mm_struct *)mm, addr);
+
+			if (next > v->vm_end)
+				next = v->vm_end;
+			if (!table) {
+				addr = next;
+				continue;
+			}
+			for (; addr < next; addr += PAGE_SIZE) {
+				pte_t pte = table[pte_index(addr)];
+
+				if (!pte_present(pte) || pte_special(pte))
+					continue;
+				smaps_page(m, p, &pss, &pss_anon, &pss_file, &pss_shmem, &pss_dirty,
+					   &pss_locked, pte, locked);
+			}
+		}
+	}
+	p->rss >>= 10;
+	p->anonymous >>= 10;
+	p->referenced >>= 10;
+	p->private_dirty >>= 10;
+	p->private_clean >>= 10;
+	p->shared_dirty >>= 10;
+	p->shared_clean >>= 10;
+	p->pss = pss >> PSS_SHIFT >> 10;
+	p->pss_anon = pss_anon >> PSS_SHIFT >> 10;
+	p->pss_file = pss_file >> PSS_SHIFT >> 10;
+	p->pss_shmem = pss_shmem >> PSS_SHIFT >> 10;
+	p->pss_dirty = pss_dirty >> PSS_SHIFT >> 10;
+	p->locked = pss_locked >> PSS_SHIFT >> 10;
+}
+
+static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_proc *p)
+{
+	const struct mm_struct *mm = t->mm;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = t->pid;
+	p->ppid = t->parent ? t->parent->pid : 1;
+	p->uid = t->uid;
+	snprintf(p->comm, sizeof(p->comm), "%s", t->comm);
+	p->state = t->state == TASK_ZOMBIE ? 'Z' : t->state == TASK_BLOCKED ? 'S' :
+		   (m->current == t ? 'R' : 'S');
+	if (t->state == TASK_RUNNABLE && m->current != t && t->clock <= m->now)
+		p->state = 'R';
+	p->min_flt = t->min_flt;
+	p->maj_flt = t->maj_flt;
+	p->cmin_flt = t->cmin_flt;
+	p->cmaj_flt = t->cmaj_flt;
+	p->oom_score_adj = t->oom_score_adj;
+	p->oom_score = oom_score_of(m, t);
+	p->start_ns = t->start_time;
+	p->utime_ns = t->utime;
+	p->stime_ns = t->stime;
+	p->tlb_l1_hits = t->tlb_l1_hits;
+	p->tlb_l2_hits = t->tlb_l2_hits;
+	p->tlb_walks = t->tlb_walks;
+	p->perf_faults = t->perf_faults;
+	if (!mm)
+		return;
+	uint64_t rss = get_mm_rss(mm);
+
+	p->vsz_kb = KB(mm->total_vm);
+	p->rss_kb = KB(rss);
+	p->rss_anon_kb = KB(mm->rss_stat[MM_ANONPAGES]);
+	p->rss_file_kb = KB(mm->rss_stat[MM_FILEPAGES]);
+	p->rss_shmem_kb = KB(mm->rss_stat[MM_SHMEMPAGES]);
+	p->swap_kb = KB(mm->rss_stat[MM_SWAPENTS]);
+	p->vm_peak_kb = KB(mm->hiwater_vm > mm->total_vm ? mm->hiwater_vm : mm->total_vm);
+	p->vm_hwm_kb = KB(mm->hiwater_rss > rss ? mm->hiwater_rss : rss);
+	p->vm_lck_kb = KB(mm->locked_vm);
+	p->vm_data_kb = KB(mm->data_vm);
+	p->vm_stk_kb = KB(mm->stack_vm);
+	p->vm_exe_kb = 0;			/* no program text */
+	p->vm_lib_kb = KB(mm->exec_vm);
+	p->vm_pte_kb = (uint64_t)mm->pgtables_bytes >> 10;
+	fill_smaps_rollup(m, mm, p);
+}
+
+int vm_proc_info(vm_machine *m, int pid, struct vm_proc *p)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (!t)
+		return -ESRCH;
+	fill_proc(m, t, p);
+	return 0;
+}
+
+int vm_snapshot(vm_machine *m, struct vm_snapshot *s)
+{
+	uint64_t user = m->dead_utime, sys = m->dead_stime, busy, total;
+	int n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->uptime_ns = m->now;
+	s->ncpus = m->nr_cpus;
+	fill_meminfo(m, s);
+	fill_vmstat(m, s);
+	s->procs = calloc((size_t)(m->nr_tasks ? m->nr_tasks : 1), sizeof(*s->procs));
+	if (!s->procs)
+		return -ENOMEM;
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *t = m->tasks[pid];
+
+		if (!t || n >= m->nr_tasks)
+			continue;
+		fill_proc(m, t, &s->procs[n++]);
+		user += t->utime;
+		sys += t->stime;
+		if (t->state == TASK_RUNNABLE)
+			s->procs_running++;
+	}
+	s->nprocs = n;
+	total = m->now * (uint64_t)m->nr_cpus;
+	busy = user + sys;
+	s->cpu_user_ns = user;
+	s->cpu_system_ns = sys;
+	s->cpu_idle_ns = total > busy ? total - busy : 0;
+	/* NO_HZ idle: the 1000 Hz tick runs only on busy CPUs; plus IPIs */
+	s->intr = busy / 1000000 + m->nr_ipis;
+	s->ctxt = m->ctxt;
+	return 0;
+}
+
+void vm_snapshot_release(struct vm_snapshot *s)
+{
+	free(s->procs);
+	s->procs = NULL;
+	s->nprocs = 0;
+}

@@ -1,0 +1,148 @@
+/*
+ * sched.c - simulated time, CPUs and the order in which tasks run
+ * (a deterministic stand-in for kernel/sched/).
+ *
+ * Every task carries its own clock: the simulated time at which its next
+ * action happens. Each CPU remembers when it becomes free. The scheduler
+ * always runs the runnable task with the earliest clock (ties: lowest pid) on
+ * a CPU: the one it last ran on if that CPU is free by then, else the CPU
+ * that frees up first. The task starts at max(its clock, the CPU's free
+ * time) and runs for one quantum (1 ms), or until it blocks, before the
+ * choice is made again. With as many CPUs as tasks this runs them in
+ * parallel; with more tasks they share CPUs, and waiting shows in their
+ * clocks like run-queue delay. There is no real concurrency, so a run is
+ * reproducible to the byte.
+ *
+ * Switching a CPU to a task of another address space is a context switch:
+ * switch_mm() picks the PCID (tlb.c) and the switch costs time.
+ */
+#include "internal.h"
+
+#define SCHED_QUANTUM_NS	1000000ULL
+
+/* The task runs on its CPU now; load its mm there if another one is loaded. */
+void sched_switch_to(struct machine *m, struct task_struct *t)
+{
+	struct cpu *c = &m->cpus[t->cpu];
+
+	m->current = t;
+	if (!t->mm || c->loaded_mm == t->mm)
+		return;
+	m->ctxt++;
+	charge(m, t, COST_CONTEXT_SWITCH, false);
+	switch_mm(m, c, t->mm, t);
+}
+
+/* pick_next_task(): the runnable task with the earliest clock, or NULL. */
+struct task_struct *sched_pick_next(struct machine *m)
+{
+	struct task_struct *best = NULL;
+
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *t = m->tasks[pid];
+
+		if (!t || t->state != TASK_RUNNABLE)
+			continue;
+		if (!best || t->clock < best->clock)
+			best = t;
+	}
+	return best;
+}
+
+/* Put t on a CPU for one quantum. */
+void sched_dispatch(struct machine *m, struct task_struct *t)
+{
+	struct cpu *c = &m->cpus[t->cpu];
+
+	if (c->free_at > t->clock) {
+		struct cpu *best = c;
+
+		for (int i = 0; i < m->nr_cpus; i++)
+			if (m->cpus[i].free_at < best->free_at)
+				best = &m->cpus[i];
+		c = best;
+		t->cpu = c->id;
+	}
+	if (c->free_at > t->clock)
+		t->clock = c->free_at;	/* waited for the CPU */
+	t->slice_end = t->clock + SCHED_QUANTUM_NS;
+	sched_switch_to(m, t);
+}
+
+/* The task gave up the CPU (quantum over, blocked, or done). */
+void sched_release(struct machine *m, struct task_struct *t)
+{
+	struct cpu *c = &m->cpus[t->cpu];
+
+	if (c->free_at < t->clock)
+		c->free_at = t->clock;
+	if (m->now < t->clock)
+		m->now = t->clock;
+	if (m->current == t)
+		m->current = NULL;
+}
+
+/* Has the task used up its quantum? Long operations stop here and yield. */
+bool sched_need_resched(const struct task_struct *t)
+{
+	return t->slice_end && t->clock >= t->slice_end;
+}
+
+/* Block t until another task ends, becomes ready, or kills it. */
+void sched_block(struct machine *m, struct task_struct *t, enum block_reason why, int target)
+{
+	(void)m;
+	t->state = TASK_BLOCKED;
+	t->blocked_on = why;
+	t->wait_for = target;
+	t->nvcsw++;
+}
+
+static void wake_at(struct machine *m, struct task_struct *t, uint64_t when)
+{
+	(void)m;
+	t->state = TASK_RUNNABLE;
+	t->blocked_on = BLOCK_NONE;
+	if (t->clock < when)
+		t->clock = when;
+}
+
+/*
+ * A task ended: a parent blocked in wait() for it (or for any child) wakes
+ * at the time of the exit; so does anything waiting for it to be ready.
+ */
+void sched_wake_parent(struct machine *m, struct task_struct *t)
+{
+	struct task_struct *p = t->parent;
+
+	if (p && p->state == TASK_BLOCKED && p->blocked_on == BLOCK_WAIT &&
+	    (p->wait_for == 0 || p->wait_for == t->pid))
+		wake_at(m, p, t->exit_time);
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *w = m->tasks[pid];
+
+		if (w && w->state == TASK_BLOCKED && w->blocked_on == BLOCK_READY &&
+		    w->wait_for == t->pid)
+			wake_at(m, w, t->exit_time);
+	}
+}
+
+/* t called ready(): wake whoever waits in wait_ready(t). */
+void sched_wake_ready(struct machine *m, struct task_struct *t)
+{
+	t->ready = true;
+	t->ready_at = t->clock;
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *w = m->tasks[pid];
+
+		if (w && w->state == TASK_BLOCKED && w->blocked_on == BLOCK_READY &&
+		    w->wait_for == t->pid)
+			wake_at(m, w, t->clock);
+	}
+}
+
+/* Wake a blocked task at a given time (a kill reaches a paused task). */
+void sched_wake(struct machine *m, struct task_struct *t, uint64_t when)
+{
+	wake_at(m, t, when);
+}

@@ -1,0 +1,28 @@
+/*
+ * views.h - what a person looks at, rendered from a backend-neutral struct
+ * vm_snapshot exactly as the real tools print it: free (procps-ng 4.0.2),
+ * vmstat's first line (procps-ng 4.0.2), ps -o pid,comm,vsz,rss,min_flt,
+ * maj_flt, /proc/meminfo, /proc/PID/status, /proc/PID/smaps_rollup; and
+ * vmlab's own 4-level page-table walk. The simulated and the real machine
+ * print through the same code.
+ */
+#ifndef VMLAB_VIEWS_H
+#define VMLAB_VIEWS_H
+
+#include <stdio.h>
+#include "../../include/vmlab.h"
+#include "strbuf.h"
+
+/* free [-b|-k|-m|-g|-h] [--si] [-w] [-t]: args is the option text after "free". */
+int view_free(struct strbuf *o, const struct vm_snapshot *s, const char *args,
+	      char *err, size_t errlen);
+void view_vmstat(struct strbuf *o, const struct vm_snapshot *s);
+void view_meminfo(struct strbuf *o, const struct vm_snapshot *s);
+void view_ps(struct strbuf *o, const struct vm_snapshot *s);
+void view_status(struct strbuf *o, const struct vm_proc *p);
+void view_smaps_rollup(struct strbuf *o, const struct vm_proc *p);
+void view_pagetable(struct strbuf *o, const struct vm_walk *w, const char *comm);
+/* One --events line, dmesg-style: "[    0.000012] pid 1000 ...". */
+void format_event(struct strbuf *o, const struct vm_event *ev);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * scenario.h - running a Lua scenario on the simulated kernel.
+ *
+ * A scenario is a Lua program using the `vm` module (DESIGN.md). Each
+ * process it spawns or forks is a Lua coroutine that runs its function;
+ * the simulated kernel's scheduler (vm_sched_next) decides which coroutine
+ * to resume, always the process with the earliest simulated clock, so
+ * processes interleave in simulated time and a run is reproducible. An
+ * operation that finishes, or a long one whose quantum ends, yields back to
+ * the scheduler when another process is due first.
+ *
+ * The top level of the script is the "driver": it configures the machine,
+ * spawns processes, waits for them and shows views; it is not a simulated
+ * process itself.
+ */
+#ifndef VMLAB_SCENARIO_H
+#define VMLAB_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "../../include/vmlab.h"
+#include "../report/json.h"
+
+struct run_options {
+	const char *path;		/* the scenario file */
+	int argc;			/* its arguments */
+	char **argv;
+	bool check;			/* --check */
+	bool events;			/* --events */
+	const char *json;		/* --json FILE */
+	bool has_seed;			/* --seed N */
+	uint64_t seed;
+	const char *costs;		/* --costs FILE */
+};
+
+struct scenario {
+	lua_State *L;
+	const struct run_options *opt;
+	struct vm_config cfg;
+	char cfg_kernel[16], cfg_policy[16], cfg_oom[16];
+	vm_machine *m;
+	int running_pid;		/* the process whose coroutine runs now, 0: driver */
+	struct json rec;		/* --json records */
+	int expect_passed, expect_failed;
+	uint64_t ops;
+	FILE *out;
+};
+
+/* The scenario a Lua state belongs to. */
+struct scenario *scenario_of(lua_State *L);
+/* The machine, booted with the configuration so far on first use. */
+vm_machine *scenario_machine(lua_State *L);
+
+/* Run one scenario file: 0 all expectations held, 1 some failed, 2 the
+ * scenario is wrong (file:line said on stderr), 3 vmlab broke an invariant. */
+int scenario_run(const struct run_options *opt);
+
+/* ---- processes (lproc.c) ---- */
+
+#define PROC_MT		"vmlab.process"
+#define MAPPING_MT	"vmlab.mapping"
+
+struct lproc {
+	int pid;
+	char name[16];
+	bool spawned;		/* by the driver (vm.spawn), not forked */
+	bool reaped;
+	struct vm_status st;
+};
+
+void lproc_register(lua_State *L);
+struct lproc *lproc_check(lua_State *L, int idx);
+struct lproc *lproc_new(lua_State *L, int pid, const char *name, bool spawned);
+/* Create the coroutine that will run fn (at index fn_idx) as process obj. */
+void lproc_start(lua_State *L, int obj_idx, int fn_idx);
+/* Resume pid's coroutine for one turn on its CPU. */
+void lproc_resume(struct scenario *sc, int pid);
+/* Run the simulation until pred holds (or, with pred NULL, until nothing can
+ * run). Returns false if nothing can run any more and pred still fails. */
+bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *), void *ctx);
+/* The status table of an ended process (and reap it if this is its parent). */
+void lproc_push_status(lua_State *L, const struct vm_status *st);
+/* Kill what is still alive at the end of the scenario. */
+void lproc_finish(struct scenario *sc);
+/* After an operation: --check, then let an earlier process run. */
+int lproc_finish_op(lua_State *L, int nres);
+/* The running process (0 at the driver's level). */
+int lproc_current(lua_State *L);
+
+/* ---- option tables and values (largs.c) ---- */
+
+/* Raise an error unless every key of the table at idx is in known[]. */
+void args_check_keys(lua_State *L, int idx, const char *what, const char *const known[]);
+uint64_t args_size(lua_State *L, int idx, const char *what);
+uint64_t args_opt_size(lua_State *L, int tbl, const char *key, uint64_t dflt, const char *what);
+int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const char *what);
+bool args_opt_bool(lua_State *L, int tbl, const char *key, bool dflt, const char *what);
+const char *args_opt_str(lua_State *L, int tbl, const char *key, const char *dflt, const char *what);
+uint64_t args_duration(lua_State *L, int idx, const char *what);
+int args_value(lua_State *L, int idx, const char *what);
+/* Push the fields of an operation's result as a table. */
+void push_result(lua_State *L, const struct vm_result *r);
+/* Raise "what: errno text" for a kernel error, or return nil, "ENAME" for
+ * the caller to return (returns 2). */
+int push_errno(lua_State *L, int err);
+const char *errno_name(int err);
+
+/* ---- the vm module (lvm.c) and records ---- */
+
+void lvm_register(lua_State *L);
+void scenario_bind(lua_State *L, struct scenario *sc);
+void record_op(struct scenario *sc, int pid, const char *op, const struct vm_result *r);
+void record_text(struct scenario *sc, const char *kind, const char *name, const char *text);
+
+#endif
