@@ -53,6 +53,8 @@ struct vm_config {
 };
 
 void vm_config_default(struct vm_config *c);
+/* Read a cost profile ("name = nanoseconds" lines): 0, or -1 and file:line in err. */
+int vm_cost_profile_check(const char *path, char *err, size_t errlen);
 /* A new machine, booted. NULL and a message in err if the config is invalid. */
 vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen);
 void vm_free(vm_machine *m);
@@ -207,6 +209,8 @@ void vm_ready(vm_machine *m, int pid);
 int vm_is_ready(vm_machine *m, int pid);
 /* 'R' runnable, 'S' blocked, 'Z' zombie, 0 no such process. */
 char vm_task_state(vm_machine *m, int pid);
+/* What a blocked process waits for (VM_WAIT_*, *target the pid), -1 if not blocked. */
+int vm_blocked_on(vm_machine *m, int pid, int *target);
 /* The next existing (not yet reaped) pid after `after`, 0 if none. */
 int vm_next_pid(vm_machine *m, int after);
 int vm_parent(vm_machine *m, int pid);
@@ -261,6 +265,7 @@ struct vm_proc {
 	uint64_t vsz_kb, rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, swap_kb;
 	uint64_t vm_peak_kb, vm_hwm_kb, vm_lck_kb, vm_data_kb, vm_stk_kb;
 	uint64_t vm_exe_kb, vm_lib_kb, vm_pte_kb;
+	uint64_t heap_kb;		/* the [heap] VMA: the brk area */
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	int oom_score, oom_score_adj;
 	uint64_t start_ns, utime_ns, stime_ns;

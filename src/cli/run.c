@@ -70,6 +70,14 @@ int cmd_run(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (o.costs) {
+		char err[512];
+
+		if (vm_cost_profile_check(o.costs, err, sizeof(err))) {
+			fprintf(stderr, "vmlab run: %s\n", err);
+			return 2;
+		}
+	}
 	o.path = argv[i];
 	o.argc = argc - i - 1;
 	o.argv = argv + i + 1;

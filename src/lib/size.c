@@ -11,6 +11,7 @@ static int read_number(const char *s, double *whole, uint64_t *exact, int *is_ex
 {
 	int i = 0;
 	uint64_t v = 0;
+	double w = 0;
 	int overflow = 0;
 
 	while (isdigit((unsigned char)s[i])) {
@@ -19,13 +20,14 @@ static int read_number(const char *s, double *whole, uint64_t *exact, int *is_ex
 		if (v > (UINT64_MAX - d) / 10)
 			overflow = 1;
 		v = v * 10 + d;
+		w = w * 10 + (double)d;
 		i++;
 	}
 	if (i == 0)
 		return 0;
 	*exact = v;
 	*is_exact = !overflow;
-	*whole = (double)v;
+	*whole = w;
 	if (s[i] == '.') {
 		double scale = 0.1;
 		int j = i + 1;

@@ -44,8 +44,8 @@ struct vm_touch_op {
  * task), -ENOMEM (no memory for the fault) or -EIO (a fault that did not
  * resolve: a simulator bug, reported rather than looped on).
  */
-static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t addr,
-			     int write, uint8_t wval, uint8_t *rval)
+static int mmu_access_slow(struct machine *m, struct task_struct *t, uint64_t addr,
+			   int write, uint8_t wval, uint8_t *rval)
 {
 	uint64_t vpn = addr >> PAGE_SHIFT;
 	const uint64_t *cost = m->cost.ns;
@@ -60,6 +60,13 @@ static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t 
 
 		if (c->last_tag == tag) {
 			e = c->last;
+		} else if (tries) {
+			/*
+			 * The retry after a fault: the fault dropped this CPU's
+			 * entry and nothing fills a TLB during a fault, so the
+			 * lookup would miss; a miss changes no LRU state.
+			 */
+			e = NULL;
 		} else {
 			e = tlb_lookup(c, vpn, pcid, &level);
 			if (e && !(e->pte & _PAGE_PSE)) {
@@ -82,7 +89,7 @@ static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t 
 				goto done;
 			if (pte & _PAGE_RW) {
 				/* the first store through a clean entry sets D in the PTE */
-				pte_t w = walk_hw(m, t->mm, addr, &slot);
+				pte_t w = walk_hw(m, c, t->mm, addr, &slot);
 
 				charge(m, t, COST_PAGE_WALK, true);
 				if ((w & (_PAGE_PRESENT | _PAGE_RW)) == (_PAGE_PRESENT | _PAGE_RW)) {
@@ -96,7 +103,7 @@ static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t 
 			t->tlb_walks++;
 			t->clock += cost[COST_ACCESS_L1] + cost[COST_PAGE_WALK];
 			t->utime += cost[COST_ACCESS_L1] + cost[COST_PAGE_WALK];
-			pte = walk_hw(m, t->mm, addr, &slot);
+			pte = walk_hw(m, c, t->mm, addr, &slot);
 			if ((pte & (_PAGE_PRESENT | _PAGE_USER)) == (_PAGE_PRESENT | _PAGE_USER) &&
 			    (!write || (pte & _PAGE_RW))) {
 				*slot |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
@@ -129,6 +136,38 @@ done:
 			return 0;
 		}
 	}
+}
+
+/*
+ * The hot path: the same page as this CPU's last access, allowed as it is.
+ * That entry is already the most recent of its L1 set, so counting the hit
+ * without a lookup changes nothing a lookup would have.
+ */
+static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t addr,
+			     int write, uint8_t wval, uint8_t *rval)
+{
+	struct cpu *c = &m->cpus[t->cpu];
+	uint64_t vpn = addr >> PAGE_SHIFT;
+	uint64_t tag = TLB_VALID | (vpn << 12) | kern_pcid(c->loaded_asid);
+
+	if (__builtin_expect(c->last_tag == tag, 1)) {
+		pte_t pte = c->last->pte;
+
+		if (!write || (pte & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY)) {
+			struct page *p = &m->mem_map[pte_pfn(pte)];
+			uint64_t ns = m->cost.ns[COST_ACCESS_L1];
+
+			t->tlb_l1_hits++;
+			t->clock += ns;
+			t->utime += ns;
+			if (write == 1)
+				p->value = wval;
+			else if (!write && rval)
+				*rval = p->value;
+			return 0;
+		}
+	}
+	return mmu_access_slow(m, t, addr, write, wval, rval);
 }
 
 #define WRITE_META	2	/* a store that leaves the content value alone */

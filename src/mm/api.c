@@ -152,6 +152,7 @@ void vm_free(vm_machine *m)
 		free(t->children);
 		free(t);
 	}
+	mm_check_free(m);
 	for (int i = 0; i < m->pt_free_nr; i++)
 		free(m->pt_free[i]);
 	free(m->pt_free);
@@ -159,7 +160,7 @@ void vm_free(vm_machine *m)
 	if (m->cpus)
 		tlb_free(m);
 	free(m->cpus);
-	free(m->mem_map);
+	memmap_free(m);
 	free(m);
 }
 
@@ -370,7 +371,7 @@ int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a, uint64_t *addr
 		(a->noreserve ? VM_NORESERVE : 0);
 	err = do_mmap(m, t, a->addr, a->len, flags, NULL, 0, a->fixed, addr);
 	if (!err && a->populate)	/* mm_populate(): errors are not reported */
-		populate_range(m, t, *addr, *addr + PAGE_ALIGN(a->len), false, false);
+		populate_range(m, t, *addr, *addr + PAGE_ALIGN(a->len), POPULATE_MMAP, false);
 	syscall_exit(m, t, &b, r, "mmap", err ? 0 : *addr, a->len, err);
 	return err;
 }
@@ -544,6 +545,20 @@ char vm_task_state(vm_machine *m, int pid)
 	if (!t)
 		return 0;
 	return t->state == TASK_ZOMBIE ? 'Z' : t->state == TASK_BLOCKED ? 'S' : 'R';
+}
+
+int vm_blocked_on(vm_machine *m, int pid, int *target)
+{
+	struct task_struct *t = find_task(m, pid);
+
+	if (!t || t->state != TASK_BLOCKED)
+		return -1;
+	*target = t->wait_for;
+	switch (t->blocked_on) {
+	case BLOCK_WAIT: return VM_WAIT_CHILD;
+	case BLOCK_READY: return VM_WAIT_READY;
+	default: return VM_WAIT_PAUSE;
+	}
 }
 
 int vm_next_pid(vm_machine *m, int after)

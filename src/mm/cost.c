@@ -102,27 +102,19 @@ int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char name[64], *hash = strchr(line, '#');
+		char name[64], *hash = strchr(line, '#'), *s = line, *end;
 		double v;
-		int i, n;
+		int i, n = 0;
 
 		lineno++;
 		if (hash)
 			*hash = '\0';
-		if (sscanf(line, " %63[a-z0-9_] = %lf %n", name, &v, &n) != 2) {
-			char *s = line;
-
-			while (isspace((unsigned char)*s))
-				s++;
-			if (!*s)
-				continue;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			continue;
+		if (sscanf(s, "%63[a-z0-9_] = %n", name, &n) != 1 || !n) {
 			snprintf(err, errlen, "%s:%d: expected 'name = nanoseconds'", path, lineno);
-			fclose(f);
-			return -1;
-		}
-		if (line[n] != '\0' || v < 0 || v > 1e12) {
-			snprintf(err, errlen, "%s:%d: '%s' needs a number of nanoseconds", path,
-				 lineno, name);
 			fclose(f);
 			return -1;
 		}
@@ -134,11 +126,28 @@ int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_
 			fclose(f);
 			return -1;
 		}
+		v = strtod(s + n, &end);
+		while (isspace((unsigned char)*end))
+			end++;
+		if (end == s + n || *end || v < 0 || v > 1e12) {
+			snprintf(err, errlen, "%s:%d: '%s' needs a number of nanoseconds", path, lineno,
+				 name);
+			fclose(f);
+			return -1;
+		}
 		p->ns[i] = (uint64_t)(v + 0.5);
 	}
 	fclose(f);
 	snprintf(p->source, sizeof(p->source), "%s", path);
 	return 0;
+}
+
+int vm_cost_profile_check(const char *path, char *err, size_t errlen)
+{
+	struct cost_profile p;
+
+	cost_profile_default(&p);
+	return cost_profile_load(&p, path, err, errlen);
 }
 
 /* ---- kernel profiles ---- */

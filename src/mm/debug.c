@@ -388,23 +388,72 @@ static void check_tlbs(struct check *c)
 	}
 }
 
+/* The per-frame arrays, allocated once per machine and cleared per check. */
+struct scratch {
+	uint8_t *owner, *on_lru;
+	uint32_t *maps, *locked, *cached;
+};
+
+void mm_check_free(struct machine *m)
+{
+	struct scratch *s = m->check_scratch;
+
+	if (!s)
+		return;
+	free(s->owner);
+	free(s->on_lru);
+	free(s->maps);
+	free(s->locked);
+	free(s->cached);
+	free(s);
+	m->check_scratch = NULL;
+}
+
+static struct scratch *scratch_get(struct machine *m)
+{
+	struct scratch *s = m->check_scratch;
+	size_t n = m->max_pfn;
+
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return NULL;
+		s->owner = malloc(n);
+		s->on_lru = malloc(n);
+		s->maps = malloc(n * sizeof(uint32_t));
+		s->locked = malloc(n * sizeof(uint32_t));
+		s->cached = malloc(n * sizeof(uint32_t));
+		m->check_scratch = s;
+		if (!s->owner || !s->on_lru || !s->maps || !s->locked || !s->cached) {
+			mm_check_free(m);
+			return NULL;
+		}
+	}
+	memset(s->owner, 0, n);
+	memset(s->on_lru, 0, n);
+	memset(s->maps, 0, n * sizeof(uint32_t));
+	memset(s->locked, 0, n * sizeof(uint32_t));
+	memset(s->cached, 0, n * sizeof(uint32_t));
+	return s;
+}
+
 int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 {
 	struct check c = { .m = m, .err = err, .errlen = errlen };
 	int64_t anon_mapped = 0, file_mapped = 0, tables = 0, mlocked = 0, committed = 0;
 	int64_t cache_pages;
+	struct scratch *s = scratch_get(m);
 	uint8_t *on_lru;
 
-	c.owner = calloc(m->max_pfn, 1);
-	c.maps = calloc(m->max_pfn, sizeof(uint32_t));
-	c.locked = calloc(m->max_pfn, sizeof(uint32_t));
-	c.cached = calloc(m->max_pfn, sizeof(uint32_t));
-	on_lru = calloc(m->max_pfn, 1);
-	if (!c.owner || !c.maps || !c.locked || !c.cached || !on_lru) {
+	if (!s) {
 		snprintf(err, errlen, "out of host memory for the invariant check");
-		free(c.owner), free(c.maps), free(c.locked), free(c.cached), free(on_lru);
 		return -1;
 	}
+	c.owner = s->owner;
+	c.maps = s->maps;
+	c.locked = s->locked;
+	c.cached = s->cached;
+	on_lru = s->on_lru;
 	check_free_lists(&c);
 	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
 		struct task_struct *t = m->tasks[pid];
@@ -495,10 +544,5 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		fail(&c, "Committed_AS %lld pages, mappings account for %lld",
 		     (long long)m->vm_committed_as, (long long)committed);
 	check_tlbs(&c);
-	free(c.owner);
-	free(c.maps);
-	free(c.locked);
-	free(c.cached);
-	free(on_lru);
 	return c.failed ? -1 : 0;
 }

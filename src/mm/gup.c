@@ -13,7 +13,8 @@
  * MAP_POPULATE and mlock fault writable private mappings for writing, to
  * break copy-on-write up front (FOLL_WRITE when VM_WRITE and not VM_SHARED),
  * and everything else for reading: a read-only private mapping gets the
- * zero page.
+ * zero page. MADV_POPULATE_READ reads (anonymous memory gets the zero page
+ * too); MADV_POPULATE_WRITE writes, and fails on memory without PROT_WRITE.
  */
 #include "internal.h"
 
@@ -26,12 +27,11 @@ static bool needs_fault(pte_t pte, bool write)
 }
 
 /*
- * Fault [start, end) in. write: every VMA is faulted for writing
- * (MADV_POPULATE_WRITE); otherwise the populate rule above. Returns 0,
- * -ENOMEM if memory ran out, -EFAULT for a hole or a forbidden access.
+ * Fault [start, end) in (see populate_mode). Returns 0, -ENOMEM if memory
+ * ran out, -EFAULT for a hole or a forbidden access.
  */
 int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
-		   uint64_t end, bool write, bool locked_only)
+		   uint64_t end, enum populate_mode mode, bool locked_only)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t addr = start;
@@ -48,8 +48,11 @@ int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
 			addr = vend;
 			continue;
 		}
-		w = write || (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
-		if (write && !(vma->vm_flags & VM_WRITE))
+		if (mode == POPULATE_MMAP)
+			w = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+		else
+			w = mode == POPULATE_WRITE;
+		if (w && !(vma->vm_flags & VM_WRITE))
 			return -EFAULT;		/* check_vma_flags() */
 		if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
 			addr = vend;		/* PROT_NONE is skipped by populate */

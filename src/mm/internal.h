@@ -139,9 +139,12 @@ struct machine {
 	uint64_t next_mapping_id;
 	struct prng rng;
 
+	uint64_t pt_gen;		/* bumped when any page-table page is freed */
 	/* Host memory for page-table pages: 512-entry arrays, recycled. */
 	pte_t **pt_free;
 	int pt_free_nr, pt_free_cap;
+
+	void *check_scratch;		/* debug.c's per-frame arrays, kept between checks */
 
 	vm_event_fn event_fn;		/* vm_set_event_callback() */
 	void *event_ctx;
@@ -229,6 +232,7 @@ void __free_pages(struct machine *m, struct page *page, unsigned order);
 void put_page(struct machine *m, struct page *page);
 
 int page_alloc_init(struct machine *m, char *err, size_t errlen);
+void memmap_free(struct machine *m);
 void setup_per_zone_wmarks(struct machine *m);
 void init_per_zone_wmark_min(struct machine *m);
 bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
@@ -338,7 +342,8 @@ void free_pgd_range(struct machine *m, struct mmu_gather *tlb, uint64_t addr,
 		    uint64_t end, uint64_t floor, uint64_t ceiling);
 pte_t walk_peek(struct machine *m, struct mm_struct *mm, uint64_t addr);
 /* A hardware walk: the leaf entry (0 if none), setting accessed bits on the way. */
-pte_t walk_hw(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t **slot);
+pte_t walk_hw(struct machine *m, struct cpu *c, struct mm_struct *mm, uint64_t addr,
+	      pte_t **slot);
 
 /* ---- TLB (tlb.c) ---- */
 
@@ -421,9 +426,15 @@ int vm_access_meta(struct machine *m, struct task_struct *t, uint64_t addr);
 /* A store of value over [addr, addr+len) by t, one access per page (memset). */
 int vm_access_fill(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
 		   uint8_t value);
-/* __mm_populate / MADV_POPULATE_*: fault [start, end) in through GUP. */
+/*
+ * Fault [start, end) in through GUP. POPULATE_MMAP is __mm_populate()'s rule
+ * (MAP_POPULATE, mlock): writable private memory is faulted for writing,
+ * the rest for reading. MADV_POPULATE_READ and _WRITE ask for one kind.
+ */
+enum populate_mode { POPULATE_MMAP, POPULATE_READ, POPULATE_WRITE };
+
 int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
-		   uint64_t end, bool write, bool locked_only);
+		   uint64_t end, enum populate_mode mode, bool locked_only);
 int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		 uint64_t addr);
 
@@ -490,5 +501,6 @@ void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_r
 /* ---- invariants (debug.c) ---- */
 
 int mm_check_invariants(struct machine *m, char *err, size_t errlen);
+void mm_check_free(struct machine *m);
 
 #endif

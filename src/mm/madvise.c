@@ -185,7 +185,8 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 	case VM_MADV_POPULATE_WRITE:
 		if (!range_mapped(mm, start, end))
 			return -ENOMEM;
-		err = populate_range(m, t, start, end, advice == VM_MADV_POPULATE_WRITE, false);
+		err = populate_range(m, t, start, end, advice == VM_MADV_POPULATE_WRITE ?
+				     POPULATE_WRITE : POPULATE_READ, false);
 		return err == -EFAULT ? -EINVAL : err;
 	case VM_MADV_DONTNEED: {
 		struct mmu_gather tlb;
@@ -280,5 +281,5 @@ int do_mlock(struct machine *m, struct task_struct *t, uint64_t start, uint64_t 
 		return 0;
 	}
 	mm->locked_vm += changed;
-	return populate_range(m, t, start, end, false, true);
+	return populate_range(m, t, start, end, POPULATE_MMAP, true);
 }

@@ -226,6 +226,15 @@ struct cpu {
 	 * without a lookup. Cleared by every invalidation on this CPU. */
 	uint64_t last_tag;
 	struct tlb_entry *last;
+	bool huge_seen;			/* a 2 MiB translation was ever filled */
+	/*
+	 * The last PTE table this CPU's walker reached, for the 2 MiB region
+	 * pmd_va of mm ctx_id: a host-side memo of the walk's upper levels
+	 * (whose accessed bits are already set), dropped whenever any table is
+	 * freed (pt_gen). It changes no count and no cost.
+	 */
+	uint64_t walk_ctx, walk_pmd_va, walk_gen;
+	pte_t *walk_table;
 	struct mm_struct *loaded_mm;	/* cpu_tlbstate.loaded_mm */
 	uint16_t loaded_asid;
 	uint16_t next_asid;

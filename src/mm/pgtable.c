@@ -101,6 +101,7 @@ static void table_free(struct machine *m, struct mm_struct *mm, uint64_t pfn)
 {
 	struct page *p = pfn_to_page(m, pfn);
 
+	m->pt_gen++;	/* every CPU's walk memo is stale now */
 	if (p->pt_level < 4)
 		mm->pgtables_bytes -= PAGE_SIZE;
 	mod_node_page_state(m, NR_PAGETABLE, -1);
@@ -177,11 +178,18 @@ pte_t *pte_table(struct machine *m, struct mm_struct *mm, uint64_t addr)
  * bit of every entry it uses, as x86 does. Returns the leaf entry (a PTE,
  * or a PMD with PS set), or 0 if a level is not present; *slot points to it.
  */
-pte_t walk_hw(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t **slot)
+pte_t walk_hw(struct machine *m, struct cpu *c, struct mm_struct *mm, uint64_t addr,
+	      pte_t **slot)
 {
 	pte_t *e = &mm->pgd[pgd_index(addr)];
 	pte_t *t;
 
+	if (c->walk_ctx == mm->ctx_id && c->walk_pmd_va == (addr & PMD_MASK) &&
+	    c->walk_gen == m->pt_gen) {
+		e = &c->walk_table[pte_index(addr)];
+		*slot = e;
+		return *e;
+	}
 	if (!(*e & _PAGE_PRESENT))
 		return 0;
 	*e |= _PAGE_ACCESSED;
@@ -200,6 +208,10 @@ pte_t walk_hw(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t **sl
 		return *e;
 	}
 	t = table_of(m, *e);
+	c->walk_ctx = mm->ctx_id;
+	c->walk_pmd_va = addr & PMD_MASK;
+	c->walk_gen = m->pt_gen;
+	c->walk_table = t;
 	e = &t[pte_index(addr)];
 	*slot = e;
 	return *e;

@@ -263,6 +263,8 @@ static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_
 	p->vm_exe_kb = 0;			/* no program text */
 	p->vm_lib_kb = KB(mm->exec_vm);
 	p->vm_pte_kb = (uint64_t)mm->pgtables_bytes >> 10;
+	if (mm->brk > mm->start_brk)
+		p->heap_kb = (PAGE_ALIGN(mm->brk) - mm->start_brk) >> 10;
 	fill_smaps_rollup(m, mm, p);
 }
 

@@ -141,16 +141,20 @@ struct tlb_entry *tlb_lookup(struct cpu *c, uint64_t vpn, uint16_t pcid, int *le
 		*level = 1;
 		return e;
 	}
-	e = array_lookup(&c->l1_2m, vpn2m, htag);
-	if (e) {
-		*level = 1;
-		return e;
+	if (c->huge_seen) {	/* no 2 MiB entry can exist otherwise: skip the search */
+		e = array_lookup(&c->l1_2m, vpn2m, htag);
+		if (e) {
+			*level = 1;
+			return e;
+		}
 	}
 	e = array_lookup(&c->stlb, vpn, tag);
 	if (e) {
 		*level = 2;
 		return array_fill(&c->l1_4k, vpn, tag, e->pte);
 	}
+	if (!c->huge_seen)
+		return NULL;
 	e = array_lookup(&c->stlb, vpn2m, htag);
 	if (e) {
 		*level = 2;
@@ -166,6 +170,7 @@ void tlb_fill(struct cpu *c, uint64_t vpn, uint16_t pcid, pte_t pte)
 		uint64_t vpn2m = vpn >> 9;
 		uint64_t htag = make_tag(vpn2m, pcid, true);
 
+		c->huge_seen = true;
 		array_fill(&c->stlb, vpn2m, htag, pte);
 		c->last = array_fill(&c->l1_2m, vpn2m, htag, pte);
 		c->last_tag = 0;

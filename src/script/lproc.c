@@ -552,11 +552,13 @@ static int m_touch(lua_State *L)
 	int err, ud;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
-	if (!lua_isnoneornil(L, 3)) {
-		luaL_checktype(L, 3, LUA_TTABLE);
-		args_check_keys(L, 3, "touch", known);
-	}
 	lua_settop(L, 3);
+	if (lua_isnil(L, 3)) {
+		lua_newtable(L);
+		lua_replace(L, 3);
+	}
+	luaL_checktype(L, 3, LUA_TTABLE);
+	args_check_keys(L, 3, "touch", known);
 	op = args_opt_str(L, 3, "op", "write", "touch");
 	if (strcmp(op, "read") && strcmp(op, "write"))
 		luaL_error(L, "touch: op must be \"read\" or \"write\", got \"%s\"", op);
@@ -861,7 +863,10 @@ static int m_stat(lua_State *L)
 	set_int(L, "data_kb", (int64_t)i.vm_data_kb);
 	set_int(L, "oom_score", i.oom_score);
 	set_int(L, "oom_score_adj", i.oom_score_adj);
+	set_int(L, "heap_kb", (int64_t)i.heap_kb);
 	set_int(L, "pss_kb", (int64_t)i.pss);
+	set_int(L, "pss_anon_kb", (int64_t)i.pss_anon);
+	set_int(L, "perf_faults", (int64_t)i.perf_faults);
 	set_int(L, "private_dirty_kb", (int64_t)i.private_dirty);
 	set_int(L, "shared_dirty_kb", (int64_t)i.shared_dirty);
 	return lproc_finish_op(L, 1);

@@ -221,17 +221,27 @@ static bool ended(struct scenario *sc, void *ctx)
 static void push_deadlock(lua_State *L, struct scenario *sc)
 {
 	luaL_Buffer b;
+	bool first = true;
 
 	luaL_buffinit(L, &b);
 	for (int pid = vm_next_pid(sc->m, 0); pid; pid = vm_next_pid(sc->m, pid)) {
-		char s = vm_task_state(sc->m, pid);
+		char line[96];
+		int target = 0, kind = vm_blocked_on(sc->m, pid, &target);
 
-		if (s == 'S') {
-			char line[64];
-
-			snprintf(line, sizeof(line), " pid %d is blocked;", pid);
-			luaL_addstring(&b, line);
-		}
+		if (kind < 0)
+			continue;
+		if (kind == VM_WAIT_PAUSE)
+			snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", pid);
+		else if (kind == VM_WAIT_READY)
+			snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready",
+				 first ? "" : "; ", pid, target);
+		else if (target)
+			snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ",
+				 pid, target);
+		else
+			snprintf(line, sizeof(line), "%spid %d waits for a child", first ? "" : "; ", pid);
+		luaL_addstring(&b, line);
+		first = false;
 	}
 	luaL_pushresult(&b);
 }
@@ -250,8 +260,7 @@ static int l_wait(lua_State *L)
 	if (!p->reaped) {
 		if (!lproc_run_until(sc, ended, p)) {
 			push_deadlock(L, sc);
-			luaL_error(L, "vm.wait(%s): process %d can never end: nothing is left to run "
-				   "(%s) -- is it paused, or waiting for something that never comes?",
+			luaL_error(L, "vm.wait(%s): process %d can never end: nothing else can run (%s)",
 				   p->name, p->pid, lua_tostring(L, -1));
 		}
 		if (vm_status(sc->m, p->pid, &p->st) == 0)

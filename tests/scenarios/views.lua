@@ -1,0 +1,27 @@
+-- views.lua: every view renders, on a machine with some of everything.
+vm.config{ ram = "512M", cpus = 2 }
+local p = vm.spawn("viewer", function(self)
+  local a = self:mmap{ len = "8M" }
+  local s = self:mmap{ len = "2M", shared = true }
+  self:touch(a, { value = 3 })
+  self:touch(s, { op = "read" })
+  self:mlock(a, 0, "1M")
+  local c = self:fork("kid", function(kid) kid:touch(a, { len = "64K", value = 4 }); kid:pause() end)
+  self:sleep("1ms")
+  for _, v in ipairs({ "free", "free -w", "free -h", "free -m -t", "vmstat", "meminfo", "ps" }) do
+    vm.show(v)
+  end
+  vm.show("status", self)
+  vm.show("smaps", self)
+  vm.show("pagetable", self, a, "1M")
+  vm.show("pagetable", self, { addr = 0x1000 })
+  local mi = vm.meminfo()
+  vm.expect(mi.Mlocked == 1024, "Mlocked %d kB", mi.Mlocked)
+  vm.expect(mi.Shmem == 2048, "Shmem %d kB", mi.Shmem)
+  vm.expect(mi.AnonPages == 8192 + 64, "AnonPages %d kB", mi.AnonPages)
+  vm.expect(vm.vmstat().nr_mlock == 256, "nr_mlock %d", vm.vmstat().nr_mlock)
+  vm.kill(c, "SIGKILL")
+  local st = self:wait(c)
+  vm.expect(st.signal == "SIGKILL" and st.code == 137, "killed child: %s %d", tostring(st.signal), st.code)
+end)
+vm.wait(p)

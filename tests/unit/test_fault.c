@@ -1,0 +1,260 @@
+/*
+ * test_fault.c - the page-fault handler and its accounting (§1.1, §1.3, §5(a)(b)).
+ */
+#include "unit.h"
+
+#define N100M (100 * MiB)
+
+static void test_write_fault_per_page(void **state)
+{
+	vm_machine *m = new_machine(1 * GiB, 2);
+	int pid = vm_spawn(m, "t", NULL);
+	uint64_t a = map_anon(m, pid, N100M, VM_PROT_READ | VM_PROT_WRITE);
+	int64_t pgfault = vmstat_of(m, "pgfault");
+	struct vm_result r = touch(m, pid, a, N100M, 1, 5);
+
+	(void)state;
+	assert_int_equal(r.minflt, 25600);
+	assert_int_equal(r.majflt, 0);
+	assert_int_equal(r.rss_kb, 102400);
+	assert_int_equal(vmstat_of(m, "pgfault") - pgfault, 25600);
+	assert_int_equal(vmstat_of(m, "AnonPages"), 102400);
+	assert_int_equal(vmstat_of(m, "Inactive(anon)"), 102400);	/* new anon starts inactive */
+	r = touch(m, pid, a, N100M, 1, 6);
+	assert_int_equal(r.minflt, 0);
+	/* measured: 2.58 us per fault, 0.031 us per mapped page */
+	assert_int_equal(r.ns / r.accesses, 29);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_zero_page_then_write(void **state)
+{
+	vm_machine *m = new_machine(1 * GiB, 2);
+	int pid = vm_spawn(m, "t", NULL);
+	uint64_t a = map_anon(m, pid, N100M, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_result r = touch(m, pid, a, N100M, 0, -1);
+	struct vm_walk w;
+
+	(void)state;
+	assert_int_equal(r.minflt, 25600);
+	assert_int_equal(r.rss_kb, 0);
+	assert_int_equal(vmstat_of(m, "AnonPages"), 0);
+	vm_pagewalk(m, pid, a + 7 * 4096, &w);
+	assert_true(w.mapped && w.zero_page);
+	assert_false(w.lvl[3].entry & 2);		/* read-only */
+	assert_true(w.lvl[3].entry & (1ULL << 9));	/* _PAGE_SPECIAL */
+	r = touch(m, pid, a, N100M, 0, -1);
+	assert_int_equal(r.minflt, 0);
+	r = touch(m, pid, a, N100M, 1, 9);
+	assert_int_equal(r.minflt, 25600);
+	assert_int_equal(r.rss_kb, 102400);
+	vm_pagewalk(m, pid, a + 7 * 4096, &w);
+	assert_false(w.zero_page);
+	assert_int_equal(w.value, 9);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* MAP_POPULATE faults in mmap through GUP: rusage and pgfault, not perf. */
+static void test_populate(void **state)
+{
+	vm_machine *m = new_machine(1 * GiB, 2);
+	int pid = vm_spawn(m, "t", NULL);
+	struct vm_mmap_args a = { .len = N100M, .prot = VM_PROT_READ | VM_PROT_WRITE, .populate = 1 };
+	struct vm_result r, u;
+	struct vm_proc p;
+	uint64_t addr;
+
+	(void)state;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, &r), 0);
+	assert_int_equal(r.minflt, 25600);
+	assert_int_equal(r.rss_kb, 102400);
+	vm_proc_info(m, pid, &p);
+	assert_int_equal(p.perf_faults, 0);
+	u = touch(m, pid, addr, N100M, 1, 1);
+	assert_int_equal(u.minflt, 0);
+	/* measured 42.8 ms for the populate, against 66.1 ms of user faults */
+	assert_in_range(r.ns, 42500000, 43100000);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_madv_populate(void **state)
+{
+	vm_machine *m = new_machine(1 * GiB, 2);
+	int pid = vm_spawn(m, "t", NULL);
+	uint64_t a = map_anon(m, pid, 4 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	uint64_t ro = map_anon(m, pid, 4 * MiB, VM_PROT_READ);
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(vm_madvise(m, pid, a, 4 * MiB, VM_MADV_POPULATE_READ, &r), 0);
+	assert_int_equal(r.minflt, 1024);
+	assert_int_equal(r.rss_kb, 0);			/* the zero page */
+	assert_int_equal(vm_madvise(m, pid, a, 4 * MiB, VM_MADV_POPULATE_WRITE, &r), 0);
+	assert_int_equal(r.minflt, 1024);		/* write faults replace the zero page */
+	assert_int_equal(r.rss_kb, 4096);
+	assert_int_equal(vm_madvise(m, pid, ro, 4 * MiB, VM_MADV_POPULATE_WRITE, &r), -EINVAL);
+	assert_int_equal(vm_madvise(m, pid, a + 8 * MiB, 4096, VM_MADV_POPULATE_READ, &r), -ENOMEM);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* x86: a fault with no VMA or against the VMA's protection never reaches
+ * handle_mm_fault(): SIGSEGV, pgfault and min_flt unchanged, perf counts it. */
+static void test_sigsegv(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	int pid = vm_spawn(m, "null", NULL), pid2, pid3;
+	int64_t pgfault = vmstat_of(m, "pgfault");
+	struct vm_status st;
+	struct vm_proc p;
+	struct vm_result r;
+	uint64_t ro, none;
+
+	(void)state;
+	assert_int_equal(vm_read(m, pid, 0, &r), VM_ESIGNAL);
+	assert_int_equal(vm_status(m, pid, &st), 0);
+	assert_false(st.exited);
+	assert_int_equal(st.signal, 11);
+	assert_int_equal(st.code, 139);
+	assert_int_equal(st.addr, 0);
+	assert_int_equal(st.segv_code, SEGV_MAPERR);
+	assert_int_equal(vmstat_of(m, "pgfault"), pgfault);
+	assert_int_equal(vm_proc_info(m, pid, &p), 0);
+	assert_int_equal(p.min_flt, 0);
+	assert_int_equal(p.perf_faults, 1);
+	assert_int_equal(vm_read(m, pid, 4096, &r), -ESRCH);	/* it is dead */
+
+	pid2 = vm_spawn(m, "ro", NULL);
+	ro = map_anon(m, pid2, 1 * MiB, VM_PROT_READ);
+	assert_int_equal(vm_write(m, pid2, ro + 8192, 1, &r), VM_ESIGNAL);
+	vm_status(m, pid2, &st);
+	assert_int_equal(st.addr, ro + 8192);
+	assert_int_equal(st.segv_code, SEGV_ACCERR);
+	assert_int_equal(vmstat_of(m, "pgfault"), pgfault);
+
+	pid3 = vm_spawn(m, "none", NULL);
+	none = map_anon(m, pid3, 1 * MiB, 0);
+	assert_int_equal(vm_read(m, pid3, none, &r), VM_ESIGNAL);
+	vm_status(m, pid3, &st);
+	assert_int_equal(st.segv_code, SEGV_ACCERR);
+	assert_invariants(m);
+	vm_reap(m, pid);
+	vm_reap(m, pid2);
+	vm_reap(m, pid3);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* An access just below the stack grows it (expand_downwards). */
+static void test_stack_grows(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	int pid = vm_spawn(m, "stack", NULL);
+	struct vm_proc p;
+	struct vm_result r;
+	uint64_t top, bottom;
+
+	(void)state;
+	vm_proc_info(m, pid, &p);
+	top = p.vm_hi;
+	assert_int_equal(p.vm_stk_kb, 132);
+	bottom = top - 132 * 1024;
+	assert_int_equal(vm_write(m, pid, bottom - 3 * 4096, 1, &r), 0);
+	assert_int_equal(r.minflt, 1);
+	vm_proc_info(m, pid, &p);
+	assert_int_equal(p.vm_stk_kb, 132 + 12);
+	/* but not beyond RLIMIT_STACK (8 MiB) */
+	assert_int_equal(vm_write(m, pid, top - 9 * MiB, 1, &r), VM_ESIGNAL);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/*
+ * x86 does not flush TLBs when a PTE only gains permission: after
+ * mprotect(RW) of a page the CPU cached read-only, the next store finds the
+ * stale entry, faults, and the handler finds nothing to do (a spurious
+ * fault, still counted as a minor fault).
+ */
+static void test_spurious_fault_after_upgrade(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	int pid = vm_spawn(m, "t", NULL);
+	uint64_t a = map_anon(m, pid, 4096, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_result r;
+	int64_t pgfault;
+
+	(void)state;
+	assert_int_equal(vm_write(m, pid, a, 3, &r), 0);
+	assert_int_equal(vm_mprotect(m, pid, a, 4096, VM_PROT_READ, &r), 0);
+	assert_int_equal(vm_read(m, pid, a, &r), 0);		/* caches a read-only entry */
+	assert_int_equal(r.minflt, 0);
+	assert_int_equal(vm_mprotect(m, pid, a, 4096, VM_PROT_READ | VM_PROT_WRITE, &r), 0);
+	pgfault = vmstat_of(m, "pgfault");
+	assert_int_equal(vm_write(m, pid, a, 4, &r), 0);
+	assert_int_equal(r.minflt, 1);
+	assert_int_equal(vmstat_of(m, "pgfault") - pgfault, 1);
+	assert_int_equal(vm_write(m, pid, a, 5, &r), 0);
+	assert_int_equal(r.minflt, 0);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* A store through a clean, writable translation sets D in the PTE, no fault. */
+static void test_dirty_bit_set_by_cpu(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	int pid = vm_spawn(m, "t", NULL);
+	struct vm_mmap_args a = { .len = 4096, .prot = VM_PROT_READ | VM_PROT_WRITE, .shared = 1 };
+	struct vm_result r;
+	struct vm_walk w;
+	uint64_t addr;
+
+	(void)state;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
+	assert_int_equal(vm_read(m, pid, addr, &r), 0);
+	assert_int_equal(r.minflt, 1);
+	vm_pagewalk(m, pid, addr, &w);
+	assert_true(w.lvl[3].entry & 2);		/* shmem maps writable at once */
+	assert_false(w.lvl[3].entry & 0x40);		/* but clean */
+	assert_int_equal(vm_write(m, pid, addr, 1, &r), 0);
+	assert_int_equal(r.minflt, 0);
+	vm_pagewalk(m, pid, addr, &w);
+	assert_true(w.lvl[3].entry & 0x40);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* Out of memory with no reclaim modelled: the fault fails, nothing leaks. */
+static void test_oom_fault(void **state)
+{
+	vm_machine *m = new_machine(64 * MiB, 1);
+	int pid = vm_spawn(m, "hog", NULL);
+	uint64_t a = map_anon(m, pid, 60 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_touch_args t = { .addr = a, .len = 60 * MiB, .write = 1 };
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(vm_touch(m, pid, &t, &r), -ENOMEM);
+	assert_true(r.minflt > 1000);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_write_fault_per_page),
+		cmocka_unit_test(test_zero_page_then_write),
+		cmocka_unit_test(test_populate),
+		cmocka_unit_test(test_madv_populate),
+		cmocka_unit_test(test_sigsegv),
+		cmocka_unit_test(test_stack_grows),
+		cmocka_unit_test(test_spurious_fault_after_upgrade),
+		cmocka_unit_test(test_dirty_bit_set_by_cpu),
+		cmocka_unit_test(test_oom_fault),
+	};
+	return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
+}
