@@ -50,6 +50,7 @@ struct vm_config {
 	int tlb_l1_2m_entries, tlb_l1_2m_ways;
 	int tlb_l2_entries, tlb_l2_ways;
 	const char *costs;		/* cost profile file, NULL: built in */
+	int check;			/* keep the content shadow vm_check compares with */
 };
 
 void vm_config_default(struct vm_config *c);

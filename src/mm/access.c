@@ -129,10 +129,13 @@ done:
 			if (pte & _PAGE_PSE)
 				pfn += vpn & (PTRS_PER_TABLE - 1);
 			p = &m->mem_map[pfn];
-			if (write == 1)
+			if (write == 1) {
 				p->value = wval;
-			else if (!write && rval)
+				if (m->shadow)
+					shadow_store(m, t, addr, wval);
+			} else if (!write && rval) {
 				*rval = p->value;
+			}
 			return 0;
 		}
 	}
@@ -160,10 +163,13 @@ static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t 
 			t->tlb_l1_hits++;
 			t->clock += ns;
 			t->utime += ns;
-			if (write == 1)
+			if (write == 1) {
 				p->value = wval;
-			else if (!write && rval)
+				if (m->shadow)
+					shadow_store(m, t, addr, wval);
+			} else if (!write && rval) {
 				*rval = p->value;
+			}
 			return 0;
 		}
 	}

@@ -98,6 +98,7 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 		return NULL;
 	}
 	m->cfg = *c;
+	m->shadow = c->check;
 	if (kernel_profile_find(c->kernel, &m->kprof)) {
 		snprintf(err, errlen, "unknown kernel profile \"%s\" (known: 6.18, 6.12, 6.6)",
 			 c->kernel);

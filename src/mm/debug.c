@@ -19,7 +19,9 @@
  *   - VMAs are sorted, page-aligned and disjoint, and no PTE lies outside
  *     a VMA;
  *   - no CPU holds a TLB entry, under an ASID that claims to be up to date,
- *     that is more permissive than the page table or points elsewhere.
+ *     that is more permissive than the page table or points elsewhere;
+ *   - with the content shadow on (shadow.c), every mapped page holds the
+ *     value last stored at that address (0 if none since it was mapped).
  *
  * It returns the first violation as text. Cost: O(RAM + mapped pages).
  */
@@ -173,6 +175,17 @@ static void check_mm_tables(struct check *c, struct mm_struct *mm, int64_t rss[N
 						continue;
 					}
 					pfn = pte_pfn(pte);
+					if (m->shadow && (pte & _PAGE_PRESENT)) {
+						uint8_t want = shadow_expect(mm, v, va);
+						uint8_t got = pte_special(pte) ? 0 :
+							      pfn_to_page(m, pfn)->value;
+
+						if (got != want)
+							fail(c, "content: the page at %#llx holds %u, but %u was "
+								"written there (pfn %#llx)",
+							     (unsigned long long)va, got, want,
+							     (unsigned long long)pfn);
+					}
 					if (pte_special(pte)) {
 						if (pfn != m->zero_pfn)
 							fail(c, "special PTE at %#llx maps pfn %#llx, not the "

@@ -208,6 +208,8 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 	}
 	/* the parent's writable entries became read-only: flush them */
 	flush_tlb_mm(m, old, parent);
+	if (m->shadow && !err)
+		shadow_fork(old, mm);
 	if (err) {
 		struct task_struct *cur = m->current;
 

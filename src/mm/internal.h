@@ -95,6 +95,7 @@ struct address_space {
 	uint64_t size;		/* pages */
 	uint64_t nrpages;	/* pages present */
 	uint64_t committed;	/* pages charged to Committed_AS (shmem_acct_size) */
+	void *shadow;		/* shadow.c: what the object must hold */
 	int refs;		/* VMAs and other holders */
 	uint64_t id;		/* inode number */
 };
@@ -152,6 +153,7 @@ struct machine {
 	void (*task_release)(struct machine *m, struct task_struct *t);
 	void (*task_fork)(struct machine *m, struct task_struct *parent, struct task_struct *child);
 	bool oom;			/* the last allocation failed */
+	bool shadow;			/* keep the content shadow (--check) */
 };
 
 /* Simulated time: charge ns of CPU time to the current task. */
@@ -497,6 +499,15 @@ struct op_bracket {
 
 void op_begin(struct op_bracket *b, const struct task_struct *t);
 void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_result *r);
+
+/* ---- the content shadow (shadow.c), kept only with --check ---- */
+
+void shadow_store(struct machine *m, struct task_struct *t, uint64_t addr, uint8_t v);
+void shadow_forget(struct mm_struct *mm, uint64_t start, uint64_t end);
+void shadow_fork(struct mm_struct *parent, struct mm_struct *child);
+void shadow_mm_free(struct mm_struct *mm);
+void shadow_mapping_free(struct address_space *as);
+uint8_t shadow_expect(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr);
 
 /* ---- invariants (debug.c) ---- */
 

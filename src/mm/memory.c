@@ -401,6 +401,8 @@ void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct task_struct
 	struct mm_struct *mm = vma->vm_mm;
 	uint64_t addr = start;
 
+	if (m->shadow && !vma->vm_file)
+		shadow_forget(mm, start, end);	/* private memory reads zero again */
 	while (addr < end) {
 		uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
 		pte_t *table = pte_table(m, mm, addr);

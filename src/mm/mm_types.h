@@ -300,6 +300,7 @@ struct mm_struct {
 	uint64_t tlb_gen;		/* context.tlb_gen */
 	uint64_t cpumask;		/* mm_cpumask: CPUs that have it loaded */
 	uint64_t committed;		/* pages charged to vm_committed_as */
+	void *shadow;			/* shadow.c: what private memory must hold */
 };
 
 /* ---- tasks (include/linux/sched.h) ---- */

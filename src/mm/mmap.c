@@ -505,6 +505,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 		unmap_and_free_vmas(m, t, mm, 0, mm->map_count - 1, 0, 0, true);
 	mm_drop_cpus(m, mm);
 	pgd_free(m, mm);
+	shadow_mm_free(mm);
 	free(mm->vmas);
 	free(mm);
 }

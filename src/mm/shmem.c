@@ -68,6 +68,7 @@ void mapping_put(struct machine *m, struct address_space *as)
 		return;
 	shmem_truncate(m, as);
 	m->vm_committed_as -= (int64_t)as->committed;	/* shmem_unacct_size() */
+	shadow_mapping_free(as);
 	free(as->pages);
 	free(as);
 }

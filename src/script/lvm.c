@@ -45,6 +45,7 @@ vm_machine *scenario_machine(lua_State *L)
 	if (sc->opt->has_seed)
 		sc->cfg.seed = sc->opt->seed;
 	sc->cfg.costs = sc->opt->costs;
+	sc->cfg.check = sc->opt->check;
 	sc->m = vm_new(&sc->cfg, err, sizeof(err));
 	if (!sc->m)
 		luaL_error(L, "vm.config: %s", err);
