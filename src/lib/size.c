@@ -45,21 +45,30 @@ static int read_number(const char *s, double *whole, uint64_t *exact, int *is_ex
 	return i;
 }
 
+/* Skip blanks, read the number, skip blanks: *s then points at the unit. */
+static int read_value(const char **s, double *whole, uint64_t *exact, int *is_exact)
+{
+	int i;
+
+	while (isspace((unsigned char)**s))
+		(*s)++;
+	i = read_number(*s, whole, exact, is_exact);
+	if (i == 0)
+		return -1;
+	*s += i;
+	while (isspace((unsigned char)**s))
+		(*s)++;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
 	double whole;
 	uint64_t exact, mult = 1;
 	int is_exact;
-	int i;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	i = read_number(s, &whole, &exact, &is_exact);
-	if (i == 0)
+	if (read_value(&s, &whole, &exact, &is_exact))
 		return -1;
-	s += i;
-	while (isspace((unsigned char)*s))
-		s++;
 	switch (toupper((unsigned char)*s)) {
 	case '\0': break;
 	case 'B': mult = 1; s++; goto tail_done;
@@ -97,17 +106,11 @@ int parse_duration(const char *s, uint64_t *ns)
 {
 	double whole;
 	uint64_t exact;
-	int is_exact, i;
+	int is_exact;
 	double mult;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	i = read_number(s, &whole, &exact, &is_exact);
-	if (i == 0)
+	if (read_value(&s, &whole, &exact, &is_exact))
 		return -1;
-	s += i;
-	while (isspace((unsigned char)*s))
-		s++;
 	if (!*s || !strcmp(s, "s"))
 		mult = 1e9;
 	else if (!strcmp(s, "ms"))

@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../mm/internal.h"
+#include "../lib/u64map.h"
 
 #define SIZE_SZ			8ULL
 #define MALLOC_ALIGNMENT	16ULL
@@ -90,10 +91,7 @@ struct arena {
 	int32_t small[NSMALLBINS];	/* exact sizes, FIFO (insert at head, take tail) */
 	int32_t large;			/* sorted by size, then address */
 	uint64_t max_heap_end;		/* sbrk_base + max_system_mem */
-	/* user pointer -> chunk index, open addressing */
-	uint64_t *hkeys;
-	int32_t *hvals;
-	uint32_t hcap, hused;
+	struct u64map ptrs;		/* user pointer -> chunk index */
 	/* mp_ */
 	uint64_t mmap_threshold, trim_threshold, top_pad;
 	int n_mmaps, n_mmaps_max;
@@ -134,73 +132,20 @@ static void chunk_release(struct arena *a, int32_t i)
 	a->pool_free = i;
 }
 
-static uint32_t hslot(uint64_t key, uint32_t cap)
+/* Record ptr -> chunk i (i = NIL: forget ptr). */
+static void hset(struct arena *a, uint64_t ptr, int32_t i)
 {
-	return (uint32_t)((key >> 4) * 0x9e3779b97f4a7c15ULL >> 32) & (cap - 1);
-}
-
-static int hgrow(struct arena *a)
-{
-	uint32_t cap = a->hcap ? a->hcap * 2 : 256;
-	uint64_t *k = calloc(cap, sizeof(*k));
-	int32_t *v = malloc(cap * sizeof(*v));
-
-	if (!k || !v) {
-		free(k);
-		free(v);
-		return -1;
-	}
-	for (uint32_t i = 0; i < a->hcap; i++) {
-		if (!a->hkeys[i] || a->hvals[i] == NIL)
-			continue;
-		uint32_t s = hslot(a->hkeys[i], cap);
-
-		while (k[s])
-			s = (s + 1) & (cap - 1);
-		k[s] = a->hkeys[i];
-		v[s] = a->hvals[i];
-	}
-	free(a->hkeys);
-	free(a->hvals);
-	a->hkeys = k;
-	a->hvals = v;
-	a->hcap = cap;
-	return 0;
-}
-
-/* Record ptr -> chunk i (i = NIL deletes, leaving a tombstone). */
-static int hset(struct arena *a, uint64_t ptr, int32_t i)
-{
-	uint32_t s;
-
-	if ((a->hused + 1) * 2 > a->hcap && hgrow(a))
-		return -1;
-	s = hslot(ptr, a->hcap);
-	while (a->hkeys[s] && a->hkeys[s] != ptr)
-		s = (s + 1) & (a->hcap - 1);
-	if (!a->hkeys[s]) {
-		if (i == NIL)
-			return 0;
-		a->hkeys[s] = ptr;
-		a->hused++;
-	}
-	a->hvals[s] = i;
-	return 0;
+	if (i == NIL)
+		u64map_del(&a->ptrs, ptr);
+	else
+		u64map_set(&a->ptrs, ptr, (uint64_t)i);
 }
 
 static int32_t hget(const struct arena *a, uint64_t ptr)
 {
-	uint32_t s;
+	uint64_t v;
 
-	if (!a->hcap)
-		return NIL;
-	s = hslot(ptr, a->hcap);
-	while (a->hkeys[s]) {
-		if (a->hkeys[s] == ptr)
-			return a->hvals[s];
-		s = (s + 1) & (a->hcap - 1);
-	}
-	return NIL;
+	return u64map_get(&a->ptrs, ptr, &v) ? (int32_t)v : NIL;
 }
 
 /* ---- the per-process arena, created on first use, copied on fork ---- */
@@ -210,8 +155,7 @@ static void arena_free(struct arena *a)
 	if (!a)
 		return;
 	free(a->pool);
-	free(a->hkeys);
-	free(a->hvals);
+	u64map_free(&a->ptrs);
 	free(a);
 }
 
@@ -235,18 +179,13 @@ static void libc_fork(struct machine *m, struct task_struct *parent, struct task
 		return;
 	*c = *p;
 	c->pool = malloc((size_t)p->pool_cap * sizeof(*c->pool));
-	c->hkeys = malloc(p->hcap * sizeof(*c->hkeys));
-	c->hvals = malloc(p->hcap * sizeof(*c->hvals));
-	if ((p->pool_cap && !c->pool) || (p->hcap && (!c->hkeys || !c->hvals))) {
-		arena_free(c);
+	if ((p->pool_cap && !c->pool) || u64map_copy(&c->ptrs, &p->ptrs)) {
+		free(c->pool);
+		free(c);
 		return;
 	}
 	if (p->pool_cap)
 		memcpy(c->pool, p->pool, (size_t)p->pool_cap * sizeof(*c->pool));
-	if (p->hcap) {
-		memcpy(c->hkeys, p->hkeys, p->hcap * sizeof(*c->hkeys));
-		memcpy(c->hvals, p->hvals, p->hcap * sizeof(*c->hvals));
-	}
 	child->libc = c;
 }
 

@@ -39,6 +39,19 @@ struct vm_touch_op {
 	struct op_bracket b;	/* counters when the operation started */
 };
 
+/* The data side of an access: store (write == 1) or load the page's value. */
+static inline void page_data(struct machine *m, struct task_struct *t, struct page *p,
+			     uint64_t addr, int write, uint8_t wval, uint8_t *rval)
+{
+	if (write == 1) {
+		p->value = wval;
+		if (m->shadow)
+			shadow_store(m, t, addr, wval);
+	} else if (!write && rval) {
+		*rval = p->value;
+	}
+}
+
 /*
  * One access by t at addr. Returns 0, VM_ESIGNAL (the access killed the
  * task), -ENOMEM (no memory for the fault) or -EIO (a fault that did not
@@ -129,13 +142,7 @@ done:
 			if (pte & _PAGE_PSE)
 				pfn += vpn & (PTRS_PER_TABLE - 1);
 			p = &m->mem_map[pfn];
-			if (write == 1) {
-				p->value = wval;
-				if (m->shadow)
-					shadow_store(m, t, addr, wval);
-			} else if (!write && rval) {
-				*rval = p->value;
-			}
+			page_data(m, t, p, addr, write, wval, rval);
 			return 0;
 		}
 	}
@@ -163,13 +170,7 @@ static inline int mmu_access(struct machine *m, struct task_struct *t, uint64_t 
 			t->tlb_l1_hits++;
 			t->clock += ns;
 			t->utime += ns;
-			if (write == 1) {
-				p->value = wval;
-				if (m->shadow)
-					shadow_store(m, t, addr, wval);
-			} else if (!write && rval) {
-				*rval = p->value;
-			}
+			page_data(m, t, p, addr, write, wval, rval);
 			return 0;
 		}
 	}

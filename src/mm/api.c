@@ -428,7 +428,8 @@ int vm_madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_madv
 	return err;
 }
 
-int vm_mlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+static int lock_syscall(struct machine *m, int pid, uint64_t addr, uint64_t len, bool on,
+			struct vm_result *r)
 {
 	struct op_bracket b;
 	struct task_struct *t = syscall_enter(m, pid, &b);
@@ -436,22 +437,19 @@ int vm_mlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_resu
 
 	if (!t)
 		return -ESRCH;
-	err = do_mlock(m, t, addr, len, true);
-	syscall_exit(m, t, &b, r, "mlock", addr, len, err);
+	err = do_mlock(m, t, addr, len, on);
+	syscall_exit(m, t, &b, r, on ? "mlock" : "munlock", addr, len, err);
 	return err;
+}
+
+int vm_mlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+{
+	return lock_syscall(m, pid, addr, len, true, r);
 }
 
 int vm_munlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
 {
-	struct op_bracket b;
-	struct task_struct *t = syscall_enter(m, pid, &b);
-	int err;
-
-	if (!t)
-		return -ESRCH;
-	err = do_mlock(m, t, addr, len, false);
-	syscall_exit(m, t, &b, r, "munlock", addr, len, err);
-	return err;
+	return lock_syscall(m, pid, addr, len, false, r);
 }
 
 uint64_t vm_brk(vm_machine *m, int pid, uint64_t newbrk, struct vm_result *r)

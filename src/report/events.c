@@ -2,24 +2,8 @@
  * events.c - one readable line per kernel event (--events), stamped like
  * dmesg with seconds since boot.
  */
-#include <errno.h>
 #include "views.h"
-
-static const char *errname(int e)
-{
-	switch (-e) {
-	case ENOMEM: return "ENOMEM";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ESRCH: return "ESRCH";
-	case EAGAIN: return "EAGAIN";
-	case E2BIG: return "E2BIG";
-	case EIO: return "EIO";
-	default: return "error";
-	}
-}
+#include "../lib/errname.h"
 
 void format_event(struct strbuf *o, const struct vm_event *ev)
 {
@@ -39,7 +23,7 @@ void format_event(struct strbuf *o, const struct vm_event *ev)
 		sb_printf(o, "pid %d %s 0x%llx len 0x%llx", ev->pid, ev->what,
 			  (unsigned long long)ev->addr, (unsigned long long)ev->len);
 		if (ev->child < 0)
-			sb_printf(o, " failed: %s", errname(ev->child));
+			sb_printf(o, " failed: %s", errno_name(ev->child));
 		sb_putc(o, '\n');
 		break;
 	case EV_FORK:

@@ -122,6 +122,12 @@ const char *args_opt_str(lua_State *L, int tbl, const char *key, const char *dfl
 	return v;
 }
 
+void args_not_yet(lua_State *L, int tbl, const char *key, const char *what, const char *why)
+{
+	if (field(L, tbl, key))
+		luaL_error(L, "%s: %s: %s (not in this version of vmlab)", what, key, why);
+}
+
 uint64_t args_duration(lua_State *L, int idx, const char *what)
 {
 	uint64_t ns;
@@ -174,22 +180,6 @@ void push_result(lua_State *L, const struct vm_result *r)
 	lua_setfield(L, -2, "tlb_l2_hits");
 	lua_pushinteger(L, (lua_Integer)r->tlb_walks);
 	lua_setfield(L, -2, "tlb_walks");
-}
-
-const char *errno_name(int err)
-{
-	switch (-err) {
-	case ENOMEM: return "ENOMEM";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ESRCH: return "ESRCH";
-	case EAGAIN: return "EAGAIN";
-	case E2BIG: return "E2BIG";
-	case EIO: return "EIO";
-	default: return "error";
-	}
 }
 
 int push_errno(lua_State *L, int err)

@@ -329,24 +329,17 @@ static void get_range(lua_State *L, int h, int off_idx, int len_idx, const char 
 	*addr += off;
 }
 
+/* A handle: the address range, plus the call's own result fields. */
 static void push_handle(lua_State *L, uint64_t addr, uint64_t len, const char *kind,
 			const struct vm_result *r)
 {
-	lua_createtable(L, 0, 8);
+	push_result(L, r);
 	lua_pushinteger(L, (lua_Integer)addr);
 	lua_setfield(L, -2, "addr");
 	lua_pushinteger(L, (lua_Integer)len);
 	lua_setfield(L, -2, "len");
 	lua_pushstring(L, kind);
 	lua_setfield(L, -2, "kind");
-	lua_pushinteger(L, (lua_Integer)r->minflt);
-	lua_setfield(L, -2, "minflt");
-	lua_pushinteger(L, (lua_Integer)r->majflt);
-	lua_setfield(L, -2, "majflt");
-	lua_pushinteger(L, (lua_Integer)r->ns);
-	lua_setfield(L, -2, "ns");
-	lua_pushinteger(L, (lua_Integer)r->rss_kb);
-	lua_setfield(L, -2, "rss_kb");
 	luaL_setmetatable(L, MAPPING_MT);
 }
 
@@ -397,11 +390,7 @@ static int m_mmap(lua_State *L)
 	a.addr = args_opt_size(L, 2, "addr", 0, "mmap");
 	if (a.fixed && !a.addr)
 		luaL_error(L, "mmap: fixed = true needs an addr");
-	lua_getfield(L, 2, "file");
-	if (!lua_isnil(L, -1))
-		luaL_error(L, "mmap: file mappings arrive with the page-cache work (vm.file is not in "
-			   "this version of vmlab)");
-	lua_pop(L, 1);
+	args_not_yet(L, 2, "file", "mmap", "file mappings arrive with the page-cache work");
 	if (args_opt_bool(L, 2, "hugetlb", false, "mmap"))
 		luaL_error(L, "mmap: hugetlb arrives with the huge-page work (not in this version of "
 			   "vmlab)");

@@ -195,11 +195,8 @@ static int l_spawn(lua_State *L)
 			luaL_error(L, "vm.spawn: oom_score_adj must be between -1000 and 1000");
 		if (o.uid < 0)
 			luaL_error(L, "vm.spawn: uid must be 0 or more");
-		lua_getfield(L, 3, "cgroup");
-		if (!lua_isnil(L, -1))
-			luaL_error(L, "vm.spawn: memory cgroups arrive with the memory-pressure work (not "
-				   "in this version of vmlab)");
-		lua_pop(L, 1);
+		args_not_yet(L, 3, "cgroup", "vm.spawn",
+			     "memory cgroups arrive with the memory-pressure work");
 	}
 	pid = vm_spawn(scenario_machine(L), name, &o);
 	if (pid < 0)

@@ -22,6 +22,7 @@
 #include <lauxlib.h>
 #include "../../include/vmlab.h"
 #include "../report/json.h"
+#include "../lib/errname.h"
 
 struct run_options {
 	const char *path;		/* the scenario file */
@@ -99,13 +100,14 @@ int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const
 bool args_opt_bool(lua_State *L, int tbl, const char *key, bool dflt, const char *what);
 const char *args_opt_str(lua_State *L, int tbl, const char *key, const char *dflt, const char *what);
 uint64_t args_duration(lua_State *L, int idx, const char *what);
+/* An option the scenario API knows but this version does not model: error if given. */
+void args_not_yet(lua_State *L, int tbl, const char *key, const char *what, const char *why);
 int args_value(lua_State *L, int idx, const char *what);
 /* Push the fields of an operation's result as a table. */
 void push_result(lua_State *L, const struct vm_result *r);
 /* Raise "what: errno text" for a kernel error, or return nil, "ENAME" for
  * the caller to return (returns 2). */
 int push_errno(lua_State *L, int err);
-const char *errno_name(int err);
 
 /* ---- the vm module (lvm.c) and records ---- */
 

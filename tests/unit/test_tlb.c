@@ -5,11 +5,8 @@
 
 static uint64_t populated(vm_machine *m, int pid, uint64_t len)
 {
-	struct vm_mmap_args a = { .len = len, .prot = VM_PROT_READ | VM_PROT_WRITE, .populate = 1 };
-	uint64_t addr;
-
-	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
-	return addr;
+	return map_args(m, pid, (struct vm_mmap_args){ .len = len, .populate = 1,
+						       .prot = VM_PROT_READ | VM_PROT_WRITE });
 }
 
 /* 64 pages fill the 64-entry L1 (16 sets x 4 ways) exactly. */

@@ -44,13 +44,17 @@ static inline vm_machine *new_machine(uint64_t ram, int cpus)
 			fail_msg("invariant: %s", err_);		\
 	} while (0)
 
-static inline uint64_t map_anon(vm_machine *m, int pid, uint64_t len, int prot)
+static inline uint64_t map_args(vm_machine *m, int pid, struct vm_mmap_args a)
 {
-	struct vm_mmap_args a = { .len = len, .prot = prot };
 	uint64_t addr = 0;
 
 	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
 	return addr;
+}
+
+static inline uint64_t map_anon(vm_machine *m, int pid, uint64_t len, int prot)
+{
+	return map_args(m, pid, (struct vm_mmap_args){ .len = len, .prot = prot });
 }
 
 static inline struct vm_result touch(vm_machine *m, int pid, uint64_t addr, uint64_t len,
