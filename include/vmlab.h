@@ -278,6 +278,15 @@ struct vm_proc {
 	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_walks, perf_faults;
 };
 
+/* One zone of /proc/zoneinfo. Pages. */
+struct vm_zone {
+	char name[8];
+	int64_t free, boost, min, low, high, promo, spanned, present, managed;
+	int64_t protection[5];		/* DMA DMA32 Normal Movable Device */
+	struct vm_kv stat[16];		/* nr_free_pages, nr_zone_*, nr_mlock */
+	int n_stat;
+};
+
 /* A backend-neutral picture of the machine, as /proc would show it. */
 struct vm_snapshot {
 	uint64_t uptime_ns;
@@ -286,6 +295,8 @@ struct vm_snapshot {
 	int n_meminfo;
 	struct vm_kv vmstat[VM_MAX_KV];		/* /proc/vmstat */
 	int n_vmstat;
+	struct vm_zone zones[5];		/* /proc/zoneinfo, populated zones */
+	int nzones;
 	/* /proc/stat: per-mode CPU time (ns), interrupts, context switches */
 	uint64_t cpu_user_ns, cpu_system_ns, cpu_idle_ns, cpu_iowait_ns, cpu_steal_ns;
 	uint64_t intr, ctxt;

@@ -339,7 +339,12 @@ static uint64_t nr_free_buffer_pages(const struct machine *m)
 	return sum;
 }
 
-/* setup_per_zone_lowmem_reserve() */
+/*
+ * setup_per_zone_lowmem_reserve(): each zone keeps free, for allocations
+ * that could have used the zones above it, their managed pages over the
+ * zone's lowmem_reserve_ratio (cumulative: an empty upper zone repeats the
+ * value below it, as /proc/zoneinfo's protection line shows on 6.18).
+ */
 static void setup_per_zone_lowmem_reserve(struct machine *m)
 {
 	for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
@@ -348,13 +353,8 @@ static void setup_per_zone_lowmem_reserve(struct machine *m)
 		uint64_t managed = 0;
 
 		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
-			struct zone *upper = &m->node.node_zones[j];
-
-			managed += upper->managed_pages;
-			if (clear || !upper->managed_pages)
-				z->lowmem_reserve[j] = 0;
-			else
-				z->lowmem_reserve[j] = managed / (uint64_t)lowmem_reserve_ratio[i];
+			managed += m->node.node_zones[j].managed_pages;
+			z->lowmem_reserve[j] = clear ? 0 : managed / (uint64_t)lowmem_reserve_ratio[i];
 		}
 	}
 }

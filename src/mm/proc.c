@@ -113,6 +113,38 @@ static void fill_vmstat(struct machine *m, struct vm_snapshot *s)
 		kv_add(s->vmstat, n, vm_event_names[i], (int64_t)m->vm_events[i]);
 }
 
+_Static_assert(NR_VM_ZONE_STAT_ITEMS <= (int)(sizeof(((struct vm_zone *)0)->stat) /
+					      sizeof(struct vm_kv)), "vm_zone.stat is too small");
+
+/* zoneinfo_show_print(): each populated zone's free pages, watermarks, sizes. */
+static void fill_zoneinfo(struct machine *m, struct vm_snapshot *s)
+{
+	s->nzones = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &m->node.node_zones[i];
+		struct vm_zone *o = &s->zones[s->nzones];
+
+		if (!z->present_pages)
+			continue;
+		snprintf(o->name, sizeof(o->name), "%s", z->name);
+		o->free = z->vm_stat[NR_FREE_PAGES];
+		o->min = (int64_t)z->watermark[WMARK_MIN];
+		o->low = (int64_t)z->watermark[WMARK_LOW];
+		o->high = (int64_t)z->watermark[WMARK_HIGH];
+		o->promo = (int64_t)z->watermark[WMARK_PROMO];
+		o->spanned = (int64_t)z->spanned_pages;
+		o->present = (int64_t)z->present_pages;
+		o->managed = (int64_t)z->managed_pages;
+		/* ZONE_MOVABLE and ZONE_DEVICE are empty: they repeat Normal's column */
+		for (int j = 0; j < 5; j++)
+			o->protection[j] = (int64_t)z->lowmem_reserve[j < MAX_NR_ZONES ? j : MAX_NR_ZONES - 1];
+		o->n_stat = 0;
+		for (int k = 0; k < NR_VM_ZONE_STAT_ITEMS; k++)
+			kv_add(o->stat, &o->n_stat, zone_stat_names[k], z->vm_stat[k]);
+		s->nzones++;
+	}
+}
+
 /*
  * oom_badness() (5.9+): RSS + swap entries + page-table pages, plus
  * oom_score_adj thousandths of all memory; LONG_MIN for the unkillable.
@@ -288,6 +320,7 @@ int vm_snapshot(vm_machine *m, struct vm_snapshot *s)
 	s->ncpus = m->nr_cpus;
 	fill_meminfo(m, s);
 	fill_vmstat(m, s);
+	fill_zoneinfo(m, s);
 	s->procs = calloc((size_t)(m->nr_tasks ? m->nr_tasks : 1), sizeof(*s->procs));
 	if (!s->procs)
 		return -ENOMEM;

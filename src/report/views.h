@@ -18,6 +18,7 @@ int view_free(struct strbuf *o, const struct vm_snapshot *s, const char *args,
 	      char *err, size_t errlen);
 void view_vmstat(struct strbuf *o, const struct vm_snapshot *s);
 void view_meminfo(struct strbuf *o, const struct vm_snapshot *s);
+void view_zoneinfo(struct strbuf *o, const struct vm_snapshot *s);
 void view_ps(struct strbuf *o, const struct vm_snapshot *s);
 void view_status(struct strbuf *o, const struct vm_proc *p);
 void view_smaps_rollup(struct strbuf *o, const struct vm_proc *p);

@@ -400,7 +400,7 @@ static int l_show(lua_State *L)
 	sscanf(spec, " %31s%n", name, &n);
 	args = spec + n;
 	if (!strcmp(name, "free") || !strcmp(name, "vmstat") || !strcmp(name, "meminfo") ||
-	    !strcmp(name, "ps")) {
+	    !strcmp(name, "ps") || !strcmp(name, "zoneinfo")) {
 		char err[128];
 		int rc = 0;
 
@@ -414,6 +414,8 @@ static int l_show(lua_State *L)
 			view_vmstat(&b, &s);
 		else if (!strcmp(name, "meminfo"))
 			view_meminfo(&b, &s);
+		else if (!strcmp(name, "zoneinfo"))
+			view_zoneinfo(&b, &s);
 		else
 			view_ps(&b, &s);
 		vm_snapshot_release(&s);
@@ -453,8 +455,8 @@ static int l_show(lua_State *L)
 		luaL_error(L, "vm.show(\"%s\"): this view arrives with the memory-pressure work (not in "
 			   "this version of vmlab)", spec);
 	} else {
-		luaL_error(L, "vm.show: unknown view \"%s\" (free, free -w, vmstat, meminfo, ps, "
-			   "status, smaps, pagetable)", spec);
+		luaL_error(L, "vm.show: unknown view \"%s\" (free, free -w, vmstat, meminfo, zoneinfo, "
+			   "ps, status, smaps, pagetable)", spec);
 	}
 	emit_view(sc, spec, &b);
 	sb_free(&b);
@@ -477,6 +479,29 @@ static int l_meminfo(lua_State *L)
 	if (vm_snapshot(scenario_machine(L), &s))
 		return luaL_error(L, "vm.meminfo: out of memory");
 	push_kv_table(L, s.meminfo, s.n_meminfo);
+	vm_snapshot_release(&s);
+	return 1;
+}
+
+/* vm.zoneinfo(): { DMA = { free=, min=, low=, high=, managed=, ... }, ... } in pages */
+static int l_zoneinfo(lua_State *L)
+{
+	struct vm_snapshot s;
+
+	if (vm_snapshot(scenario_machine(L), &s))
+		return luaL_error(L, "vm.zoneinfo: out of memory");
+	lua_createtable(L, 0, s.nzones);
+	for (int i = 0; i < s.nzones; i++) {
+		const struct vm_zone *z = &s.zones[i];
+		struct vm_kv f[] = {
+			{ "free", z->free }, { "min", z->min }, { "low", z->low }, { "high", z->high },
+			{ "promo", z->promo }, { "spanned", z->spanned }, { "present", z->present },
+			{ "managed", z->managed },
+		};
+
+		push_kv_table(L, f, (int)(sizeof(f) / sizeof(f[0])));
+		lua_setfield(L, -2, z->name);
+	}
 	vm_snapshot_release(&s);
 	return 1;
 }
@@ -560,7 +585,8 @@ void lvm_register(lua_State *L)
 	static const luaL_Reg fns[] = {
 		{ "config", l_config }, { "spawn", l_spawn }, { "wait", l_wait },
 		{ "wait_ready", l_wait_ready }, { "kill", l_kill }, { "show", l_show },
-		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "mark", l_mark },
+		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "zoneinfo", l_zoneinfo },
+		{ "mark", l_mark },
 		{ "expect", l_expect }, { "backend", l_backend }, { NULL, NULL },
 	};
 	static const char *const later[] = { "file", "unlink", "drop_caches", "sync", "cgroup", NULL };

@@ -57,6 +57,24 @@ static void test_min_free_kbytes_thp(void **state)
 	}
 }
 
+/*
+ * On a small machine khugepaged's recommendation (512 * 2 zones * 11 =
+ * 11264 pages) is capped at 5% of lowmem: for 512 MiB, nr_free_buffer_pages()
+ * = (3840 - 31) + (124927 - 1041) = 127695 pages after the first watermarks,
+ * / 20 = 6384 pages = 25536 kB.
+ */
+static void test_min_free_kbytes_capped(void **state)
+{
+	vm_machine *m = new_machine(512 * MiB, 1);
+
+	(void)state;
+	assert_int_equal(m->node.node_zones[ZONE_DMA32].managed_pages, 124927);
+	assert_int_equal(m->min_free_kbytes, 25536);
+	assert_int_equal(m->node.node_zones[ZONE_DMA].watermark[WMARK_MIN], 190);
+	assert_int_equal(m->node.node_zones[ZONE_DMA32].watermark[WMARK_MIN], 6193);
+	vm_free(m);
+}
+
 /* The physical layout: the first 1 MiB reserved, DMA zone at 16 MiB, RAM
  * beyond 3 GiB placed above 4 GiB, the memmap reserved at the top. */
 static void test_layout(void **state)
@@ -74,6 +92,11 @@ static void test_layout(void **state)
 	assert_int_equal(m->totalram_pages, (4 * GiB >> 12) - 256 - 1 - m->memmap_pages);
 	assert_int_equal(vmstat_of(m, "nr_free_pages"), (int64_t)m->totalram_pages);
 	assert_int_equal(vmstat_of(m, "MemTotal"), (int64_t)m->totalram_pages * 4);
+	/* lowmem_reserve: cumulative over the zones above, / 256 for DMA and DMA32 */
+	assert_int_equal(z[ZONE_DMA].lowmem_reserve[ZONE_DMA32], z[ZONE_DMA32].managed_pages / 256);
+	assert_int_equal(z[ZONE_DMA].lowmem_reserve[ZONE_NORMAL],
+			 (z[ZONE_DMA32].managed_pages + z[ZONE_NORMAL].managed_pages) / 256);
+	assert_int_equal(z[ZONE_DMA32].lowmem_reserve[ZONE_NORMAL], z[ZONE_NORMAL].managed_pages / 256);
 	assert_invariants(m);
 	vm_free(m);
 }
@@ -142,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watermarks_match_reference),
 		cmocka_unit_test(test_min_free_kbytes_thp),
+		cmocka_unit_test(test_min_free_kbytes_capped),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_buddy_split_and_merge),
 		cmocka_unit_test(test_exhaustion_respects_min),

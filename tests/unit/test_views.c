@@ -199,6 +199,42 @@ static void test_proc_files(void **state)
 	sb_free(&b);
 }
 
+/* The zone block of /proc/zoneinfo, as the host printed its DMA zone. */
+static void test_zoneinfo(void **state)
+{
+	struct vm_snapshot s;
+	struct strbuf b = STRBUF_INIT;
+	struct vm_zone *z = &s.zones[0];
+	static const int64_t prot[5] = { 0, 3019, 4171, 4171, 4171 };
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.nzones = 1;
+	snprintf(z->name, sizeof(z->name), "DMA");
+	z->free = 3840, z->min = 60, z->low = 75, z->high = 90, z->promo = 105;
+	z->spanned = 4095, z->present = 3998, z->managed = 3840;
+	memcpy(z->protection, prot, sizeof(prot));
+	add(z->stat, &z->n_stat, "nr_free_pages", 3840);
+	add(z->stat, &z->n_stat, "nr_mlock", 0);
+	view_zoneinfo(&b, &s);
+	assert_string_equal(sb_str(&b),
+		"Node 0, zone      DMA\n"
+		"  pages free     3840\n"
+		"        boost    0\n"
+		"        min      60\n"
+		"        low      75\n"
+		"        high     90\n"
+		"        promo    105\n"
+		"        spanned  4095\n"
+		"        present  3998\n"
+		"        managed  3840\n"
+		"        cma      0\n"
+		"        protection: (0, 3019, 4171, 4171, 4171)\n"
+		"      nr_free_pages 3840\n"
+		"      nr_mlock     0\n");
+	sb_free(&b);
+}
+
 static void test_events_and_walk(void **state)
 {
 	struct vm_event ev = { .time = 1234567, .kind = EV_FAULT, .pid = 1000, .addr = 0x7f3a00000000ULL,
@@ -294,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_vmstat_line),
 		cmocka_unit_test(test_ps_overflow),
 		cmocka_unit_test(test_proc_files),
+		cmocka_unit_test(test_zoneinfo),
 		cmocka_unit_test(test_events_and_walk),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_sizes),
