@@ -15,7 +15,7 @@ LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC    := $(wildcard src/lib/*.c src/mm/*.c src/libc/*.c src/report/*.c)
-PROG_SRC   := $(wildcard src/script/*.c src/cli/*.c)
+PROG_SRC   := $(wildcard src/script/*.c src/cli/*.c src/real/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 
@@ -36,8 +36,10 @@ lua-check:
 libvmlab.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
+# -z now: symbols bound at start, so a real scenario process never writes
+# its GOT (a copy-on-write fault) in the middle of an operation
 vmlab: $(PROG_OBJ) libvmlab.a | lua-check
-	$(CC) $(OPT) -o $@ $(PROG_OBJ) libvmlab.a $(LUA_LIBS) -lm
+	$(CC) $(OPT) -Wl,-z,now -o $@ $(PROG_OBJ) libvmlab.a $(LUA_LIBS) -lm
 
 build/src/script/%.o build/src/cli/%.o: CPPFLAGS += $(LUA_CFLAGS)
 build/asan/src/script/%.o build/asan/src/cli/%.o: CPPFLAGS += $(LUA_CFLAGS)

@@ -56,6 +56,9 @@ struct vm_config {
 void vm_config_default(struct vm_config *c);
 /* Read a cost profile ("name = nanoseconds" lines): 0, or -1 and file:line in err. */
 int vm_cost_profile_check(const char *path, char *err, size_t errlen);
+/* The kernel profile for a release such as "6.18.44": its major.minor's (0),
+ * the newest older one (1) or the oldest there is (2), written to name. */
+int vm_kernel_profile_match(const char *release, char *name, size_t n);
 /* A new machine, booted. NULL and a message in err if the config is invalid. */
 vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen);
 void vm_free(vm_machine *m);
@@ -151,6 +154,7 @@ struct vm_touch_args {
 	uint64_t passes;		/* default 1 */
 	double zipf;			/* VM_ORDER_ZIPF: exponent */
 	uint64_t count;			/* VM_ORDER_ZIPF: number of accesses */
+	uint64_t seed;			/* random and Zipf orders draw from this */
 };
 
 /*

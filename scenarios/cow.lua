@@ -45,7 +45,8 @@ vm.spawn("parent", function(p)
   local alive = p:touch(m, { off = 10 * vm.PAGE, len = 10 * vm.PAGE, op = "write", value = 81 })
   local copied_kb = vm.meminfo().AnonPages - anon0
   print(string.format("parent, child alive: %d faults, AnonPages %+d kB (copies)", alive.minflt, copied_kb))
-  vm.expect(alive.minflt == 10 and copied_kb == 40,
+  -- AnonPages is the whole machine's: on a real one other processes move it too
+  vm.expect(alive.minflt == 10 and vm.near(copied_kb, 40, 64),
             "parent while the child lives: %d faults, AnonPages %+d kB; want 10 and +40", alive.minflt, copied_kb)
 
   local st = p:wait(c)
@@ -57,8 +58,9 @@ vm.spawn("parent", function(p)
   print(string.format("parent after the child exited: %d faults, pgreuse %+d, AnonPages %+d kB",
         r.minflt, vm.vmstat().pgreuse - reuse0, vm.meminfo().AnonPages - anon1))
   vm.expect(r.minflt == 10, "parent: %d reuse faults, want 10 (no copy)", r.minflt)
-  vm.expect(vm.vmstat().pgreuse - reuse0 == 10, "pgreuse grew by %d, want 10", vm.vmstat().pgreuse - reuse0)
-  vm.expect(vm.meminfo().AnonPages == anon1, "a reuse allocates nothing")
+  local reused, grown = vm.vmstat().pgreuse - reuse0, vm.meminfo().AnonPages - anon1
+  vm.expect(vm.near(reused, 10, 5), "pgreuse grew by %d, want 10", reused)
+  vm.expect(vm.near(grown, 0, 64), "a reuse allocates nothing (AnonPages %+d kB)", grown)
 
   local rest = p:touch(m, { off = 20 * vm.PAGE, op = "write", value = 83 })
   vm.expect(rest.minflt == 25580, "the rest of the region: %d faults, want 25580", rest.minflt)

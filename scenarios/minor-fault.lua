@@ -18,7 +18,8 @@ local p = vm.spawn("toucher", function(self)
         r.minflt, r.majflt, delta, r.ns / 1e6, r.ns / 1e3 / r.minflt))
   vm.expect(r.minflt == 25600, "first pass: %d minor faults, want 25600", r.minflt)
   vm.expect(r.majflt == 0, "first pass: %d major faults, want 0", r.majflt)
-  vm.expect(delta == 25600, "pgfault grew by %d, want 25600", delta)
+  -- pgfault is the whole machine's: on a real one other processes add to it
+  vm.expect(vm.near(delta, 25600, "1%"), "pgfault grew by %d, want 25600", delta)
   vm.expect(r.rss_kb == 102400, "RSS grew by %d kB, want 102400", r.rss_kb)
 
   local r2 = self:touch(m, { op = "write" })

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cli.h"
 #include "../script/scenario.h"
+#include "../lib/size.h"
 
 static int need_value(int i, int argc, char **argv)
 {
@@ -53,9 +54,19 @@ int cmd_run(int argc, char **argv)
 			}
 			o.has_seed = true;
 		} else if (!strcmp(a, "--real")) {
-			fprintf(stderr, "vmlab run: --real (the real-kernel backend) is not part of this "
-				"version of vmlab yet\n");
-			return 2;
+			o.real = true;
+		} else if (!strcmp(a, "--kernel")) {
+			if (need_value(i, argc, argv))
+				return 2;
+			o.kernel = argv[++i];
+		} else if (!strcmp(a, "--limit")) {
+			if (need_value(i, argc, argv))
+				return 2;
+			if (parse_size(argv[++i], &o.limit) || o.limit < (16ULL << 20)) {
+				fprintf(stderr, "vmlab run: --limit needs a size of at least 16M, got '%s'\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (!strcmp(a, "--")) {
 			i++;
 			break;
@@ -68,6 +79,16 @@ int cmd_run(int argc, char **argv)
 	if (i >= argc) {
 		fprintf(stderr, "vmlab run: which scenario? (for example scenarios/cow.lua)\n");
 		usage();
+		return 2;
+	}
+	if (o.real && (o.costs || o.events || o.kernel)) {
+		fprintf(stderr, "vmlab run: %s is for the simulated kernel; --real runs on this "
+			"machine's own\n", o.costs ? "--costs" : o.events ? "--events" : "--kernel");
+		return 2;
+	}
+	if (!o.real && o.limit) {
+		fprintf(stderr, "vmlab run: --limit sets the real run's memory cgroup; it needs --real "
+			"(the simulated machine's size is vm.config's ram)\n");
 		return 2;
 	}
 	if (o.costs) {

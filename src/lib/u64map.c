@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "u64map.h"
+#include "xalloc.h"
 
 #define EMPTY	UINT64_MAX
 #define DELETED	(UINT64_MAX - 1)
@@ -15,12 +16,12 @@ static uint64_t slot_of(uint64_t key, uint64_t cap)
 
 static int rehash(struct u64map *m, uint64_t cap)
 {
-	uint64_t *k = malloc(cap * sizeof(*k)), *v = malloc(cap * sizeof(*v));
+	uint64_t *k = x_realloc(NULL, cap * sizeof(*k)), *v = x_realloc(NULL, cap * sizeof(*v));
 	uint64_t used = 0;
 
 	if (!k || !v) {
-		free(k);
-		free(v);
+		x_free(k);
+		x_free(v);
 		return -1;
 	}
 	memset(k, 0xff, cap * sizeof(*k));
@@ -36,8 +37,8 @@ static int rehash(struct u64map *m, uint64_t cap)
 		v[j] = m->vals[i];
 		used++;
 	}
-	free(m->keys);
-	free(m->vals);
+	x_free(m->keys);
+	x_free(m->vals);
 	m->keys = k;
 	m->vals = v;
 	m->cap = cap;
@@ -106,8 +107,8 @@ int u64map_copy(struct u64map *dst, const struct u64map *src)
 	*dst = (struct u64map)U64MAP_INIT;
 	if (!src->cap)
 		return 0;
-	dst->keys = malloc(src->cap * sizeof(uint64_t));
-	dst->vals = malloc(src->cap * sizeof(uint64_t));
+	dst->keys = x_realloc(NULL, src->cap * sizeof(uint64_t));
+	dst->vals = x_realloc(NULL, src->cap * sizeof(uint64_t));
 	if (!dst->keys || !dst->vals) {
 		u64map_free(dst);
 		return -1;
@@ -121,8 +122,8 @@ int u64map_copy(struct u64map *dst, const struct u64map *src)
 
 void u64map_free(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	x_free(m->keys);
+	x_free(m->vals);
 	*m = (struct u64map)U64MAP_INIT;
 }
 

@@ -23,18 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
-#include "../lib/zipf.h"
+#include "../lib/pattern.h"
 
 #define MAX_FAULT_RETRIES	4
 
 struct vm_touch_op {
 	int pid;
 	struct vm_touch_args a;
-	uint64_t n;		/* accesses per pass */
-	uint64_t positions;	/* strided positions in the range */
+	struct pattern pat;
 	uint64_t i, pass;
-	uint32_t *perm;		/* VM_ORDER_RANDOM: this pass's order */
-	struct zipf z;
 	uint8_t value;
 	struct op_bracket b;	/* counters when the operation started */
 };
@@ -198,11 +195,15 @@ int vm_access_fill(struct machine *m, struct task_struct *t, uint64_t addr, uint
 
 /* ---- touch ---- */
 
+static void *perm_alloc(uint64_t bytes)
+{
+	return malloc(bytes);
+}
+
 vm_touch_op *vm_touch_begin(vm_machine *m, int pid, const struct vm_touch_args *a, int *err)
 {
 	struct task_struct *t = find_task(m, pid);
 	struct vm_touch_op *op;
-	uint64_t stride = a->stride ? a->stride : PAGE_SIZE;
 
 	*err = 0;
 	if (!t || t->state == TASK_ZOMBIE) {
@@ -220,60 +221,25 @@ vm_touch_op *vm_touch_begin(vm_machine *m, int pid, const struct vm_touch_args *
 	}
 	op->pid = pid;
 	op->a = *a;
-	op->a.stride = stride;
+	op->a.stride = a->stride ? a->stride : PAGE_SIZE;
 	op->a.passes = a->passes ? a->passes : 1;
-	op->positions = a->len ? (a->len + stride - 1) / stride : 0;
-	op->n = a->order == VM_ORDER_ZIPF ? (a->count ? a->count : op->positions) : op->positions;
 	op->value = a->has_value ? a->value : 1;
-	if (a->order == VM_ORDER_RANDOM && op->positions) {
-		if (op->positions > UINT32_MAX) {
-			free(op);
-			*err = -E2BIG;
-			return NULL;
-		}
-		op->perm = malloc(op->positions * sizeof(uint32_t));
-		if (!op->perm) {
-			free(op);
-			*err = -ENOMEM;
-			return NULL;
-		}
+	*err = pattern_init(&op->pat, &op->a, perm_alloc);
+	if (*err) {
+		free(op);
+		return NULL;
 	}
-	if (a->order == VM_ORDER_ZIPF && op->positions)
-		zipf_init(&op->z, op->positions, a->zipf > 0 ? a->zipf : 1.0);
 	sched_switch_to(m, t);
 	op_begin(&op->b, t);
 	return op;
 }
 
-static void shuffle(struct machine *m, uint32_t *perm, uint64_t n)
-{
-	for (uint64_t i = 0; i < n; i++)
-		perm[i] = (uint32_t)i;
-	for (uint64_t i = n; i > 1; i--) {
-		uint64_t j = prng_below(&m->rng, i);
-		uint32_t tmp = perm[i - 1];
-
-		perm[i - 1] = perm[j];
-		perm[j] = tmp;
-	}
-}
-
 static void touch_result(struct vm_touch_op *op, const struct task_struct *t, struct vm_result *r)
 {
-	uint64_t first, last;
-
 	memset(r, 0, sizeof(*r));
 	op_end(&op->b, t, r);
-	r->accesses = op->pass * op->n + op->i;
-	if (!op->positions)
-		return;
-	if (op->a.order == VM_ORDER_ZIPF || op->a.stride < PAGE_SIZE) {
-		first = op->a.addr >> PAGE_SHIFT;
-		last = (op->a.addr + (op->positions - 1) * op->a.stride) >> PAGE_SHIFT;
-		r->pages = op->a.stride < PAGE_SIZE ? last - first + 1 : op->positions;
-	} else {
-		r->pages = op->positions;
-	}
+	r->accesses = op->pass * op->pat.n + op->i;
+	r->pages = pattern_pages(&op->pat, &op->a);
 }
 
 /*
@@ -285,25 +251,18 @@ int vm_touch_step(vm_machine *m, vm_touch_op *op, struct vm_result *r)
 {
 	struct task_struct *t = find_task(m, op->pid);
 	const struct vm_touch_args *a = &op->a;
-	bool write = a->write;
+	int write = a->write;
 
 	if (!t)
 		return -ESRCH;
 	sched_switch_to(m, t);
 	while (op->pass < a->passes) {
-		if (op->i == 0 && op->perm)
-			shuffle(m, op->perm, op->positions);
-		while (op->i < op->n) {
-			uint64_t pos;
-			int rc;
+		if (op->i == 0)
+			pattern_pass(&op->pat);
+		while (op->i < op->pat.n) {
+			uint64_t pos = pattern_pos(&op->pat, op->i);
+			int rc = mmu_access(m, t, a->addr + pos * a->stride, write, op->value, NULL);
 
-			switch (a->order) {
-			case VM_ORDER_SEQ: pos = op->i; break;
-			case VM_ORDER_REVERSE: pos = op->n - 1 - op->i; break;
-			case VM_ORDER_RANDOM: pos = op->perm[op->i]; break;
-			default: pos = zipf_next(&op->z, &m->rng); break;
-			}
-			rc = mmu_access(m, t, a->addr + pos * a->stride, write, op->value, NULL);
 			op->i++;
 			if (rc) {
 				touch_result(op, t, r);
@@ -316,14 +275,13 @@ int vm_touch_step(vm_machine *m, vm_touch_op *op, struct vm_result *r)
 		op->pass++;
 	}
 	touch_result(op, t, r);
-	r->accesses = a->passes * op->n;
 	return 0;
 }
 
 void vm_touch_end(vm_touch_op *op)
 {
 	if (op) {
-		free(op->perm);
+		free(op->pat.perm);
 		free(op);
 	}
 }

@@ -158,6 +158,32 @@ static const struct kernel_profile profiles[] = {
 	{ "6.6", 606, false, false, false },
 };
 
+/*
+ * The profile for a kernel release such as "6.18.44-generic": the one of its
+ * major.minor, else the newest profile older than it (1), else the oldest (2).
+ */
+int vm_kernel_profile_match(const char *release, char *name, size_t n)
+{
+	unsigned major = 0, minor = 0;
+	int v, best = -1, oldest = 0;
+
+	if (sscanf(release, "%u.%u", &major, &minor) != 2)
+		major = minor = 0;
+	v = (int)(major * 100 + minor);
+	for (int i = 0; i < (int)(sizeof(profiles) / sizeof(profiles[0])); i++) {
+		if (profiles[i].version == v) {
+			snprintf(name, n, "%s", profiles[i].name);
+			return 0;
+		}
+		if (profiles[i].version < v && (best < 0 || profiles[i].version > profiles[best].version))
+			best = i;
+		if (profiles[i].version < profiles[oldest].version)
+			oldest = i;
+	}
+	snprintf(name, n, "%s", profiles[best >= 0 ? best : oldest].name);
+	return best >= 0 ? 1 : 2;
+}
+
 int kernel_profile_find(const char *name, struct kernel_profile *out)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {

@@ -25,6 +25,12 @@ static void value_prefix(struct json *j)
 	j->need_comma[j->depth] = true;
 }
 
+void json_raw(struct json *j, const char *text)
+{
+	value_prefix(j);
+	sb_puts(&j->b, text);
+}
+
 static void open_container(struct json *j, char c)
 {
 	value_prefix(j);

@@ -28,6 +28,8 @@ void json_int(struct json *j, int64_t v);
 void json_num(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+/* A value already written as JSON text (a record made elsewhere). */
+void json_raw(struct json *j, const char *text);
 /* key + value in one call */
 void json_kv_str(struct json *j, const char *key, const char *s);
 void json_kv_int(struct json *j, const char *key, int64_t v);

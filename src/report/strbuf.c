@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "strbuf.h"
+#include "../lib/xalloc.h"
 
 static void grow(struct strbuf *b, size_t need)
 {
@@ -17,7 +18,7 @@ static void grow(struct strbuf *b, size_t need)
 	cap = b->cap ? b->cap : 256;
 	while (cap < b->len + need + 1)
 		cap *= 2;
-	s = realloc(b->s, cap);
+	s = x_realloc(b->s, cap);
 	if (!s) {
 		fputs("vmlab: out of memory\n", stderr);
 		exit(3);
@@ -75,7 +76,7 @@ void sb_reset(struct strbuf *b)
 
 void sb_free(struct strbuf *b)
 {
-	free(b->s);
+	x_free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
 }

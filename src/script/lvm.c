@@ -1,15 +1,18 @@
 /*
  * lvm.c - the `vm` module of scenarios (DESIGN.md "The scenario API").
  *
- * vm.config sets up the machine before the first process; vm.spawn starts a
- * process running a Lua function; vm.wait and vm.wait_ready let simulated
- * time run until a process ends or says it is ready; vm.show prints a view
- * of the machine as the real tool would; vm.expect checks a claim and
- * reports file:line when it fails. Every operation, view, mark and
- * expectation is also recorded for --json.
+ * vm.config sets up the simulated machine before the first process (the
+ * real backend reports the host's own); vm.show prints a view of the
+ * machine as the real tool would, from the backend's /proc snapshot;
+ * vm.expect checks a claim and reports file:line when it fails. Process life
+ * (vm.spawn, vm.wait, vm.wait_ready, vm.kill) comes from the backend's
+ * life_ops. Every operation, view, mark and expectation is also recorded,
+ * for --json and for vmlab compare.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "scenario.h"
 #include "../report/views.h"
 
@@ -23,6 +26,12 @@ struct scenario *scenario_of(lua_State *L)
 	sc = lua_touserdata(L, -1);
 	lua_pop(L, 1);
 	return sc;
+}
+
+void scenario_bind(lua_State *L, struct scenario *sc)
+{
+	lua_pushlightuserdata(L, sc);
+	lua_setfield(L, LUA_REGISTRYINDEX, VM_KEY);
 }
 
 static void on_event(void *ctx, const struct vm_event *ev)
@@ -40,63 +49,120 @@ vm_machine *scenario_machine(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	char err[256];
 
-	if (sc->m)
+	if (sc->opt->real || sc->m)
 		return sc->m;
-	if (sc->opt->has_seed)
-		sc->cfg.seed = sc->opt->seed;
 	sc->cfg.costs = sc->opt->costs;
 	sc->cfg.check = sc->opt->check;
 	sc->m = vm_new(&sc->cfg, err, sizeof(err));
 	if (!sc->m)
 		luaL_error(L, "vm.config: %s", err);
+	sc->be.m = sc->m;
 	if (sc->opt->events)
 		vm_set_event_callback(sc->m, on_event, sc);
 	return sc->m;
 }
 
-/* ---- records (--json) ---- */
+/* ---- records (--json, compare) ---- */
 
-static void record_head(struct scenario *sc, const char *kind, uint64_t t)
+void scenario_deliver(struct scenario *sc, char type, const char *text)
 {
-	json_obj_begin(&sc->rec);
-	json_kv_str(&sc->rec, "kind", kind);
-	json_kv_int(&sc->rec, "t", (int64_t)t);
+	switch (type) {
+	case MSG_RECORD:
+		if (sc->recording)
+			json_raw(&sc->rec, text);
+		break;
+	case MSG_EXPECT_OK:
+		sc->expect_passed++;
+		break;
+	case MSG_EXPECT_FAILED:
+		sc->expect_failed++;
+		break;
+	}
 }
 
-void record_op(struct scenario *sc, int pid, const char *op, const struct vm_result *r)
+static uint64_t now_ns(struct scenario *sc, int pid)
 {
-	struct vm_proc p;
+	struct timespec ts;
 
-	if (!sc->opt->json)
+	if (sc->m)
+		return pid ? vm_clock(sc->m, pid) : vm_now(sc->m);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec - sc->t0;
+}
+
+static void record_head(struct json *j, const char *kind, uint64_t t)
+{
+	json_init(j);
+	json_obj_begin(j);
+	json_kv_str(j, "kind", kind);
+	json_kv_int(j, "t", (int64_t)t);
+}
+
+static void record_done(struct scenario *sc, struct json *j)
+{
+	json_obj_end(j);
+	sc->sink(sc, MSG_RECORD, sb_str(&j->b));
+	json_free(j);
+}
+
+/* The tolerance table of an operation's options, as compare reads it. */
+static void record_tolerance(struct json *j, lua_State *L, int opts)
+{
+	if (!opts || !lua_istable(L, opts) || lua_getfield(L, opts, "tolerance") != LUA_TTABLE) {
+		if (opts && lua_istable(L, opts))
+			lua_pop(L, 1);
 		return;
-	record_head(sc, "op", vm_clock(sc->m, pid));
-	json_kv_int(&sc->rec, "pid", pid);
-	if (!vm_proc_info(sc->m, pid, &p))
-		json_kv_str(&sc->rec, "proc", p.comm);
-	json_kv_str(&sc->rec, "op", op);
-	if (r) {
-		json_kv_int(&sc->rec, "minflt", (int64_t)r->minflt);
-		json_kv_int(&sc->rec, "majflt", (int64_t)r->majflt);
-		json_kv_int(&sc->rec, "ns", (int64_t)r->ns);
-		json_kv_int(&sc->rec, "pages", (int64_t)r->pages);
-		json_kv_int(&sc->rec, "accesses", (int64_t)r->accesses);
-		json_kv_int(&sc->rec, "rss_kb", r->rss_kb);
-		json_kv_int(&sc->rec, "swap_kb", r->swap_kb);
-	} else {
-		json_key(&sc->rec, "error");
-		json_bool(&sc->rec, true);
 	}
-	json_obj_end(&sc->rec);
+	json_key(j, "tolerance");
+	json_obj_begin(j);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		if (lua_type(L, -2) == LUA_TSTRING)
+			json_kv_str(j, lua_tostring(L, -2), luaL_tolstring(L, -1, NULL));
+		lua_pop(L, lua_type(L, -2) == LUA_TSTRING ? 2 : 1);
+	}
+	json_obj_end(j);
+	lua_pop(L, 1);
+}
+
+void record_op(struct scenario *sc, struct lproc *p, const char *op, const struct vm_result *r,
+	       lua_State *L, int opts)
+{
+	struct json j;
+
+	if (!sc->recording)
+		return;
+	record_head(&j, "op", now_ns(sc, p->pid));
+	json_kv_int(&j, "pid", p->pid);
+	json_kv_str(&j, "proc", p->name);
+	json_kv_str(&j, "op", op);
+	if (r) {
+		json_kv_int(&j, "minflt", (int64_t)r->minflt);
+		json_kv_int(&j, "majflt", (int64_t)r->majflt);
+		json_kv_int(&j, "ns", (int64_t)r->ns);
+		json_kv_int(&j, "pages", (int64_t)r->pages);
+		json_kv_int(&j, "accesses", (int64_t)r->accesses);
+		json_kv_int(&j, "rss_kb", r->rss_kb);
+		json_kv_int(&j, "swap_kb", r->swap_kb);
+	} else {
+		json_key(&j, "error");
+		json_bool(&j, true);
+	}
+	record_tolerance(&j, L, opts);
+	record_done(sc, &j);
 }
 
 void record_text(struct scenario *sc, const char *kind, const char *name, const char *text)
 {
-	if (!sc->opt->json)
+	struct json j;
+
+	if (!sc->recording)
 		return;
-	record_head(sc, kind, sc->m ? vm_now(sc->m) : 0);
-	json_kv_str(&sc->rec, "name", name);
-	json_kv_str(&sc->rec, "text", text);
-	json_obj_end(&sc->rec);
+	record_head(&j, kind, now_ns(sc, 0));
+	json_kv_int(&j, "pid", sc->life->current(sc->L));
+	json_kv_str(&j, "name", name);
+	json_kv_str(&j, "text", text);
+	record_done(sc, &j);
 }
 
 /* ---- vm.config ---- */
@@ -116,7 +182,7 @@ static int l_config(lua_State *L)
 	struct vm_config *c = &sc->cfg;
 	const char *s;
 
-	if (sc->m)
+	if (sc->m || sc->configured)
 		luaL_error(L, "vm.config: the machine is already running; call vm.config once, before "
 			   "the first vm.spawn or view");
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -125,7 +191,7 @@ static int l_config(lua_State *L)
 	c->swap = args_opt_size(L, 1, "swap", c->swap, "vm.config");
 	c->cpus = (int)args_opt_int(L, 1, "cpus", c->cpus, "vm.config");
 	s = args_opt_str(L, 1, "kernel", NULL, "vm.config");
-	if (s) {
+	if (s && !sc->opt->kernel) {
 		snprintf(sc->cfg_kernel, sizeof(sc->cfg_kernel), "%s", s);
 		c->kernel = sc->cfg_kernel;
 	}
@@ -156,6 +222,8 @@ static int l_config(lua_State *L)
 		c->oom = sc->cfg_oom;
 	}
 	c->seed = (uint64_t)args_opt_int(L, 1, "seed", (int64_t)c->seed, "vm.config");
+	if (sc->opt->has_seed)
+		c->seed = sc->opt->seed;	/* the command line wins */
 	s = args_opt_str(L, 1, "tlb_l1_4k", NULL, "vm.config");
 	if (s)
 		tlb_geometry(L, "tlb_l1_4k", s, &c->tlb_l1_4k_entries, &c->tlb_l1_4k_ways);
@@ -165,7 +233,8 @@ static int l_config(lua_State *L)
 	s = args_opt_str(L, 1, "tlb_l2", NULL, "vm.config");
 	if (s)
 		tlb_geometry(L, "tlb_l2", s, &c->tlb_l2_entries, &c->tlb_l2_ways);
-	scenario_machine(L);
+	sc->configured = true;
+	scenario_machine(L);	/* the real backend ignores the machine's shape */
 	/* math.random follows the scenario's seed too */
 	lua_getglobal(L, "math");
 	lua_getfield(L, -1, "randomseed");
@@ -175,144 +244,42 @@ static int l_config(lua_State *L)
 	return 0;
 }
 
-/* ---- processes ---- */
+/* ---- arguments the two lifecycles share ---- */
 
-static int l_spawn(lua_State *L)
+void spawn_args(lua_State *L, struct vm_spawn_opts *o)
 {
 	static const char *const known[] = { "oom_score_adj", "uid", "cgroup", NULL };
-	struct scenario *sc = scenario_of(L);
-	const char *name = luaL_checkstring(L, 1);
-	struct vm_spawn_opts o = { 0, 0 };
-	int pid;
 
+	o->uid = 0;
+	o->oom_score_adj = 0;
+	if (lproc_current(L))
+		luaL_error(L, "vm.spawn is for the scenario's top level; inside a process use "
+			   "self:fork(name, fn)");
 	luaL_checktype(L, 2, LUA_TFUNCTION);
-	if (!lua_isnoneornil(L, 3)) {
-		luaL_checktype(L, 3, LUA_TTABLE);
-		args_check_keys(L, 3, "vm.spawn", known);
-		o.oom_score_adj = (int)args_opt_int(L, 3, "oom_score_adj", 0, "vm.spawn");
-		o.uid = (int)args_opt_int(L, 3, "uid", 0, "vm.spawn");
-		if (o.oom_score_adj < -1000 || o.oom_score_adj > 1000)
-			luaL_error(L, "vm.spawn: oom_score_adj must be between -1000 and 1000");
-		if (o.uid < 0)
-			luaL_error(L, "vm.spawn: uid must be 0 or more");
-		args_not_yet(L, 3, "cgroup", "vm.spawn",
-			     "memory cgroups arrive with the memory-pressure work");
-	}
-	pid = vm_spawn(scenario_machine(L), name, &o);
-	if (pid < 0)
-		luaL_error(L, "vm.spawn: %s", errno_name(pid));
-	lproc_new(L, pid, name, true);
-	lproc_start(L, -1, 2);
-	record_text(sc, "spawn", name, "");
-	return 1;
+	if (lua_isnoneornil(L, 3))
+		return;
+	luaL_checktype(L, 3, LUA_TTABLE);
+	args_check_keys(L, 3, "vm.spawn", known);
+	o->oom_score_adj = (int)args_opt_int(L, 3, "oom_score_adj", 0, "vm.spawn");
+	o->uid = (int)args_opt_int(L, 3, "uid", 0, "vm.spawn");
+	if (o->oom_score_adj < -1000 || o->oom_score_adj > 1000)
+		luaL_error(L, "vm.spawn: oom_score_adj must be between -1000 and 1000");
+	if (o->uid < 0)
+		luaL_error(L, "vm.spawn: uid must be 0 or more");
+	args_not_yet(L, 3, "cgroup", "vm.spawn", "memory cgroups arrive with the memory-pressure work");
 }
 
-static bool ended(struct scenario *sc, void *ctx)
+void wait_args(lua_State *L, struct lproc *p)
 {
-	struct lproc *p = ctx;
-	char s = vm_task_state(sc->m, p->pid);
-
-	return p->reaped || s == 'Z' || !s;
-}
-
-/* Why nothing can run: who waits for what. */
-static void push_deadlock(lua_State *L, struct scenario *sc)
-{
-	luaL_Buffer b;
-	bool first = true;
-
-	luaL_buffinit(L, &b);
-	for (int pid = vm_next_pid(sc->m, 0); pid; pid = vm_next_pid(sc->m, pid)) {
-		char line[96];
-		int target = 0, kind = vm_blocked_on(sc->m, pid, &target);
-
-		if (kind < 0)
-			continue;
-		if (kind == VM_WAIT_PAUSE)
-			snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", pid);
-		else if (kind == VM_WAIT_READY)
-			snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready",
-				 first ? "" : "; ", pid, target);
-		else if (target)
-			snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ",
-				 pid, target);
-		else
-			snprintf(line, sizeof(line), "%spid %d waits for a child", first ? "" : "; ", pid);
-		luaL_addstring(&b, line);
-		first = false;
-	}
-	luaL_pushresult(&b);
-}
-
-static int l_wait(lua_State *L)
-{
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_check(L, 1);
-
 	if (lproc_current(L))
 		luaL_error(L, "vm.wait is for the scenario's top level; inside a process use "
 			   "self:wait(child)");
 	if (!p->spawned)
 		luaL_error(L, "vm.wait: process %d (%s) was forked by another process; only its parent "
 			   "can wait for it", p->pid, p->name);
-	if (!p->reaped) {
-		if (!lproc_run_until(sc, ended, p)) {
-			push_deadlock(L, sc);
-			luaL_error(L, "vm.wait(%s): process %d can never end: nothing else can run (%s)",
-				   p->name, p->pid, lua_tostring(L, -1));
-		}
-		if (vm_status(sc->m, p->pid, &p->st) == 0)
-			vm_reap(sc->m, p->pid);
-		p->reaped = true;
-	}
-	lproc_push_status(L, &p->st);
-	return 1;
 }
 
-static bool ready_or_ended(struct scenario *sc, void *ctx)
-{
-	struct lproc *p = ctx;
-
-	return vm_is_ready(sc->m, p->pid) || ended(sc, ctx);
-}
-
-static int k_wait_ready(lua_State *L, int status, lua_KContext ctx)
-{
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lua_touserdata(L, (int)ctx);
-
-	(void)status;
-	lua_pushboolean(L, vm_is_ready(sc->m, p->pid));
-	return lproc_finish_op(L, 1);
-}
-
-static int l_wait_ready(lua_State *L)
-{
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_check(L, 1);
-	int self = lproc_current(L);
-
-	lua_settop(L, 1);
-	if (ready_or_ended(sc, p)) {
-		lua_pushboolean(L, vm_is_ready(sc->m, p->pid));
-		return 1;
-	}
-	if (self) {
-		if (self == p->pid)
-			luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
-		vm_block(sc->m, self, VM_WAIT_READY, p->pid);
-		return lua_yieldk(L, 0, 1, k_wait_ready);
-	}
-	if (!lproc_run_until(sc, ready_or_ended, p)) {
-		push_deadlock(L, sc);
-		luaL_error(L, "vm.wait_ready(%s): it never calls ready() and nothing else can run (%s)",
-			   p->name, lua_tostring(L, -1));
-	}
-	lua_pushboolean(L, vm_is_ready(sc->m, p->pid));
-	return 1;
-}
-
-static int parse_signal(lua_State *L, int idx)
+int kill_signal(lua_State *L, int idx)
 {
 	static const struct { const char *name; int sig; } sigs[] = {
 		{ "HUP", 1 }, { "INT", 2 }, { "ABRT", 6 }, { "BUS", 7 }, { "KILL", 9 },
@@ -338,63 +305,47 @@ static int parse_signal(lua_State *L, int idx)
 	return luaL_error(L, "vm.kill: unknown signal \"%s\"", lua_tostring(L, idx));
 }
 
-static int l_kill(lua_State *L)
-{
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_check(L, 1);
-	int sig = parse_signal(L, 2);
-	struct vm_status st;
-
-	if (p->reaped || vm_task_state(sc->m, p->pid) == 'Z') {
-		lua_pushboolean(L, 0);
-		return 1;	/* already gone: kill(2) would say ESRCH */
-	}
-	vm_kill(sc->m, p->pid, sig);
-	record_text(sc, "kill", p->name, "");
-	if (p->spawned && !vm_status(sc->m, p->pid, &st)) {
-		const char *text = sig == 9 ? "Killed" : sig == 15 ? "Terminated" :
-				   sig == 11 ? "Segmentation fault" : sig == 2 ? "" : NULL;
-
-		if (text && *text)
-			fprintf(sc->out, "%s\n", text);
-	}
-	if (lproc_current(L) == p->pid)
-		return lua_yield(L, 0);		/* it killed itself */
-	lua_pushboolean(L, 1);
-	return lproc_finish_op(L, 1);
-}
-
 /* ---- views ---- */
 
-static void emit_view(struct scenario *sc, const char *name, struct strbuf *b)
+static struct backend *backend_of(lua_State *L)
 {
-	fputs(sb_str(b), sc->out);
-	record_text(sc, "view", name, sb_str(b));
+	struct scenario *sc = scenario_of(L);
+
+	scenario_machine(L);
+	return &sc->be;
 }
 
-static struct lproc *view_proc(lua_State *L, struct scenario *sc, const char *view,
-			       struct vm_proc *info)
+static struct lproc *view_proc(lua_State *L, const char *view, struct vm_proc *info)
 {
+	struct backend *be = backend_of(L);
 	struct lproc *p;
 
 	if (lua_isnoneornil(L, 2))
 		luaL_error(L, "vm.show(\"%s\", p): which process?", view);
 	p = lproc_check(L, 2);
-	if (p->reaped || vm_proc_info(sc->m, p->pid, info))
+	if (p->reaped || be->ops->proc_info(be, p->pid, info))
 		luaL_error(L, "vm.show(\"%s\"): process %d (%s) is gone (reaped)", view, p->pid, p->name);
 	return p;
+}
+
+static void snapshot(lua_State *L, struct vm_snapshot *s, const char *what)
+{
+	struct backend *be = backend_of(L);
+
+	if (be->ops->snapshot(be, s))
+		luaL_error(L, "%s: cannot read the machine's state (/proc)", what);
 }
 
 static int l_show(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
+	struct backend *be = backend_of(L);
 	const char *spec = luaL_checkstring(L, 1);
-	char name[32];
+	char name[32] = "";
 	const char *args;
 	struct strbuf b = STRBUF_INIT;
 	struct vm_snapshot s;
 	struct vm_proc info;
-	vm_machine *m = scenario_machine(L);
 	int n = 0;
 
 	sscanf(spec, " %31s%n", name, &n);
@@ -406,8 +357,7 @@ static int l_show(lua_State *L)
 
 		if (strcmp(name, "free") && *args && strspn(args, " ") != strlen(args))
 			luaL_error(L, "vm.show(\"%s\"): this view takes no options", spec);
-		if (vm_snapshot(m, &s))
-			luaL_error(L, "vm.show: out of memory");
+		snapshot(L, &s, "vm.show");
 		if (!strcmp(name, "free"))
 			rc = view_free(&b, &s, args, err, sizeof(err));
 		else if (!strcmp(name, "vmstat"))
@@ -418,19 +368,19 @@ static int l_show(lua_State *L)
 			view_zoneinfo(&b, &s);
 		else
 			view_ps(&b, &s);
-		vm_snapshot_release(&s);
+		be->ops->snapshot_release(&s);
 		if (rc) {
 			sb_free(&b);
 			luaL_error(L, "vm.show(\"%s\"): %s", spec, err);
 		}
 	} else if (!strcmp(name, "status")) {
-		view_proc(L, sc, name, &info);
+		view_proc(L, name, &info);
 		view_status(&b, &info);
 	} else if (!strcmp(name, "smaps")) {
-		view_proc(L, sc, name, &info);
+		view_proc(L, name, &info);
 		view_smaps_rollup(&b, &info);
 	} else if (!strcmp(name, "pagetable")) {
-		struct lproc *p = view_proc(L, sc, name, &info);
+		struct lproc *p = view_proc(L, name, &info);
 		struct vm_walk w;
 		uint64_t addr;
 
@@ -448,7 +398,11 @@ static int l_show(lua_State *L)
 			return luaL_error(L, "vm.show(\"pagetable\", p, h [, off]): give a handle or an "
 					  "address");
 		}
-		vm_pagewalk(m, p->pid, addr, &w);
+		if (be->ops->pagewalk(be, p->pid, addr, &w)) {
+			fprintf(sc->out, "(pagetable: the real kernel does not show its page tables; "
+				"run this scenario on the simulator to see the walk)\n");
+			return 0;
+		}
 		view_pagetable(&b, &w, p->name);
 	} else if (!strcmp(name, "oom") || !strcmp(name, "dmesg") || !strcmp(name, "sar") ||
 		   !strcmp(name, "pressure") || !strcmp(name, "lru")) {
@@ -458,7 +412,8 @@ static int l_show(lua_State *L)
 		luaL_error(L, "vm.show: unknown view \"%s\" (free, free -w, vmstat, meminfo, zoneinfo, "
 			   "ps, status, smaps, pagetable)", spec);
 	}
-	emit_view(sc, spec, &b);
+	fputs(sb_str(&b), sc->out);
+	record_text(sc, "view", spec, sb_str(&b));
 	sb_free(&b);
 	return 0;
 }
@@ -476,10 +431,19 @@ static int l_meminfo(lua_State *L)
 {
 	struct vm_snapshot s;
 
-	if (vm_snapshot(scenario_machine(L), &s))
-		return luaL_error(L, "vm.meminfo: out of memory");
+	snapshot(L, &s, "vm.meminfo");
 	push_kv_table(L, s.meminfo, s.n_meminfo);
-	vm_snapshot_release(&s);
+	backend_of(L)->ops->snapshot_release(&s);
+	return 1;
+}
+
+static int l_vmstat(lua_State *L)
+{
+	struct vm_snapshot s;
+
+	snapshot(L, &s, "vm.vmstat");
+	push_kv_table(L, s.vmstat, s.n_vmstat);
+	backend_of(L)->ops->snapshot_release(&s);
 	return 1;
 }
 
@@ -488,8 +452,7 @@ static int l_zoneinfo(lua_State *L)
 {
 	struct vm_snapshot s;
 
-	if (vm_snapshot(scenario_machine(L), &s))
-		return luaL_error(L, "vm.zoneinfo: out of memory");
+	snapshot(L, &s, "vm.zoneinfo");
 	lua_createtable(L, 0, s.nzones);
 	for (int i = 0; i < s.nzones; i++) {
 		const struct vm_zone *z = &s.zones[i];
@@ -502,18 +465,7 @@ static int l_zoneinfo(lua_State *L)
 		push_kv_table(L, f, (int)(sizeof(f) / sizeof(f[0])));
 		lua_setfield(L, -2, z->name);
 	}
-	vm_snapshot_release(&s);
-	return 1;
-}
-
-static int l_vmstat(lua_State *L)
-{
-	struct vm_snapshot s;
-
-	if (vm_snapshot(scenario_machine(L), &s))
-		return luaL_error(L, "vm.vmstat: out of memory");
-	push_kv_table(L, s.vmstat, s.n_vmstat);
-	vm_snapshot_release(&s);
+	backend_of(L)->ops->snapshot_release(&s);
 	return 1;
 }
 
@@ -549,28 +501,49 @@ static int l_expect(lua_State *L)
 	}
 	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))
 		snprintf(where, sizeof(where), "%s:%d", ar.short_src, ar.currentline);
-	if (ok) {
-		sc->expect_passed++;
-	} else {
-		sc->expect_failed++;
+	if (!ok) {
 		fflush(sc->out);
 		fprintf(stderr, "%s: expectation failed: %s\n", where, msg);
 	}
-	if (sc->opt->json) {
-		record_head(sc, "expect", sc->m ? vm_now(sc->m) : 0);
-		json_key(&sc->rec, "ok");
-		json_bool(&sc->rec, ok);
-		json_kv_str(&sc->rec, "where", where);
-		json_kv_str(&sc->rec, "text", msg);
-		json_obj_end(&sc->rec);
-	}
+	record_text(sc, ok ? "expect-ok" : "expect-failed", where, msg);
+	sc->sink(sc, ok ? MSG_EXPECT_OK : MSG_EXPECT_FAILED, "");
 	lua_pushboolean(L, ok);
+	return 1;
+}
+
+/*
+ * vm.near(got, want, slack): got == want on the simulator; within slack (a
+ * number, or "N%" of want) on the real kernel, whose machine-wide counters
+ * (vm.vmstat, vm.meminfo) also move with every other process, vmlab's own
+ * Lua runtime included.
+ */
+static int l_near(lua_State *L)
+{
+	lua_Number got = luaL_checknumber(L, 1), want = luaL_checknumber(L, 2), slack;
+	const char *s;
+
+	if (lua_type(L, 3) == LUA_TSTRING) {
+		char *end;
+
+		s = lua_tostring(L, 3);
+		slack = strtod(s, &end);
+		if (end == s || strcmp(end, "%") || slack < 0)
+			luaL_error(L, "vm.near: slack is a number or a percentage such as \"1%%\", got \"%s\"", s);
+		slack = slack / 100 * (want < 0 ? -want : want);
+	} else {
+		slack = luaL_checknumber(L, 3);
+		if (slack < 0)
+			luaL_error(L, "vm.near: slack must not be negative");
+	}
+	if (!scenario_of(L)->real)
+		slack = 0;
+	lua_pushboolean(L, got >= want - slack && got <= want + slack);
 	return 1;
 }
 
 static int l_backend(lua_State *L)
 {
-	lua_pushstring(L, "sim");
+	lua_pushstring(L, scenario_of(L)->be.ops->name);
 	return 1;
 }
 
@@ -580,14 +553,14 @@ static int l_not_yet(lua_State *L)
 			  "work (not in this version of vmlab)", lua_tostring(L, lua_upvalueindex(1)));
 }
 
-void lvm_register(lua_State *L)
+void lvm_register(lua_State *L, const struct life_ops *life)
 {
-	static const luaL_Reg fns[] = {
-		{ "config", l_config }, { "spawn", l_spawn }, { "wait", l_wait },
-		{ "wait_ready", l_wait_ready }, { "kill", l_kill }, { "show", l_show },
+	const luaL_Reg fns[] = {
+		{ "config", l_config }, { "spawn", life->spawn }, { "wait", life->wait },
+		{ "wait_ready", life->wait_ready }, { "kill", life->kill }, { "show", l_show },
 		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "zoneinfo", l_zoneinfo },
-		{ "mark", l_mark },
-		{ "expect", l_expect }, { "backend", l_backend }, { NULL, NULL },
+		{ "mark", l_mark }, { "expect", l_expect }, { "near", l_near }, { "backend", l_backend },
+		{ NULL, NULL },
 	};
 	static const char *const later[] = { "file", "unlink", "drop_caches", "sync", "cgroup", NULL };
 
@@ -600,10 +573,4 @@ void lvm_register(lua_State *L)
 	lua_pushinteger(L, (lua_Integer)VM_PAGE_SIZE);
 	lua_setfield(L, -2, "PAGE");
 	lua_setglobal(L, "vm");
-}
-
-void scenario_bind(lua_State *L, struct scenario *sc)
-{
-	lua_pushlightuserdata(L, sc);
-	lua_setfield(L, LUA_REGISTRYINDEX, VM_KEY);
 }

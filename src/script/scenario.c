@@ -1,19 +1,30 @@
 /*
  * scenario.c - run one scenario file: a fresh Lua state with the vm module,
- * the script's top level, then the simulation until every process has
+ * the script's top level, then the rest of the run until every process has
  * ended (paused ones are killed, as a session's end would). Errors in the
  * scenario are reported with file and line and exit status 2; --json output
  * is written to a temporary file and renamed into place only when the run
  * finished, so a failed run never leaves a half-written file.
+ *
+ * On the real backend the same happens with real processes (lreal.c). There
+ * the Lua state, the script's text and vmlab's buffers live in a private
+ * arena and stdout gets a static buffer, so that glibc's heap is still
+ * untouched when a scenario process calls self:malloc.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 #include <lualib.h>
 #include "scenario.h"
+#include "../lib/fdio.h"
+#include "../lib/xalloc.h"
+#include "../real/arena.h"
 
-/* The body, under lua_pcall: the script, then the rest of the simulation. */
+/* The body, under lua_pcall: the script, then the rest of the run. */
 static int run_body(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
@@ -25,7 +36,7 @@ static int run_body(lua_State *L)
 		lua_pushstring(L, o->argv[i]);
 	lua_call(L, nargs, 0);		/* the chunk is below the arguments */
 	scenario_machine(L);
-	lproc_finish(sc);
+	sc->life->finish(sc);
 	return 0;
 }
 
@@ -41,6 +52,31 @@ static void set_arg_table(lua_State *L, const struct run_options *o)
 	lua_setglobal(L, "arg");
 }
 
+/*
+ * luaL_loadfile without stdio (whose FILE would come from glibc's heap): the
+ * whole file read with read(2), a first line starting with '#' blanked as
+ * lua.c does, line numbers kept.
+ */
+static int load_script(lua_State *L, const char *path)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (read_whole(path, &buf, &len)) {
+		lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
+		return LUA_ERRFILE;
+	}
+	if (len && buf[0] == '#')
+		for (size_t i = 0; i < len && buf[i] != '\n'; i++)
+			buf[i] = ' ';
+	lua_pushfstring(L, "@%s", path);
+	rc = luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t");
+	lua_remove(L, -2);
+	x_free(buf);
+	return rc;
+}
+
 static void json_begin(struct scenario *sc)
 {
 	struct json *j = &sc->rec;
@@ -48,10 +84,30 @@ static void json_begin(struct scenario *sc)
 	json_init(j);
 	json_obj_begin(j);
 	json_kv_str(j, "vmlab", VMLAB_VERSION);
-	json_kv_str(j, "backend", "sim");
+	json_kv_str(j, "backend", sc->be.ops->name);
 	json_kv_str(j, "scenario", sc->opt->path);
 	json_key(j, "records");
 	json_arr_begin(j);
+}
+
+/* The machine: the simulated one's configuration, or the host. */
+static void json_config(struct scenario *sc, struct json *j)
+{
+	struct utsname u;
+
+	json_key(j, "config");
+	json_obj_begin(j);
+	if (sc->m) {
+		json_kv_int(j, "ram", (int64_t)sc->cfg.ram);
+		json_kv_int(j, "cpus", sc->cfg.cpus);
+		json_kv_str(j, "kernel", sc->cfg.kernel);
+	} else if (!uname(&u)) {
+		json_kv_int(j, "ram", (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
+		json_kv_int(j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+		json_kv_str(j, "kernel", u.release);
+	}
+	json_kv_int(j, "seed", (int64_t)sc->cfg.seed);
+	json_obj_end(j);
 }
 
 /* Finish the JSON document and put it in place atomically. */
@@ -60,18 +116,11 @@ static int json_write(struct scenario *sc, int status)
 	struct json *j = &sc->rec;
 	const char *path = sc->opt->json;
 	char tmp[4096];
-	FILE *f;
+	int fd;
 
 	json_arr_end(j);
-	if (sc->m) {
-		json_key(j, "config");
-		json_obj_begin(j);
-		json_kv_int(j, "ram", (int64_t)sc->cfg.ram);
-		json_kv_int(j, "cpus", sc->cfg.cpus);
-		json_kv_str(j, "kernel", sc->cfg.kernel);
-		json_kv_int(j, "seed", (int64_t)sc->cfg.seed);
-		json_obj_end(j);
-	}
+	if (sc->m || sc->real)
+		json_config(sc, j);
 	json_key(j, "expectations");
 	json_obj_begin(j);
 	json_kv_int(j, "passed", sc->expect_passed);
@@ -81,10 +130,10 @@ static int json_write(struct scenario *sc, int status)
 	json_obj_end(j);
 	sb_putc(&j->b, '\n');
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f || fwrite(sb_str(&j->b), 1, j->b.len, f) != j->b.len || fclose(f)) {
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, sb_str(&j->b), j->b.len) || close(fd)) {
 		fprintf(stderr, "vmlab: cannot write %s: %s\n", path, strerror(errno));
-		if (f)
+		if (fd >= 0)
 			unlink(tmp);
 		return -1;
 	}
@@ -96,60 +145,111 @@ static int json_write(struct scenario *sc, int status)
 	return 0;
 }
 
+/* --kernel: a profile name, or "host" for the one matching uname -r. */
+static int pick_kernel(struct scenario *sc, const char *k)
+{
+	struct utsname u;
+
+	if (!k)
+		return 0;
+	if (strcmp(k, "host")) {
+		snprintf(sc->cfg_kernel, sizeof(sc->cfg_kernel), "%s", k);
+	} else {
+		if (uname(&u)) {
+			fprintf(stderr, "vmlab: --kernel host: uname: %s\n", strerror(errno));
+			return -1;
+		}
+		if (vm_kernel_profile_match(u.release, sc->cfg_kernel, sizeof(sc->cfg_kernel)))
+			fprintf(stderr, "vmlab: no kernel profile for Linux %s; simulating %s, the "
+				"closest\n", u.release, sc->cfg_kernel);
+	}
+	sc->cfg.kernel = sc->cfg_kernel;
+	return 0;
+}
+
+static void report(struct scenario *sc, int rc, lua_State *L, int *status)
+{
+	const char *msg = lua_tostring(L, -1);
+
+	fflush(stdout);
+	if (rc != LUA_OK) {
+		if (rc == LUA_ERRFILE)
+			fprintf(stderr, "vmlab: %s\n", msg ? msg : "cannot read the scenario");
+		else
+			fprintf(stderr, "%s\n", msg ? msg : "vmlab: error object is not a string");
+		*status = 2;
+		return;
+	}
+	*status = sc->expect_failed ? 1 : 0;
+	if (sc->expect_failed)
+		fprintf(stderr, "vmlab: %d of %d expectations failed\n", sc->expect_failed,
+			sc->expect_failed + sc->expect_passed);
+	if (sc->opt->json && json_write(sc, *status))
+		*status = 2;
+}
+
 int scenario_run(const struct run_options *opt)
 {
 	struct scenario sc;
 	lua_State *L;
 	int status = 0, rc;
+	char err[512];
+	struct timespec ts;
 
 	memset(&sc, 0, sizeof(sc));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sc.t0 = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	sc.opt = opt;
 	sc.out = stdout;
+	sc.sink = scenario_deliver;
+	sc.recording = opt->json != NULL;
 	vm_config_default(&sc.cfg);
 	if (opt->has_seed)
 		sc.cfg.seed = opt->seed;
-	L = luaL_newstate();
+	if (pick_kernel(&sc, opt->kernel))
+		return 2;
+	if (opt->real) {
+		sc.be.ops = &real_backend_ops;
+		sc.life = &real_life;
+		if (real_begin(&sc, err, sizeof(err))) {
+			fprintf(stderr, "vmlab run --real: %s\n", err);
+			return 2;
+		}
+		L = lua_newstate(arena_lua_alloc, NULL);
+	} else {
+		sc.be.ops = &sim_backend_ops;
+		sc.life = &sim_life;
+		L = luaL_newstate();
+	}
 	if (!L) {
 		fprintf(stderr, "vmlab: cannot create a Lua state\n");
+		if (opt->real)
+			real_end(&sc);
 		return 3;
 	}
 	sc.L = L;
 	luaL_openlibs(L);
 	scenario_bind(L, &sc);
-	lproc_register(L);
-	lvm_register(L);
+	lproc_register(L, sc.life);
+	lvm_register(L, sc.life);
 	set_arg_table(L, opt);
 	lua_getglobal(L, "math");
 	lua_getfield(L, -1, "randomseed");
 	lua_pushinteger(L, (lua_Integer)sc.cfg.seed);
 	lua_call(L, 1, 0);
 	lua_pop(L, 1);
-	if (opt->json)
+	if (sc.recording)
 		json_begin(&sc);
 
 	lua_pushcfunction(L, run_body);
-	rc = luaL_loadfile(L, opt->path);
+	rc = load_script(L, opt->path);
 	if (rc == LUA_OK)
 		rc = lua_pcall(L, 1, 0, 0);
-	fflush(stdout);
-	if (rc != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-
-		if (rc == LUA_ERRFILE)
-			fprintf(stderr, "vmlab: %s\n", msg ? msg : "cannot read the scenario");
-		else
-			fprintf(stderr, "%s\n", msg ? msg : "vmlab: error object is not a string");
-		status = 2;
-	} else {
-		status = sc.expect_failed ? 1 : 0;
-		if (sc.expect_failed)
-			fprintf(stderr, "vmlab: %d of %d expectations failed\n", sc.expect_failed,
-				sc.expect_failed + sc.expect_passed);
-		if (opt->json && json_write(&sc, status))
-			status = 2;
-	}
+	if (opt->real)
+		real_end(&sc);		/* every process gone before the verdict */
+	report(&sc, rc, L, &status);
 	lua_close(L);
-	if (opt->json)
+	if (sc.recording)
 		json_free(&sc.rec);
 	vm_free(sc.m);
 	return status;

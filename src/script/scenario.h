@@ -23,6 +23,9 @@
 #include "../../include/vmlab.h"
 #include "../report/json.h"
 #include "../lib/errname.h"
+#include "../lib/prng.h"
+#include "backend.h"
+#include "../real/real.h"
 
 struct run_options {
 	const char *path;		/* the scenario file */
@@ -34,6 +37,35 @@ struct run_options {
 	bool has_seed;			/* --seed N */
 	uint64_t seed;
 	const char *costs;		/* --costs FILE */
+	bool real;			/* --real */
+	uint64_t limit;			/* --limit: the real run's memory cgroup */
+	const char *kernel;		/* --kernel NAME|host */
+};
+
+struct scenario;
+struct lproc;
+
+/* The kinds of things processes tell the driver (sc->sink). */
+#define MSG_RECORD		'R'	/* a JSON record */
+#define MSG_EXPECT_OK		'E'
+#define MSG_EXPECT_FAILED	'F'
+
+/*
+ * Process life: the simulator runs processes as coroutines on its clock
+ * (lproc.c), the real backend as real processes (lreal.c). Each entry is a
+ * Lua C function of the vm module or of the process object.
+ */
+struct life_ops {
+	lua_CFunction spawn, wait, wait_ready, kill;		/* vm.* */
+	lua_CFunction fork, pwait, exit, sleep, pause, ready;	/* self:* */
+	/* after an operation: --check, then maybe let another process run */
+	int (*finish_op)(lua_State *L, int nres);
+	/* the process died in an operation (SIGSEGV): stop its function */
+	int (*died)(lua_State *L, struct lproc *p);
+	/* the end of the script: run or end what is left */
+	void (*finish)(struct scenario *sc);
+	/* which process runs this code (0: the driver) */
+	int (*current)(lua_State *L);
 };
 
 struct scenario {
@@ -41,9 +73,20 @@ struct scenario {
 	const struct run_options *opt;
 	struct vm_config cfg;
 	char cfg_kernel[16], cfg_policy[16], cfg_oom[16];
-	vm_machine *m;
+	vm_machine *m;			/* sim: the machine (also in be.m) */
+	struct backend be;
+	const struct life_ops *life;
+	void *real;			/* lreal.c's state (real runs) */
 	int running_pid;		/* the process whose coroutine runs now, 0: driver */
 	struct json rec;		/* --json records */
+	bool recording;			/* --json or compare */
+	/* where records and expectations go: scenario_deliver, or (in a real
+	 * process) the socket to the driver */
+	void (*sink)(struct scenario *sc, char type, const char *text);
+	bool configured;		/* vm.config was called */
+	const char *pending_op;		/* the operation under way (a real process
+					 * reports it if a signal kills it there) */
+	uint64_t t0;			/* real: when the run started (CLOCK_MONOTONIC) */
 	int expect_passed, expect_failed;
 	uint64_t ops;
 	FILE *out;
@@ -69,11 +112,20 @@ struct lproc {
 	bool spawned;		/* by the driver (vm.spawn), not forked */
 	bool reaped;
 	struct vm_status st;
+	struct prng rng;	/* the workload's random orders, seeded from seed + name */
 };
 
-void lproc_register(lua_State *L);
+void lproc_register(lua_State *L, const struct life_ops *life);
 struct lproc *lproc_check(lua_State *L, int idx);
 struct lproc *lproc_new(lua_State *L, int pid, const char *name, bool spawned);
+/* Argument 1 must be the process running this code. */
+struct lproc *lproc_self(lua_State *L, const char *method);
+/* The shell's line for a foreground job a signal ended ("Killed"...). */
+void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status *st);
+const char *lproc_signame(int sig);
+void lmem_register(lua_State *L, int methods);
+extern const struct life_ops sim_life;
+extern const struct life_ops real_life;
 /* Create the coroutine that will run fn (at index fn_idx) as process obj. */
 void lproc_start(lua_State *L, int obj_idx, int fn_idx);
 /* Resume pid's coroutine for one turn on its CPU. */
@@ -81,12 +133,8 @@ void lproc_resume(struct scenario *sc, int pid);
 /* Run the simulation until pred holds (or, with pred NULL, until nothing can
  * run). Returns false if nothing can run any more and pred still fails. */
 bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *), void *ctx);
-/* The status table of an ended process (and reap it if this is its parent). */
+/* The status table of an ended process. */
 void lproc_push_status(lua_State *L, const struct vm_status *st);
-/* Kill what is still alive at the end of the scenario. */
-void lproc_finish(struct scenario *sc);
-/* After an operation: --check, then let an earlier process run. */
-int lproc_finish_op(lua_State *L, int nres);
 /* The running process (0 at the driver's level). */
 int lproc_current(lua_State *L);
 
@@ -111,9 +159,27 @@ int push_errno(lua_State *L, int err);
 
 /* ---- the vm module (lvm.c) and records ---- */
 
-void lvm_register(lua_State *L);
+void lvm_register(lua_State *L, const struct life_ops *life);
+/* The arguments both lifecycles read the same way. */
+void spawn_args(lua_State *L, struct vm_spawn_opts *o);
+void wait_args(lua_State *L, struct lproc *p);
+int kill_signal(lua_State *L, int idx);
+
 void scenario_bind(lua_State *L, struct scenario *sc);
-void record_op(struct scenario *sc, int pid, const char *op, const struct vm_result *r);
+void record_op(struct scenario *sc, struct lproc *p, const char *op, const struct vm_result *r,
+	       lua_State *L, int opts);
 void record_text(struct scenario *sc, const char *kind, const char *name, const char *text);
+/* What the driver does with a record or an expectation's outcome, its own or
+ * one a real process sent it (sc->sink is this function in the driver). */
+void scenario_deliver(struct scenario *sc, char type, const char *text);
+/* The shared check after every operation (--check; sim only). */
+void scenario_check(lua_State *L);
+
+/* ---- the real backend's processes (lreal.c) ---- */
+
+/* Before the Lua state exists: the arena, the cgroup, the driver's socket. */
+int real_begin(struct scenario *sc, char *err, size_t n);
+/* After the run: end every process left, remove the cgroup. */
+void real_end(struct scenario *sc);
 
 #endif

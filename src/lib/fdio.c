@@ -1,0 +1,92 @@
+/*
+ * fdio.c - see fdio.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include "fdio.h"
+#include "xalloc.h"
+
+int write_all(int fd, const void *buf, size_t n)
+{
+	const char *s = buf;
+
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int read_whole(const char *path, char **bufp, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *nb;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap = cap ? cap * 2 : 8192;
+			nb = x_realloc(buf, cap);
+			if (!nb) {
+				e = ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	x_free(buf);
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+long read_small(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < n) {
+		r = read(fd, buf + len, n - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (long)len;
+}

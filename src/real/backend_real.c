@@ -1,0 +1,421 @@
+/*
+ * backend_real.c - the backend interface over the real kernel: each
+ * operation is the real system call or a tight C loop, run by the process
+ * it is for (a real scenario process acts only on itself), and measured
+ * around the operation alone: getrusage(RUSAGE_SELF) for the fault counts,
+ * CLOCK_MONOTONIC for the time, /proc/self/statm for the RSS change. The
+ * Lua runtime's own faults happen outside that bracket.
+ *
+ * A page's content value (DESIGN.md) is the byte at the address written:
+ * touch and write store it at each address they visit, read returns the
+ * byte at its address. (Not the page's first byte: a malloc'ed handle's
+ * page starts with glibc's chunk header.) malloc, calloc, free and
+ * malloc_trim are glibc's own; vmlab remembers the live pointers so that
+ * freeing anything else is a scenario error instead of glibc's abort.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "real.h"
+#include "procfs.h"
+#include "cgroup.h"
+#include "../lib/pattern.h"
+#include "../lib/u64map.h"
+#include "../lib/xalloc.h"
+
+#ifndef MADV_COLD
+#define MADV_COLD		20
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT		21
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+static struct u64map live;	/* malloc'ed pointer -> size */
+static bool host_has_swap = false;
+
+void real_backend_init(bool has_swap)
+{
+	host_has_swap = has_swap;
+}
+
+/* ---- the measurement bracket ---- */
+
+struct bracket {
+	struct rusage ru;
+	struct timespec t;
+	long rss, swap;
+};
+
+static void bracket_begin(struct bracket *b)
+{
+	b->rss = procfs_self_rss_pages();
+	b->swap = host_has_swap ? procfs_self_swap_kb() : 0;
+	getrusage(RUSAGE_SELF, &b->ru);
+	clock_gettime(CLOCK_MONOTONIC, &b->t);
+}
+
+static void bracket_end(const struct bracket *b, struct vm_result *r)
+{
+	struct timespec t;
+	struct rusage ru;
+	long rss, swap;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	getrusage(RUSAGE_SELF, &ru);
+	rss = procfs_self_rss_pages();
+	swap = host_has_swap ? procfs_self_swap_kb() : 0;
+	memset(r, 0, sizeof(*r));
+	r->minflt = (uint64_t)(ru.ru_minflt - b->ru.ru_minflt);
+	r->majflt = (uint64_t)(ru.ru_majflt - b->ru.ru_majflt);
+	r->ns = (uint64_t)((t.tv_sec - b->t.tv_sec) * 1000000000LL + (t.tv_nsec - b->t.tv_nsec));
+	r->rss_kb = (rss - b->rss) * (int64_t)(VM_PAGE_SIZE / 1024);
+	r->swap_kb = swap - b->swap;
+}
+
+static uint64_t pages_of(uint64_t addr, uint64_t len)
+{
+	if (!len)
+		return 0;
+	return ((addr + len - 1) >> 12) - (addr >> 12) + 1;
+}
+
+static int neg_errno(int rc)
+{
+	return rc ? -errno : 0;
+}
+
+static int prot_of(int p)
+{
+	return (p & VM_PROT_READ ? PROT_READ : 0) | (p & VM_PROT_WRITE ? PROT_WRITE : 0) |
+	       (p & VM_PROT_EXEC ? PROT_EXEC : 0);
+}
+
+/* ---- system calls ---- */
+
+static int r_mmap(struct backend *b, int pid, const struct vm_mmap_args *a, uint64_t *addr,
+		  struct vm_result *r)
+{
+	int flags = (a->shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
+		    (a->populate ? MAP_POPULATE : 0) | (a->fixed ? MAP_FIXED : 0) |
+		    (a->noreserve ? MAP_NORESERVE : 0);
+	struct bracket br;
+	void *p;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	p = mmap((void *)(uintptr_t)a->addr, a->len, prot_of(a->prot), flags, -1, 0);
+	bracket_end(&br, r);
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = (uint64_t)(uintptr_t)p;
+	r->pages = pages_of(*addr, a->len);
+	return 0;
+}
+
+static int r_munmap(struct backend *b, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+{
+	struct bracket br;
+	int rc;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	rc = neg_errno(munmap((void *)(uintptr_t)addr, len));
+	bracket_end(&br, r);
+	r->pages = pages_of(addr, len);
+	return rc;
+}
+
+static int r_mprotect(struct backend *b, int pid, uint64_t addr, uint64_t len, int prot,
+		      struct vm_result *r)
+{
+	struct bracket br;
+	int rc;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	rc = neg_errno(mprotect((void *)(uintptr_t)addr, len, prot_of(prot)));
+	bracket_end(&br, r);
+	r->pages = pages_of(addr, len);
+	return rc;
+}
+
+static int r_madvise(struct backend *b, int pid, uint64_t addr, uint64_t len, enum vm_madv adv,
+		     struct vm_result *r)
+{
+	static const int advice[NR_VM_MADV] = {
+		[VM_MADV_NORMAL] = MADV_NORMAL, [VM_MADV_RANDOM] = MADV_RANDOM,
+		[VM_MADV_SEQUENTIAL] = MADV_SEQUENTIAL, [VM_MADV_WILLNEED] = MADV_WILLNEED,
+		[VM_MADV_DONTNEED] = MADV_DONTNEED, [VM_MADV_COLD] = MADV_COLD,
+		[VM_MADV_PAGEOUT] = MADV_PAGEOUT, [VM_MADV_HUGEPAGE] = MADV_HUGEPAGE,
+		[VM_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE, [VM_MADV_POPULATE_READ] = MADV_POPULATE_READ,
+		[VM_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE, [VM_MADV_DONTFORK] = MADV_DONTFORK,
+		[VM_MADV_DOFORK] = MADV_DOFORK,
+	};
+	struct bracket br;
+	int rc;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	rc = neg_errno(madvise((void *)(uintptr_t)addr, len, advice[adv]));
+	bracket_end(&br, r);
+	r->pages = pages_of(addr, len);
+	return rc;
+}
+
+static int r_mlock(struct backend *b, int pid, uint64_t addr, uint64_t len, int on,
+		   struct vm_result *r)
+{
+	struct bracket br;
+	int rc;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	rc = neg_errno(on ? mlock((void *)(uintptr_t)addr, len) : munlock((void *)(uintptr_t)addr, len));
+	bracket_end(&br, r);
+	r->pages = pages_of(addr, len);
+	return rc;
+}
+
+/* ---- touch: the whole access pattern in one tight loop ---- */
+
+struct real_touch {
+	struct vm_touch_args a;
+	struct pattern pat;
+	size_t perm_bytes;
+};
+
+/* The permutation lives in its own mapping, faulted in before the bracket. */
+static void *perm_alloc(uint64_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *r_touch_begin(struct backend *b, int pid, const struct vm_touch_args *a, int *err)
+{
+	struct real_touch *t = x_realloc(NULL, sizeof(*t));
+
+	(void)b;
+	(void)pid;
+	if (!t) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memset(t, 0, sizeof(*t));
+	t->a = *a;
+	t->a.stride = a->stride ? a->stride : VM_PAGE_SIZE;
+	t->a.passes = a->passes ? a->passes : 1;
+	if (!a->has_value)
+		t->a.value = 1;
+	*err = pattern_init(&t->pat, &t->a, perm_alloc);
+	if (*err) {
+		x_free(t);
+		return NULL;
+	}
+	if (t->pat.perm)
+		t->perm_bytes = t->pat.positions * sizeof(uint32_t);
+	pattern_pass(&t->pat);		/* the first pass's order, outside the bracket */
+	return t;
+}
+
+/* Returns something derived from every byte read, so no read is optimised away. */
+static uint64_t run_touch(struct real_touch *t)
+{
+	const struct vm_touch_args *a = &t->a;
+	uint64_t sum = 0;
+
+	for (uint64_t pass = 0; pass < a->passes; pass++) {
+		if (pass)
+			pattern_pass(&t->pat);
+		if (a->write) {
+			for (uint64_t i = 0; i < t->pat.n; i++) {
+				uint64_t addr = a->addr + pattern_pos(&t->pat, i) * a->stride;
+
+				*(volatile uint8_t *)(uintptr_t)addr = a->value;
+			}
+		} else {
+			for (uint64_t i = 0; i < t->pat.n; i++) {
+				uint64_t addr = a->addr + pattern_pos(&t->pat, i) * a->stride;
+
+				sum += *(volatile uint8_t *)(uintptr_t)addr;
+			}
+		}
+	}
+	return sum;
+}
+
+static volatile uint64_t touch_sink;
+
+static int r_touch_step(struct backend *b, void *op, struct vm_result *r)
+{
+	struct real_touch *t = op;
+	struct bracket br;
+
+	(void)b;
+	bracket_begin(&br);
+	touch_sink += run_touch(t);
+	bracket_end(&br, r);
+	r->accesses = t->a.passes * t->pat.n;
+	r->pages = pattern_pages(&t->pat, &t->a);
+	return 0;
+}
+
+static void r_touch_end(void *op)
+{
+	struct real_touch *t = op;
+
+	if (t->pat.perm)
+		munmap(t->pat.perm, t->perm_bytes);
+	x_free(t);
+}
+
+static int r_access(struct backend *b, int pid, uint64_t addr, int write, uint8_t value,
+		    struct vm_result *r)
+{
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)addr;
+	struct bracket br;
+	uint8_t v = value;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	if (write)
+		*p = value;
+	else
+		v = *p;
+	bracket_end(&br, r);
+	r->value = v;
+	r->pages = 1;
+	r->accesses = 1;
+	return 0;
+}
+
+/* ---- glibc ---- */
+
+static int r_alloc(struct backend *b, int pid, uint64_t size, int zero, uint64_t *addr,
+		   struct vm_result *r)
+{
+	struct bracket br;
+	void *p;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	p = zero ? calloc(1, size) : malloc(size);
+	bracket_end(&br, r);
+	if (!p)
+		return -ENOMEM;
+	*addr = (uint64_t)(uintptr_t)p;
+	if (u64map_set(&live, *addr, size)) {	/* after the bracket: arena memory */
+		free(p);
+		return -ENOMEM;
+	}
+	r->pages = pages_of(*addr, size);
+	return 0;
+}
+
+static int r_free(struct backend *b, int pid, uint64_t addr, struct vm_result *r)
+{
+	struct bracket br;
+	uint64_t size;
+
+	(void)b;
+	(void)pid;
+	if (!u64map_get(&live, addr, &size))
+		return -EINVAL;
+	u64map_del(&live, addr);
+	bracket_begin(&br);
+	free((void *)(uintptr_t)addr);
+	bracket_end(&br, r);
+	r->pages = pages_of(addr, size);
+	return 0;
+}
+
+static int r_trim(struct backend *b, int pid, uint64_t pad, struct vm_result *r)
+{
+	struct bracket br;
+	int released;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	released = malloc_trim(pad);
+	bracket_end(&br, r);
+	return released;
+}
+
+/* ---- /proc ---- */
+
+static int r_proc_info(struct backend *b, int pid, struct vm_proc *p)
+{
+	(void)b;
+	return procfs_proc(pid, p);
+}
+
+static int r_snapshot(struct backend *b, struct vm_snapshot *s)
+{
+	int pids[1024], n = real_run_pids(b, pids, 1024);
+
+	return procfs_snapshot(s, pids, n);
+}
+
+int real_run_pids(struct backend *b, int *pids, int max)
+{
+	const struct real_procs *rp = b->real;
+	int n = 0;
+
+	if (cgroup_dir()[0])
+		return cgroup_pids(rp ? rp->driver : 0, pids, max);
+	for (int i = 0; rp && i < rp->n && n < max; i++)
+		if (!kill(rp->pid[i], 0))
+			pids[n++] = rp->pid[i];
+	return n;
+}
+
+static int r_pagewalk(struct backend *b, int pid, uint64_t addr, struct vm_walk *w)
+{
+	(void)b;
+	(void)pid;
+	(void)addr;
+	(void)w;
+	return -ENOSYS;		/* the real page tables are not visible from user space */
+}
+
+const struct backend_ops real_backend_ops = {
+	.name = "real",
+	.mmap = r_mmap,
+	.munmap = r_munmap,
+	.mprotect = r_mprotect,
+	.madvise = r_madvise,
+	.mlock = r_mlock,
+	.touch_begin = r_touch_begin,
+	.touch_step = r_touch_step,
+	.touch_end = r_touch_end,
+	.access = r_access,
+	.alloc = r_alloc,
+	.free = r_free,
+	.trim = r_trim,
+	.proc_info = r_proc_info,
+	.snapshot = r_snapshot,
+	.snapshot_release = procfs_snapshot_release,
+	.pagewalk = r_pagewalk,
+};

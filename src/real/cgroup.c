@@ -1,0 +1,290 @@
+/*
+ * cgroup.c - see cgroup.h.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "../lib/fdio.h"
+
+#define V2_ROOT		"/sys/fs/cgroup"
+#define V1_ROOT		"/sys/fs/cgroup/memory"
+
+static char dir[256];		/* the run's cgroup */
+static char root[128];		/* the hierarchy it is in */
+static int version;
+
+uint64_t cgroup_default_limit(void)
+{
+	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t q = ram / 4;
+
+	return q < (4ULL << 30) ? q : 4ULL << 30;
+}
+
+const char *cgroup_dir(void)
+{
+	return dir;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = write_all(fd, s, strlen(s));
+	if (close(fd))
+		rc = -1;
+	return rc;
+}
+
+/* Decimal without stdio (for the signal handler's paths). */
+static char *utoa(char *end, unsigned long v)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+static void path_join(char *out, size_t n, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la + 1 + lb + 1 > n) {
+		out[0] = '\0';
+		return;
+	}
+	memcpy(out, a, la);
+	out[la] = '/';
+	memcpy(out + la + 1, b, lb + 1);
+}
+
+static bool has_word(const char *text, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = strstr(text, w); p; p = strstr(p + 1, w))
+		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+/* v2 with a usable memory controller at the root of the unified hierarchy. */
+static bool v2_usable(void)
+{
+	char buf[512];
+
+	if (read_small(V2_ROOT "/cgroup.controllers", buf, sizeof(buf)) <= 0 || !has_word(buf, "memory"))
+		return false;
+	if (read_small(V2_ROOT "/cgroup.subtree_control", buf, sizeof(buf)) >= 0 &&
+	    has_word(buf, "memory"))
+		return true;
+	return write_str(V2_ROOT "/cgroup.subtree_control", "+memory") == 0;
+}
+
+/* The pids in a cgroup.procs file: how many (at most max). */
+static int read_pids(const char *procs, int *pids, int max)
+{
+	char buf[8192];
+	long len = read_small(procs, buf, sizeof(buf));
+	int n = 0;
+
+	for (long i = 0; i < len && n < max; ) {
+		long v = 0;
+
+		while (i < len && (buf[i] < '0' || buf[i] > '9'))
+			i++;
+		if (i >= len)
+			break;
+		while (i < len && buf[i] >= '0' && buf[i] <= '9')
+			v = v * 10 + (buf[i++] - '0');
+		pids[n++] = (int)v;
+	}
+	return n;
+}
+
+int cgroup_pids(int except, int *pids, int max)
+{
+	char procs[300];
+	int all[4096], n, k = 0;
+
+	if (!dir[0])
+		return 0;
+	path_join(procs, sizeof(procs), dir, "cgroup.procs");
+	n = read_pids(procs, all, 4096);
+	for (int i = 0; i < n && k < max; i++)
+		if (all[i] != except)
+			pids[k++] = all[i];
+	return k;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Kill everything in the cgroup at path except this process; reap our own. */
+static void kill_in(const char *cg)
+{
+	char procs[300];
+	int pids[4096], self = getpid();
+
+	path_join(procs, sizeof(procs), cg, "cgroup.procs");
+	for (int round = 0; round < 200; round++) {
+		int n = read_pids(procs, pids, 4096), others = 0;
+
+		for (int i = 0; i < n; i++) {
+			if (pids[i] == self)
+				continue;
+			kill(pids[i], SIGKILL);
+			others++;
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!others)
+			return;
+		pause_ms(5);
+	}
+}
+
+void cgroup_kill_all(void)
+{
+	if (dir[0])
+		kill_in(dir);
+}
+
+/* Remove a dead run's cgroup: kill what is in it, then rmdir (retrying while
+ * the dying processes still count). */
+static void remove_cg(const char *cg)
+{
+	kill_in(cg);
+	for (int i = 0; i < 200 && rmdir(cg) && errno == EBUSY; i++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		pause_ms(5);
+	}
+}
+
+void cgroup_leave(void)
+{
+	char procs[200], num[24];
+
+	if (!dir[0])
+		return;
+	kill_in(dir);
+	path_join(procs, sizeof(procs), root, "cgroup.procs");
+	write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid()));
+	remove_cg(dir);
+	dir[0] = '\0';
+}
+
+void cgroup_reap_stale(void)
+{
+	const char *roots[] = { V2_ROOT, V1_ROOT };
+	char buf[4096];
+
+	for (int r = 0; r < 2; r++) {
+		int fd = open(roots[r], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		long n;
+
+		if (fd < 0)
+			continue;
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n; ) {
+				/* struct linux_dirent64: ino, off, reclen, type, name */
+				unsigned short reclen;
+				const char *name = buf + off + 19;
+				char cg[300];
+				long pid;
+				char *end;
+
+				memcpy(&reclen, buf + off + 16, sizeof(reclen));
+				off += reclen;
+				if (strncmp(name, "vmlab-", 6))
+					continue;
+				pid = strtol(name + 6, &end, 10);
+				if (*end || pid <= 0 || !(kill((pid_t)pid, 0) && errno == ESRCH))
+					continue;	/* its vmlab still runs */
+				path_join(cg, sizeof(cg), roots[r], name);
+				remove_cg(cg);
+			}
+		}
+		close(fd);
+	}
+}
+
+static int fallback(uint64_t limit, const char *why, char *note, size_t nn, char *err, size_t en)
+{
+	struct rlimit rl = { limit, limit };
+
+	if (setrlimit(RLIMIT_DATA, &rl)) {
+		snprintf(err, en, "no memory cgroup (%s) and setrlimit(RLIMIT_DATA): %s", why,
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(note, nn, "no memory cgroup for this run (%s): each process is limited to %llu MiB "
+		 "of private data by RLIMIT_DATA instead, and an OOM experiment is not safe here",
+		 why, (unsigned long long)(limit >> 20));
+	return 1;
+}
+
+int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en)
+{
+	char name[32], path[300], num[24], *v;
+	const char *limit_file;
+
+	note[0] = '\0';
+	if (geteuid() != 0)
+		return fallback(limit, "vmlab is not running as root", note, nn, err, en);
+	cgroup_reap_stale();
+	if (v2_usable()) {
+		version = 2;
+		snprintf(root, sizeof(root), "%s", V2_ROOT);
+		limit_file = "memory.max";
+	} else if (!access(V1_ROOT "/cgroup.procs", W_OK)) {
+		version = 1;
+		snprintf(root, sizeof(root), "%s", V1_ROOT);
+		limit_file = "memory.limit_in_bytes";
+	} else {
+		return fallback(limit, "neither a cgroup v2 memory controller nor a writable v1 "
+				"memory hierarchy", note, nn, err, en);
+	}
+	snprintf(name, sizeof(name), "vmlab-%d", (int)getpid());
+	path_join(dir, sizeof(dir), root, name);
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		int e = errno;
+
+		dir[0] = '\0';
+		snprintf(path, sizeof(path), "mkdir %s/%s: %s", root, name, strerror(e));
+		return fallback(limit, path, note, nn, err, en);
+	}
+	path_join(path, sizeof(path), dir, limit_file);
+	v = utoa(num + sizeof(num), (unsigned long)limit);
+	if (write_str(path, v)) {
+		snprintf(err, en, "cannot set %s: %s", path, strerror(errno));
+		cgroup_leave();
+		return -1;
+	}
+	path_join(path, sizeof(path), dir, "cgroup.procs");
+	if (write_str(path, utoa(num + sizeof(num), (unsigned long)getpid()))) {
+		snprintf(err, en, "cannot move vmlab into %s: %s", dir, strerror(errno));
+		cgroup_leave();
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * cgroup.h - the real run's own memory cgroup: every process a real
+ * scenario starts lives in it, under a memory limit, so a scenario that
+ * exhausts memory (an OOM experiment, a bug) kills only its own processes.
+ * cgroup v2 when its memory controller is available, else v1's memory
+ * hierarchy (mm/memcontrol.c: memory.max, or memory.limit_in_bytes).
+ *
+ * Everything here that cleans up is async-signal-safe (open, read, write,
+ * kill, waitpid, rmdir, nanosleep), so the SIGINT/SIGTERM handler can use it.
+ */
+#ifndef VMLAB_CGROUP_H
+#define VMLAB_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The default limit: the smaller of a quarter of RAM and 4 GiB. */
+uint64_t cgroup_default_limit(void);
+/*
+ * Make the run's cgroup (vmlab-PID) with the limit and move this process
+ * into it; children inherit it. 0; 1 when no cgroup could be made and the
+ * run goes on under RLIMIT_DATA instead (why is in note); -1 on a hard
+ * error (err).
+ */
+int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en);
+/* The run's cgroup directory ("" without one). */
+const char *cgroup_dir(void);
+/* The processes in the run's cgroup other than except: their number. */
+int cgroup_pids(int except, int *pids, int max);
+/* SIGKILL every process of the run's cgroup but this one, until none is left. */
+void cgroup_kill_all(void);
+/* Kill what is left, leave the cgroup and remove it (idempotent). */
+void cgroup_leave(void);
+/* Remove the cgroups of earlier runs whose vmlab process is gone. */
+void cgroup_reap_stale(void);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * procfs.h - the real machine as vmlab's snapshot: /proc/meminfo,
+ * /proc/vmstat, /proc/stat, /proc/zoneinfo and /proc/PID/{status,stat,
+ * smaps_rollup,oom_score,oom_score_adj,maps} parsed into the same
+ * backend-neutral structures the simulator fills (include/vmlab.h), so the
+ * views print both machines with one piece of code.
+ *
+ * Files are read with read(2) into arena memory (fdio.h), never with stdio.
+ */
+#ifndef VMLAB_PROCFS_H
+#define VMLAB_PROCFS_H
+
+#include "../../include/vmlab.h"
+
+/* "Name: 123 kB" and "name 123" lines into kv (at most max); the count. */
+int procfs_parse_kv(const char *text, struct vm_kv *kv, int max);
+/* The zones of node 0 in /proc/zoneinfo text (at most 5); the count. */
+int procfs_parse_zoneinfo(const char *text, struct vm_zone *z, int max);
+/* One process: 0, or -ESRCH when /proc/PID is gone. */
+int procfs_proc(int pid, struct vm_proc *p);
+/* The machine, and the processes listed in pids. 0 or -errno. */
+int procfs_snapshot(struct vm_snapshot *s, const int *pids, int npids);
+void procfs_snapshot_release(struct vm_snapshot *s);
+/* This process's resident pages (/proc/self/statm), -1 if unreadable. */
+long procfs_self_rss_pages(void);
+/* This process's swapped-out kB (VmSwap), -1 if unreadable. */
+long procfs_self_swap_kb(void);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * real.h - the real backend (src/real/), as the scenario layer sees it:
+ * the memory operations (backend_real.c), /proc (procfs.c), the run's
+ * memory cgroup (cgroup.c) and the private arena (arena.c). Process life
+ * (fork, wait, signals) is in src/script/lreal.c, which drives these.
+ */
+#ifndef VMLAB_REAL_H
+#define VMLAB_REAL_H
+
+#include <stdbool.h>
+#include "../script/backend.h"
+
+extern const struct backend_ops real_backend_ops;
+
+/* The processes of the run the driver knows of (b->real points here); the
+ * ps view lists these when there is no cgroup to ask. */
+struct real_procs {
+	int driver;			/* the driver's pid: not a scenario process */
+	int *pid;
+	int n, cap;
+};
+
+/* Once, in the driver: whether RSS brackets must also watch swap. */
+void real_backend_init(bool host_has_swap);
+/* The run's live processes other than the driver: their number. */
+int real_run_pids(struct backend *b, int *pids, int max);
+
+#endif

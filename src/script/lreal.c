@@ -1,0 +1,950 @@
+/*
+ * lreal.c - scenario processes as real processes (vmlab run --real).
+ *
+ * vm.spawn forks the vmlab process: the child runs the function in its own
+ * copy of the Lua state and exits; self:fork forks again. The top of the
+ * script, the "driver", stays in the first process. It is the children's
+ * subreaper, reaps every one of them through a signalfd for SIGCHLD, and
+ * reads what they tell it on a datagram socket: their records (for --json
+ * and compare), their expectations' outcomes, the errors in their functions
+ * (the scenario is wrong: the run ends with status 2) and the operation a
+ * process was in when a signal killed it.
+ *
+ * What one process must know of another lives in a small MAP_SHARED table
+ * of slots, one per process: whether it called ready(), what it waits for
+ * (to tell a deadlock from a slow process, as the simulator does), and the
+ * address and si_code of the SIGSEGV that killed it.
+ *
+ * The whole run sits in its own memory cgroup (src/real/cgroup.c). On
+ * SIGINT, SIGTERM or SIGHUP, and at the end, every process in it is killed
+ * and the cgroup removed.
+ */
+#define _GNU_SOURCE		/* setresuid, setresgid */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "scenario.h"
+#include "../lib/fdio.h"
+#include "../lib/xalloc.h"
+#include "../real/arena.h"
+#include "../real/cgroup.h"
+#include "../real/prefault.h"
+#include "../real/real.h"
+
+/* What processes send the driver, besides sc->sink's MSG_RECORD/EXPECT_*. */
+#define MSG_FRAGMENT	'r'	/* a piece of a long record; MSG_RECORD ends it */
+#define MSG_ERROR	'X'	/* an error in the process's function */
+#define MSG_DIED	'S'	/* a signal killed it in an operation (text: op name) */
+#define MSG_FORKED	'K'	/* it forked (text: the child's name) */
+
+#define MSG_MAX		32768
+#define NSLOTS		4096
+
+enum block { RUNNING, BLOCK_PAUSE, BLOCK_CHILD, BLOCK_READY };
+
+struct slot {
+	int pid;			/* 0: free */
+	int ready;
+	int block, target;		/* what it waits for */
+	int died_sig, died_code;	/* the signal that killed it (SIGSEGV, SIGBUS) */
+	uint64_t died_addr;
+};
+
+struct msg_head {
+	char type;
+	int pid;
+	int child;			/* MSG_FORKED: its pid */
+	char name[16];			/* the process's (or the child's) name */
+};
+
+/* The driver's view of one process of the run. */
+struct kid {
+	int pid;
+	char name[16];
+	bool spawned;			/* the driver's own child */
+	bool ended;			/* reaped (spawned), or seen gone */
+	struct vm_status st;
+};
+
+static struct {
+	struct scenario *sc;
+	int sock[2];			/* [0] the driver reads, [1] processes write */
+	int sigfd;			/* the driver's SIGCHLD */
+	int driver;			/* its pid */
+	int self;			/* this process's pid; 0 in the driver */
+	char self_name[16];
+	struct slot *slots;
+	struct slot *my_slot;
+	struct kid *kids;
+	int nkids, capkids;
+	struct real_procs procs;	/* the pids, for the ps view without a cgroup */
+	char error[2048];		/* a process's error, to raise in the driver */
+	bool has_error, finishing, started;
+	struct strbuf frag;		/* a long record arriving in pieces */
+	int frag_pid;
+	sigset_t old_mask;
+	struct sigaction old_int, old_term, old_hup;
+} R = { .sock = { -1, -1 }, .sigfd = -1 };
+
+static char stdout_buf[1 << 16];
+
+/* ---- slots (shared by every process of the run) ---- */
+
+static struct slot *slot_of(int pid)
+{
+	for (int i = 0; i < NSLOTS; i++)
+		if (__atomic_load_n(&R.slots[i].pid, __ATOMIC_ACQUIRE) == pid)
+			return &R.slots[i];
+	return NULL;
+}
+
+static struct slot *slot_claim(int pid)
+{
+	for (int i = 0; i < NSLOTS; i++) {
+		int zero = 0;
+
+		if (__atomic_compare_exchange_n(&R.slots[i].pid, &zero, pid, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			struct slot *s = &R.slots[i];
+
+			s->ready = s->block = s->target = s->died_sig = s->died_code = 0;
+			s->died_addr = 0;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static void slot_release(int pid)
+{
+	struct slot *s = slot_of(pid);
+
+	if (s)
+		__atomic_store_n(&s->pid, 0, __ATOMIC_RELEASE);
+}
+
+static void set_block(enum block b, int target)
+{
+	if (!R.my_slot)
+		return;
+	R.my_slot->target = target;
+	__atomic_store_n(&R.my_slot->block, (int)b, __ATOMIC_RELEASE);
+}
+
+/* Alive: /proc/PID exists and it is not a zombie. */
+static bool alive(int pid)
+{
+	char path[64], buf[512], *rp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
+		return false;
+	return rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+}
+
+/* ---- messages ---- */
+
+static void send_msg(const struct msg_head *h, const char *text, size_t len)
+{
+	char buf[sizeof(*h) + MSG_MAX];
+
+	memcpy(buf, h, sizeof(*h));
+	if (len > MSG_MAX)
+		len = MSG_MAX;
+	memcpy(buf + sizeof(*h), text, len);
+	while (send(R.sock[1], buf, sizeof(*h) + len, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void send_text(char type, const char *text)
+{
+	struct msg_head h = { .type = type, .pid = R.self };
+	size_t len = strlen(text);
+
+	memcpy(h.name, R.self_name, sizeof(h.name));
+	if (type == MSG_RECORD) {
+		h.type = MSG_FRAGMENT;
+		while (len > MSG_MAX) {
+			send_msg(&h, text, MSG_MAX);
+			text += MSG_MAX;
+			len -= MSG_MAX;
+		}
+		h.type = MSG_RECORD;
+	}
+	send_msg(&h, text, len);
+}
+
+/* sc->sink in a scenario process: everything goes to the driver. */
+static void child_sink(struct scenario *sc, char type, const char *text)
+{
+	(void)sc;
+	send_text(type, text);
+}
+
+static struct kid *kid_of(int pid)
+{
+	for (int i = 0; i < R.nkids; i++)
+		if (R.kids[i].pid == pid)
+			return &R.kids[i];
+	return NULL;
+}
+
+static void add_pid(struct real_procs *p, int pid)
+{
+	if (p->n == p->cap) {
+		int cap = p->cap ? p->cap * 2 : 64;
+		int *np = x_realloc(p->pid, (size_t)cap * sizeof(int));
+
+		if (!np)
+			return;
+		p->pid = np;
+		p->cap = cap;
+	}
+	p->pid[p->n++] = pid;
+}
+
+static struct kid *kid_add(int pid, const char *name, bool spawned)
+{
+	struct kid *k;
+
+	if (R.nkids == R.capkids) {
+		int cap = R.capkids ? R.capkids * 2 : 64;
+		struct kid *nk = x_realloc(R.kids, (size_t)cap * sizeof(*nk));
+
+		if (!nk) {
+			fputs("vmlab: out of memory\n", stderr);
+			exit(3);
+		}
+		R.kids = nk;
+		R.capkids = cap;
+	}
+	k = &R.kids[R.nkids++];
+	memset(k, 0, sizeof(*k));
+	k->pid = pid;
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->spawned = spawned;
+	add_pid(&R.procs, pid);
+	return k;
+}
+
+static void deliver(const struct msg_head *h, const char *text)
+{
+	struct scenario *sc = R.sc;
+
+	switch (h->type) {
+	case MSG_FRAGMENT:
+		if (R.frag_pid != h->pid)
+			sb_reset(&R.frag);
+		R.frag_pid = h->pid;
+		sb_puts(&R.frag, text);
+		break;
+	case MSG_RECORD:
+		if (R.frag_pid == h->pid && R.frag.len) {
+			sb_puts(&R.frag, text);
+			scenario_deliver(sc, MSG_RECORD, sb_str(&R.frag));
+			sb_reset(&R.frag);
+			R.frag_pid = 0;
+		} else {
+			scenario_deliver(sc, MSG_RECORD, text);
+		}
+		break;
+	case MSG_EXPECT_OK:
+	case MSG_EXPECT_FAILED:
+		scenario_deliver(sc, h->type, text);
+		break;
+	case MSG_ERROR:
+		if (!R.has_error) {
+			size_t len = strnlen(text, sizeof(R.error) - 1);
+
+			memcpy(R.error, text, len);
+			R.error[len] = '\0';
+			R.has_error = true;
+		}
+		break;
+	case MSG_DIED: {
+		struct lproc p = { .pid = h->pid };
+
+		memcpy(p.name, h->name, sizeof(p.name));
+		p.name[sizeof(p.name) - 1] = '\0';
+		record_op(sc, &p, text, NULL, NULL, 0);
+		break;
+	}
+	case MSG_FORKED:
+		if (!kid_of(h->child)) {
+			char name[16];
+
+			memcpy(name, h->name, sizeof(name));
+			name[15] = '\0';
+			kid_add(h->child, name, false);
+		}
+		break;
+	}
+}
+
+static void drain_socket(void)
+{
+	static char buf[sizeof(struct msg_head) + MSG_MAX + 1];
+	ssize_t n;
+
+	while ((n = recv(R.sock[0], buf, sizeof(buf) - 1, MSG_DONTWAIT)) >= (ssize_t)sizeof(struct msg_head)) {
+		struct msg_head h;
+
+		memcpy(&h, buf, sizeof(h));
+		buf[n] = '\0';
+		deliver(&h, buf + sizeof(h));
+	}
+}
+
+/* The status wait(2) gave, in the simulator's terms. */
+static void status_from(int ws, int pid, struct vm_status *st)
+{
+	struct slot *s = slot_of(pid);
+
+	memset(st, 0, sizeof(*st));
+	if (WIFEXITED(ws)) {
+		st->exited = 1;
+		st->code = WEXITSTATUS(ws);
+	} else if (WIFSIGNALED(ws)) {
+		st->signal = WTERMSIG(ws);
+		st->code = 128 + st->signal;
+		st->core_dumped = WCOREDUMP(ws) ? 1 : 0;
+		if (s && s->died_sig == st->signal) {
+			st->addr = s->died_addr;
+			st->segv_code = s->died_code;
+		}
+	}
+	if (s)
+		slot_release(pid);
+}
+
+/* Reap every ended child of the driver (its own, and orphans it inherited). */
+static void reap(void)
+{
+	int ws, pid;
+
+	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
+		struct kid *k = kid_of(pid);
+		struct vm_status st;
+
+		drain_socket();		/* its last words arrived before its death */
+		status_from(ws, pid, &st);
+		if (!k)
+			continue;
+		k->st = st;
+		k->ended = true;
+		if (k->spawned && !R.finishing) {
+			struct lproc p = { .pid = pid, .spawned = true };
+
+			memcpy(p.name, k->name, sizeof(p.name));
+			lproc_announce(R.sc, &p, &st);
+		}
+	}
+}
+
+/* Wait up to ms for news: messages, or children ending. */
+static void pump(int ms)
+{
+	struct pollfd fds[2] = { { R.sock[0], POLLIN, 0 }, { R.sigfd, POLLIN, 0 } };
+
+	fflush(stdout);
+	if (poll(fds, 2, ms) > 0) {
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			while (read(R.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				;
+		}
+	}
+	drain_socket();
+	reap();
+}
+
+/* After pumping: a process's error becomes the scenario's error. */
+static void raise_process_error(lua_State *L)
+{
+	if (R.has_error) {
+		R.has_error = false;
+		lua_pushstring(L, R.error);
+		lua_error(L);
+	}
+}
+
+/* Is process k blocked for good as things stand? */
+static bool stuck(const struct kid *k)
+{
+	const struct slot *s = slot_of(k->pid);
+	int b = s ? __atomic_load_n(&s->block, __ATOMIC_ACQUIRE) : RUNNING;
+
+	switch (b) {
+	case BLOCK_PAUSE:
+		return true;
+	case BLOCK_CHILD:
+		return alive(s->target);
+	case BLOCK_READY: {
+		const struct slot *t = slot_of(s->target);
+
+		return alive(s->target) && !(t && __atomic_load_n(&t->ready, __ATOMIC_ACQUIRE));
+	}
+	default:
+		return false;
+	}
+}
+
+/* A process the driver knows of that has not ended (forked ones: by /proc). */
+static bool kid_live(struct kid *k)
+{
+	if (k->ended)
+		return false;
+	if (!k->spawned && !alive(k->pid))
+		k->ended = true;
+	return !k->ended;
+}
+
+/* Every live process waits for something that cannot happen. */
+static bool deadlocked(void)
+{
+	int live = 0;
+
+	for (int i = 0; i < R.nkids; i++) {
+		if (!kid_live(&R.kids[i]))
+			continue;
+		live++;
+		if (!stuck(&R.kids[i]))
+			return false;
+	}
+	return live > 0;
+}
+
+static void push_deadlock(lua_State *L)
+{
+	luaL_Buffer b;
+	bool first = true;
+
+	luaL_buffinit(L, &b);
+	for (int i = 0; i < R.nkids; i++) {
+		const struct slot *s;
+		char line[96];
+
+		if (!kid_live(&R.kids[i]) || !(s = slot_of(R.kids[i].pid)))
+			continue;
+		if (s->block == BLOCK_PAUSE)
+			snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", s->pid);
+		else if (s->block == BLOCK_READY)
+			snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready",
+				 first ? "" : "; ", s->pid, s->target);
+		else
+			snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ",
+				 s->pid, s->target);
+		luaL_addstring(&b, line);
+		first = false;
+	}
+	luaL_pushresult(&b);
+}
+
+/* ---- a scenario process's life ---- */
+
+static void child_exit(int code)
+{
+	fflush(stdout);
+	_exit(code);
+}
+
+/* The signal that kills a process in an operation: say where, then die of it. */
+static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (R.my_slot) {
+		R.my_slot->died_addr = (uint64_t)(uintptr_t)si->si_addr;
+		R.my_slot->died_code = si->si_code;
+		__atomic_store_n(&R.my_slot->died_sig, sig, __ATOMIC_RELEASE);
+	}
+	if (R.sc->pending_op) {
+		struct msg_head h = { .type = MSG_DIED, .pid = R.self };
+
+		memcpy(h.name, R.self_name, sizeof(h.name));
+		send_msg(&h, R.sc->pending_op, strlen(R.sc->pending_op));
+	}
+	/* SA_RESETHAND: the access is retried and the default action ends the process */
+}
+
+static int set_oom_score_adj(int v)
+{
+	char s[16];
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	snprintf(s, sizeof(s), "%d", v);
+	rc = write_all(fd, s, strlen(s));
+	close(fd);
+	return rc;
+}
+
+/* In the new process, before its function runs. */
+static void child_setup(struct scenario *sc, const char *name, bool spawned,
+			const struct vm_spawn_opts *o)
+{
+	struct sigaction sa;
+
+	R.self = getpid();
+	snprintf(R.self_name, sizeof(R.self_name), "%s", name);
+	R.nkids = 0;			/* the driver's table is not ours */
+	sc->sink = child_sink;
+	if (R.sigfd >= 0)
+		close(R.sigfd);
+	if (R.sock[0] >= 0)
+		close(R.sock[0]);
+	R.sigfd = R.sock[0] = -1;
+	sigaction(SIGINT, &R.old_int, NULL);
+	sigaction(SIGTERM, &R.old_term, NULL);
+	sigaction(SIGHUP, &R.old_hup, NULL);
+	sigprocmask(SIG_SETMASK, &R.old_mask, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fatal_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	if (spawned) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != R.driver)
+			_exit(137);	/* the driver is already gone */
+	}
+	R.my_slot = slot_claim(R.self);
+	prefault_self();
+	/* a spawned process starts at its own oom_score_adj, not the driver's -1000 */
+	if (spawned && set_oom_score_adj(o ? o->oom_score_adj : 0))
+		fprintf(stderr, "vmlab: %s: cannot set oom_score_adj %d: %s\n", name,
+			o ? o->oom_score_adj : 0, strerror(errno));
+	if (o && o->uid && (uid_t)o->uid != geteuid()) {
+		if (geteuid() != 0)
+			fprintf(stderr, "vmlab: %s: uid %d skipped: changing uid needs root\n", name, o->uid);
+		else if (setgroups(0, NULL) || setresgid((gid_t)o->uid, (gid_t)o->uid, (gid_t)o->uid) ||
+			 setresuid((uid_t)o->uid, (uid_t)o->uid, (uid_t)o->uid))
+			fprintf(stderr, "vmlab: %s: cannot run as uid %d: %s\n", name, o->uid,
+				strerror(errno));
+	}
+#ifndef __SANITIZE_ADDRESS__
+	if (sc->opt->check) {
+		struct mallinfo2 mi = mallinfo2();
+
+		if (mi.arena || mi.hblks) {
+			fprintf(stderr, "vmlab: invariant violated: glibc's heap was used before %s "
+				"started (%zu bytes of brk heap, %zu mmapped chunks)\n", name, mi.arena,
+				mi.hblks);
+			child_exit(3);
+		}
+	}
+#endif
+}
+
+/* Run fn (at fn_idx) as the new process `name`; never returns. */
+static void child_main(lua_State *L, const char *name, bool spawned, const struct vm_spawn_opts *o,
+		       int fn_idx)
+{
+	struct scenario *sc = scenario_of(L);
+	char nm[16];
+
+	snprintf(nm, sizeof(nm), "%s", name);
+	fn_idx = lua_absindex(L, fn_idx);
+	child_setup(sc, nm, spawned, o);
+	lua_pushvalue(L, fn_idx);
+	lproc_new(L, R.self, nm, spawned);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+
+		send_text(MSG_ERROR, msg ? msg : "(error object is not a string)");
+		child_exit(70);
+	}
+	record_text(sc, "exit", "", "0");	/* the function returned: exit(0) */
+	child_exit(0);
+}
+
+static int do_fork(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	return (int)pid;
+}
+
+/* ---- process life: self:* ---- */
+
+static int real_finish_op(lua_State *L, int nres)
+{
+	scenario_check(L);
+	return nres;
+}
+
+static int m_fork(lua_State *L)
+{
+	struct scenario *sc = scenario_of(L);
+	struct lproc *p = lproc_self(L, "fork");
+	const char *name = luaL_checkstring(L, 2);
+	struct msg_head h = { .type = MSG_FORKED };
+	int child;
+
+	luaL_checktype(L, 3, LUA_TFUNCTION);
+	child = do_fork();
+	if (child < 0)
+		return real_finish_op(L, push_errno(L, child));
+	if (child == 0)
+		child_main(L, name, false, NULL, 3);
+	h.pid = R.self;
+	h.child = child;
+	snprintf(h.name, sizeof(h.name), "%s", name);
+	send_msg(&h, "", 0);
+	lproc_new(L, child, name, false);
+	record_text(sc, "fork", name, p->name);
+	return real_finish_op(L, 1);
+}
+
+static int m_wait(lua_State *L)
+{
+	struct lproc *p = lproc_self(L, "wait");
+	struct lproc *c = lproc_check(L, 2);
+	int ws, rc;
+
+	if (!c->reaped) {
+		if (c->pid == p->pid)
+			luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid,
+				   c->name, p->pid, p->name);
+		set_block(BLOCK_CHILD, c->pid);
+		while ((rc = waitpid(c->pid, &ws, 0)) < 0 && errno == EINTR)
+			;
+		set_block(RUNNING, 0);
+		if (rc < 0)
+			luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid,
+				   c->name, p->pid, p->name);
+		status_from(ws, c->pid, &c->st);
+		c->reaped = true;
+	}
+	lproc_push_status(L, &c->st);
+	return real_finish_op(L, 1);
+}
+
+static int m_exit(lua_State *L)
+{
+	struct scenario *sc = scenario_of(L);
+	struct lproc *p = lproc_self(L, "exit");
+	lua_Integer code = luaL_optinteger(L, 2, 0);
+
+	if (code < 0 || code > 255)
+		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
+	record_text(sc, "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
+	child_exit((int)code);
+	return 0;
+}
+
+static int m_sleep(lua_State *L)
+{
+	uint64_t ns;
+	struct timespec ts;
+
+	lproc_self(L, "sleep");
+	ns = args_duration(L, 2, "sleep");
+	ts.tv_sec = (time_t)(ns / 1000000000ULL);
+	ts.tv_nsec = (long)(ns % 1000000000ULL);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	return 0;
+}
+
+static int m_pause(lua_State *L)
+{
+	lproc_self(L, "pause");
+	fflush(stdout);
+	set_block(BLOCK_PAUSE, 0);
+	for (;;)
+		pause();		/* only a signal ends it */
+	return 0;
+}
+
+static int m_ready(lua_State *L)
+{
+	struct scenario *sc = scenario_of(L);
+	struct lproc *p = lproc_self(L, "ready");
+
+	if (R.my_slot)
+		__atomic_store_n(&R.my_slot->ready, 1, __ATOMIC_RELEASE);
+	record_text(sc, "ready", p->name, "");
+	return real_finish_op(L, 0);
+}
+
+static int real_died(lua_State *L, struct lproc *p)
+{
+	return luaL_error(L, "vmlab: process %d (%s) reported its own death (a vmlab bug)", p->pid,
+			  p->name);
+}
+
+/* ---- process life: vm.* ---- */
+
+static int l_spawn(lua_State *L)
+{
+	struct scenario *sc = scenario_of(L);
+	struct vm_spawn_opts o;
+	const char *name = luaL_checkstring(L, 1);
+	int pid;
+
+	spawn_args(L, &o);
+	raise_process_error(L);
+	pid = do_fork();
+	if (pid < 0)
+		luaL_error(L, "vm.spawn: fork: %s", strerror(-pid));
+	if (pid == 0)
+		child_main(L, name, true, &o, 2);
+	kid_add(pid, name, true);
+	lproc_new(L, pid, name, true);
+	record_text(sc, "spawn", name, "");
+	return 1;
+}
+
+static int l_wait(lua_State *L)
+{
+	struct lproc *p = lproc_check(L, 1);
+	struct kid *k = kid_of(p->pid);
+
+	wait_args(L, p);
+	if (!p->reaped) {
+		while (!k->ended) {
+			pump(20);
+			raise_process_error(L);
+			if (!k->ended && deadlocked()) {
+				push_deadlock(L);
+				luaL_error(L, "vm.wait(%s): process %d can never end: nothing else can run "
+					   "(%s)", p->name, p->pid, lua_tostring(L, -1));
+			}
+		}
+		p->st = k->st;
+		p->reaped = true;
+	}
+	lproc_push_status(L, &p->st);
+	return 1;
+}
+
+static bool is_ready(int pid)
+{
+	const struct slot *s = slot_of(pid);
+
+	return s && __atomic_load_n(&s->ready, __ATOMIC_ACQUIRE);
+}
+
+static int l_wait_ready(lua_State *L)
+{
+	struct lproc *p = lproc_check(L, 1);
+	int self = R.self;
+	bool ready;
+
+	lua_settop(L, 1);
+	if (self) {
+		struct timespec ts = { 0, 100000 };
+
+		if (self == p->pid)
+			luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
+		set_block(BLOCK_READY, p->pid);
+		while (!(ready = is_ready(p->pid)) && alive(p->pid))
+			nanosleep(&ts, NULL);
+		set_block(RUNNING, 0);
+		lua_pushboolean(L, ready);
+		return real_finish_op(L, 1);
+	}
+	for (;;) {
+		struct kid *k = kid_of(p->pid);
+
+		if ((ready = is_ready(p->pid)) || !k || !kid_live(k))
+			break;
+		pump(1);
+		raise_process_error(L);
+		if (deadlocked() && !is_ready(p->pid)) {
+			push_deadlock(L);
+			luaL_error(L, "vm.wait_ready(%s): it never calls ready() and nothing else can run "
+				   "(%s)", p->name, lua_tostring(L, -1));
+		}
+	}
+	lua_pushboolean(L, ready);
+	return 1;
+}
+
+static int l_kill(lua_State *L)
+{
+	struct scenario *sc = scenario_of(L);
+	struct lproc *p = lproc_check(L, 1);
+	int sig = kill_signal(L, 2);
+	struct kid *k = R.self ? NULL : kid_of(p->pid);
+
+	if (p->reaped || (k && k->ended) || kill(p->pid, sig)) {
+		lua_pushboolean(L, 0);
+		return 1;	/* already gone: kill(2) said ESRCH */
+	}
+	record_text(sc, "kill", p->name, "");
+	/* the driver's own child: wait for it to go (announced as the shell would);
+	 * every signal vm.kill knows ends a process unless it is caught */
+	for (int ms = 0; k && k->spawned && !k->ended && ms < 10000; ms++)
+		pump(1);
+	lua_pushboolean(L, 1);
+	return real_finish_op(L, 1);
+}
+
+/* The end of the script: let the processes finish; kill what can never end. */
+static void real_finish(struct scenario *sc)
+{
+	lua_State *L = sc->L;
+
+	for (;;) {
+		bool any = false;
+
+		for (int i = 0; i < R.nkids; i++)
+			any |= kid_live(&R.kids[i]);
+		if (!any)
+			break;
+		if (deadlocked())
+			break;
+		pump(20);
+		raise_process_error(L);
+	}
+	R.finishing = true;	/* what is killed now ends with the session, unannounced */
+}
+
+static int real_current(lua_State *L)
+{
+	(void)L;
+	return R.self;
+}
+
+const struct life_ops real_life = {
+	.spawn = l_spawn, .wait = l_wait, .wait_ready = l_wait_ready, .kill = l_kill,
+	.fork = m_fork, .pwait = m_wait, .exit = m_exit, .sleep = m_sleep,
+	.pause = m_pause, .ready = m_ready,
+	.finish_op = real_finish_op, .died = real_died, .finish = real_finish,
+	.current = real_current,
+};
+
+/* ---- the run ---- */
+
+static void on_stop_signal(int sig)
+{
+	cgroup_leave();
+	for (int i = 0; i < R.nkids; i++)
+		kill(R.kids[i].pid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int real_begin(struct scenario *sc, char *err, size_t n)
+{
+	char note[512], *mi;
+	size_t len;
+	sigset_t chld;
+	struct sigaction sa;
+	int sndbuf = 4 << 20;
+	bool swap = false;
+
+	/* from here on, vmlab's own memory never comes from glibc's heap */
+	x_set_allocator(arena_realloc, arena_free);
+	setvbuf(stdout, stdout_buf, _IOLBF, sizeof(stdout_buf));
+	R.sc = sc;
+	R.driver = getpid();
+	R.procs.driver = R.driver;
+	switch (cgroup_enter(sc->opt->limit ? sc->opt->limit : cgroup_default_limit(), note,
+			     sizeof(note), err, n)) {
+	case -1:
+		return -1;
+	case 1:
+		fprintf(stderr, "vmlab: %s\n", note);
+		break;
+	}
+	prefault_note_mappings();
+	R.slots = mmap(NULL, NSLOTS * sizeof(struct slot), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (R.slots == MAP_FAILED || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, R.sock)) {
+		snprintf(err, n, "cannot set up the run: %s", strerror(errno));
+		cgroup_leave();
+		return -1;
+	}
+	memset(R.slots, 0, NSLOTS * sizeof(struct slot));
+	if (setsockopt(R.sock[1], SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(R.sock[1], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (setsockopt(R.sock[0], SOL_SOCKET, SO_RCVBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(R.sock[0], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof(sndbuf));
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &R.old_mask);
+	R.sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (R.sigfd < 0) {
+		snprintf(err, n, "signalfd: %s", strerror(errno));
+		cgroup_leave();
+		return -1;
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	/* the OOM killer must never pick the driver: it is what cleans up */
+	if (geteuid() == 0)
+		set_oom_score_adj(-1000);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, &R.old_int);
+	sigaction(SIGTERM, &sa, &R.old_term);
+	sigaction(SIGHUP, &sa, &R.old_hup);
+	if (!read_whole("/proc/meminfo", &mi, &len)) {
+		const char *s = strstr(mi, "SwapTotal:");
+
+		swap = s && strtoull(s + 10, NULL, 10) > 0;
+		x_free(mi);
+	}
+	real_backend_init(swap);
+	sc->real = &R;
+	sc->be.real = &R.procs;
+	R.started = true;
+	return 0;
+}
+
+void real_end(struct scenario *sc)
+{
+	(void)sc;
+	if (!R.started)
+		return;
+	R.finishing = true;
+	drain_socket();
+	reap();
+	for (int i = 0; i < R.nkids; i++)
+		if (kid_live(&R.kids[i]))
+			kill(R.kids[i].pid, SIGKILL);
+	/* everything in the cgroup dies and is reaped; what escaped it (no cgroup) too */
+	cgroup_leave();
+	for (int i = 0; i < R.nkids; i++) {
+		for (int ms = 0; ms < 5000 && alive(R.kids[i].pid); ms++) {
+			kill(R.kids[i].pid, SIGKILL);
+			pump(1);
+		}
+		R.kids[i].ended = true;
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	sigaction(SIGINT, &R.old_int, NULL);
+	sigaction(SIGTERM, &R.old_term, NULL);
+	sigaction(SIGHUP, &R.old_hup, NULL);
+	close(R.sigfd);
+	close(R.sock[0]);
+	close(R.sock[1]);
+	R.sigfd = R.sock[0] = R.sock[1] = -1;
+	sigprocmask(SIG_SETMASK, &R.old_mask, NULL);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	munmap(R.slots, NSLOTS * sizeof(struct slot));
+	R.started = false;
+}
