@@ -15,7 +15,8 @@ LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC    := $(wildcard src/lib/*.c src/mm/*.c src/libc/*.c src/report/*.c)
-PROG_SRC   := $(wildcard src/script/*.c src/cli/*.c src/real/*.c)
+REAL_SRC   := $(wildcard src/real/*.c)
+PROG_SRC   := $(wildcard src/script/*.c src/cli/*.c) $(REAL_SRC)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 
@@ -23,6 +24,8 @@ LIB_OBJ    := $(LIB_SRC:%.c=build/%.o)
 PROG_OBJ   := $(PROG_SRC:%.c=build/%.o)
 ASAN_LIB   := $(LIB_SRC:%.c=build/asan/%.o)
 ASAN_PROG  := $(PROG_SRC:%.c=build/asan/%.o)
+REAL_OBJ   := $(REAL_SRC:%.c=build/%.o)
+ASAN_REAL  := $(REAL_SRC:%.c=build/asan/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 ASAN_UNIT  := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
@@ -58,13 +61,13 @@ build/asan/vmlab: $(ASAN_PROG) $(ASAN_LIB)
 
 asan: build/asan/vmlab $(ASAN_UNIT)
 
-build/unit/%: tests/unit/%.c tests/unit/unit.h libvmlab.a
+build/unit/%: tests/unit/%.c tests/unit/unit.h libvmlab.a $(REAL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(OPT) $(CPPFLAGS) -o $@ $< libvmlab.a -lcmocka -lm
+	$(CC) $(WARN) $(OPT) $(CPPFLAGS) -o $@ $< $(REAL_OBJ) libvmlab.a -lcmocka -lm
 
-build/asan/unit/%: tests/unit/%.c tests/unit/unit.h $(ASAN_LIB)
+build/asan/unit/%: tests/unit/%.c tests/unit/unit.h $(ASAN_LIB) $(ASAN_REAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -o $@ $< $(ASAN_LIB) -lcmocka -lm
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -o $@ $< $(ASAN_REAL) $(ASAN_LIB) -lcmocka -lm
 
 unit: $(UNIT_BIN)
 

@@ -50,12 +50,17 @@ struct vm_config {
 	int tlb_l1_2m_entries, tlb_l1_2m_ways;
 	int tlb_l2_entries, tlb_l2_ways;
 	const char *costs;		/* cost profile file, NULL: built in */
+	const uint64_t *cost_ns;	/* or every item's ns, in vm_cost_name() order */
 	int check;			/* keep the content shadow vm_check compares with */
 };
 
 void vm_config_default(struct vm_config *c);
 /* Read a cost profile ("name = nanoseconds" lines): 0, or -1 and file:line in err. */
 int vm_cost_profile_check(const char *path, char *err, size_t errlen);
+/* The time model's items: how many, their names, their built-in nanoseconds. */
+int vm_cost_items(void);
+const char *vm_cost_name(int i);
+uint64_t vm_cost_default(int i);
 /* The kernel profile for a release such as "6.18.44": its major.minor's (0),
  * the newest older one (1) or the oldest there is (2), written to name. */
 int vm_kernel_profile_match(const char *release, char *name, size_t n);

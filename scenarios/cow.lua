@@ -14,7 +14,7 @@ vm.config{ ram = "1G" }
 
 vm.spawn("parent", function(p)
   local m = p:mmap{ len = "100M" }
-  p:touch(m, { op = "write", value = 80 })                  -- 'P'
+  p:touch(m, { op = "write", value = 80, tolerance = { ns = "25%" } })   -- 'P'
   vm.show("status", p)
 
   local c = p:fork("child", function(c)
@@ -62,7 +62,8 @@ vm.spawn("parent", function(p)
   vm.expect(vm.near(reused, 10, 5), "pgreuse grew by %d, want 10", reused)
   vm.expect(vm.near(grown, 0, 64), "a reuse allocates nothing (AnonPages %+d kB)", grown)
 
-  local rest = p:touch(m, { off = 20 * vm.PAGE, op = "write", value = 83 })
+  -- the rest was shared with the child too: 25,580 reuse faults (compare judges their time)
+  local rest = p:touch(m, { off = 20 * vm.PAGE, op = "write", value = 83, tolerance = { ns = "25%" } })
   vm.expect(rest.minflt == 25580, "the rest of the region: %d faults, want 25580", rest.minflt)
   print(string.format("reuse fault %.2f us, copy fault %.2f us", r.ns / 1e3 / r.minflt,
         alive.ns / 1e3 / alive.minflt))

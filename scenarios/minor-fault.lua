@@ -12,7 +12,8 @@ vm.config{ ram = "1G" }
 local p = vm.spawn("toucher", function(self)
   local m = self:mmap{ len = "100M" }
   local pgfault = vm.vmstat().pgfault
-  local r = self:touch(m, { op = "write" })
+  -- vmlab compare judges this pass's time too: within 25% of the real one
+  local r = self:touch(m, { op = "write", tolerance = { ns = "25%" } })
   local delta = vm.vmstat().pgfault - pgfault
   print(string.format("first pass:  %5d minor, %d major, pgfault +%d, %.1f ms (%.2f us/fault)",
         r.minflt, r.majflt, delta, r.ns / 1e6, r.ns / 1e3 / r.minflt))

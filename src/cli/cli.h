@@ -8,6 +8,8 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 void usage(void);
 
 #endif

@@ -24,13 +24,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "calibrate"))
+		return cmd_calibrate(argc - 2, argv + 2);
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc - 2, argv + 2);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return cmd_help(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("vmlab %s\n", VMLAB_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "compare") || !strcmp(cmd, "calibrate") || !strcmp(cmd, "replay") ||
+	if (!strcmp(cmd, "replay") ||
 	    !strcmp(cmd, "mrc") || !strcmp(cmd, "trace")) {
 		fprintf(stderr, "vmlab: '%s' is not part of this version of vmlab yet\n", cmd);
 		return 2;

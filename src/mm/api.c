@@ -114,6 +114,10 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 		free(m);
 		return NULL;
 	}
+	if (c->cost_ns) {
+		memcpy(m->cost.ns, c->cost_ns, sizeof(m->cost.ns));
+		snprintf(m->cost.source, sizeof(m->cost.source), "given by the caller");
+	}
 	prng_seed(&m->rng, c->seed);
 	m->nr_cpus = c->cpus;
 	m->cpus = calloc((size_t)c->cpus, sizeof(struct cpu));

@@ -380,15 +380,11 @@ static int r_snapshot(struct backend *b, struct vm_snapshot *s)
 
 int real_run_pids(struct backend *b, int *pids, int max)
 {
-	const struct real_procs *rp = b->real;
-	int n = 0;
+	const struct real_run *rp = b->real;
 
 	if (cgroup_dir()[0])
 		return cgroup_pids(rp ? rp->driver : 0, pids, max);
-	for (int i = 0; rp && i < rp->n && n < max; i++)
-		if (!kill(rp->pid[i], 0))
-			pids[n++] = rp->pid[i];
-	return n;
+	return rp ? procfs_descendants(rp->driver, pids, max) : 0;
 }
 
 static int r_pagewalk(struct backend *b, int pid, uint64_t addr, struct vm_walk *w)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "procfs.h"
@@ -28,6 +29,8 @@ int procfs_parse_kv(const char *text, struct vm_kv *kv, int max)
 
 		if (!eol)
 			eol = s + strlen(s);
+		while (name < eol && (*name == ' ' || *name == '\t'))
+			name++;
 		while (name + len < eol && name[len] != ':' && name[len] != ' ' && name[len] != '\t')
 			len++;
 		v = name + len;
@@ -343,6 +346,49 @@ void procfs_snapshot_release(struct vm_snapshot *s)
 	x_free(s->procs);
 	s->procs = NULL;
 	s->nprocs = 0;
+}
+
+int procfs_descendants(int ancestor, int *pids, int max)
+{
+	static struct { int pid, ppid; } all[32768];
+	char buf[8192], path[64], stat[512], *rp;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0, k = 0;
+	long got;
+
+	if (fd < 0)
+		return 0;
+	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < got; ) {
+			unsigned short reclen;
+			const char *name = buf + off + 19;	/* struct linux_dirent64 */
+			int pid = atoi(name);
+
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			off += reclen;
+			if (pid <= 0 || n == (int)(sizeof(all) / sizeof(all[0])))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			if (read_small(path, stat, sizeof(stat)) <= 0 || !(rp = strrchr(stat, ')')))
+				continue;
+			all[n].pid = pid;
+			all[n++].ppid = atoi(rp + 4);	/* ") S PPID" */
+		}
+	}
+	close(fd);
+	for (int i = 0; i < n && k < max; i++) {
+		int p = all[i].ppid, hops = 0;
+
+		while (p > 1 && p != ancestor && hops++ < 64) {
+			int j;
+
+			for (j = 0; j < n && all[j].pid != p; j++)
+				;
+			p = j < n ? all[j].ppid : 0;
+		}
+		if (p == ancestor)
+			pids[k++] = all[i].pid;
+	}
+	return k;
 }
 
 long procfs_self_rss_pages(void)

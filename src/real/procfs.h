@@ -21,6 +21,8 @@ int procfs_proc(int pid, struct vm_proc *p);
 /* The machine, and the processes listed in pids. 0 or -errno. */
 int procfs_snapshot(struct vm_snapshot *s, const int *pids, int npids);
 void procfs_snapshot_release(struct vm_snapshot *s);
+/* The processes descended from ancestor (not itself): their number. */
+int procfs_descendants(int ancestor, int *pids, int max);
 /* This process's resident pages (/proc/self/statm), -1 if unreadable. */
 long procfs_self_rss_pages(void);
 /* This process's swapped-out kB (VmSwap), -1 if unreadable. */

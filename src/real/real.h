@@ -12,17 +12,15 @@
 
 extern const struct backend_ops real_backend_ops;
 
-/* The processes of the run the driver knows of (b->real points here); the
- * ps view lists these when there is no cgroup to ask. */
-struct real_procs {
+/* What the backend knows of the run (b->real points here). */
+struct real_run {
 	int driver;			/* the driver's pid: not a scenario process */
-	int *pid;
-	int n, cap;
 };
 
 /* Once, in the driver: whether RSS brackets must also watch swap. */
 void real_backend_init(bool host_has_swap);
-/* The run's live processes other than the driver: their number. */
+/* The run's live processes other than the driver (the cgroup's, or
+ * without one the driver's descendants): their number. */
 int real_run_pids(struct backend *b, int *pids, int max);
 
 #endif

@@ -90,7 +90,7 @@ static struct {
 	struct slot *my_slot;
 	struct kid *kids;
 	int nkids, capkids;
-	struct real_procs procs;	/* the pids, for the ps view without a cgroup */
+	struct real_run run;		/* what the backend needs to know */
 	char error[2048];		/* a process's error, to raise in the driver */
 	bool has_error, finishing, started;
 	struct strbuf frag;		/* a long record arriving in pieces */
@@ -202,20 +202,6 @@ static struct kid *kid_of(int pid)
 	return NULL;
 }
 
-static void add_pid(struct real_procs *p, int pid)
-{
-	if (p->n == p->cap) {
-		int cap = p->cap ? p->cap * 2 : 64;
-		int *np = x_realloc(p->pid, (size_t)cap * sizeof(int));
-
-		if (!np)
-			return;
-		p->pid = np;
-		p->cap = cap;
-	}
-	p->pid[p->n++] = pid;
-}
-
 static struct kid *kid_add(int pid, const char *name, bool spawned)
 {
 	struct kid *k;
@@ -236,7 +222,6 @@ static struct kid *kid_add(int pid, const char *name, bool spawned)
 	k->pid = pid;
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	k->spawned = spawned;
-	add_pid(&R.procs, pid);
 	return k;
 }
 
@@ -413,19 +398,42 @@ static bool kid_live(struct kid *k)
 	return !k->ended;
 }
 
-/* Every live process waits for something that cannot happen. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Every live process waits for something that cannot happen, and has for
+ * DEADLOCK_MS: a process that was just sent a signal, or is about to call
+ * ready(), still looks stuck for a moment.
+ */
+#define DEADLOCK_MS	200
+
 static bool deadlocked(void)
 {
+	static uint64_t since;
 	int live = 0;
 
 	for (int i = 0; i < R.nkids; i++) {
 		if (!kid_live(&R.kids[i]))
 			continue;
 		live++;
-		if (!stuck(&R.kids[i]))
+		if (!stuck(&R.kids[i])) {
+			since = 0;
 			return false;
+		}
 	}
-	return live > 0;
+	if (!live) {
+		since = 0;
+		return false;
+	}
+	if (!since)
+		since = now_ms();
+	return now_ms() - since >= DEADLOCK_MS;
 }
 
 static void push_deadlock(lua_State *L)
@@ -574,6 +582,11 @@ static void child_main(lua_State *L, const char *name, bool spawned, const struc
 	child_exit(0);
 }
 
+/*
+ * fork(2). Afterwards both sides write vmlab's own pages at once (the child
+ * in child_setup), so that their copy-on-write faults happen here and not
+ * inside the scenario's later measurements (pgreuse, AnonPages).
+ */
 static int do_fork(void)
 {
 	pid_t pid;
@@ -582,6 +595,8 @@ static int do_fork(void)
 	pid = fork();
 	if (pid < 0)
 		return -errno;
+	if (pid > 0)
+		prefault_self();
 	return (int)pid;
 }
 
@@ -861,7 +876,7 @@ int real_begin(struct scenario *sc, char *err, size_t n)
 	setvbuf(stdout, stdout_buf, _IOLBF, sizeof(stdout_buf));
 	R.sc = sc;
 	R.driver = getpid();
-	R.procs.driver = R.driver;
+	R.run.driver = R.driver;
 	switch (cgroup_enter(sc->opt->limit ? sc->opt->limit : cgroup_default_limit(), note,
 			     sizeof(note), err, n)) {
 	case -1:
@@ -870,6 +885,10 @@ int real_begin(struct scenario *sc, char *err, size_t n)
 		fprintf(stderr, "vmlab: %s\n", note);
 		break;
 	}
+	if (geteuid() != 0)
+		fprintf(stderr, "vmlab: not root: /proc/sys/vm/stat_refresh is not writable, so the "
+			"machine-wide counters (vm.meminfo, vm.vmstat) lag by up to the kernel's "
+			"per-CPU thresholds\n");
 	prefault_note_mappings();
 	R.slots = mmap(NULL, NSLOTS * sizeof(struct slot), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -909,7 +928,7 @@ int real_begin(struct scenario *sc, char *err, size_t n)
 	}
 	real_backend_init(swap);
 	sc->real = &R;
-	sc->be.real = &R.procs;
+	sc->be.real = &R.run;
 	R.started = true;
 	return 0;
 }

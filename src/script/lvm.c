@@ -117,9 +117,14 @@ static void record_tolerance(struct json *j, lua_State *L, int opts)
 	json_obj_begin(j);
 	lua_pushnil(L);
 	while (lua_next(L, -2)) {
-		if (lua_type(L, -2) == LUA_TSTRING)
-			json_kv_str(j, lua_tostring(L, -2), luaL_tolstring(L, -1, NULL));
-		lua_pop(L, lua_type(L, -2) == LUA_TSTRING ? 2 : 1);
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			const char *key = lua_tostring(L, -2);
+			const char *val = luaL_tolstring(L, -1, NULL);	/* pushes the text */
+
+			json_kv_str(j, key, val);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
 	}
 	json_obj_end(j);
 	lua_pop(L, 1);

@@ -22,6 +22,21 @@
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
+/* A cost item of the built-in profile, by name (the time model's ns). */
+static inline uint64_t cost_ns(const char *name)
+{
+	for (int i = 0; i < vm_cost_items(); i++)
+		if (!strcmp(vm_cost_name(i), name))
+			return vm_cost_default(i);
+	fail_msg("no cost item %s", name);
+	return 0;
+}
+
+/* A user-mode anonymous write fault: the trap, the new page, and two
+ * accesses each with its page walk (the one that faulted, its retry). */
+#define ANON_WRITE_FAULT_NS \
+	(cost_ns("fault_trap") + cost_ns("anon_alloc") + 2 * (cost_ns("page_walk") + cost_ns("access_l1")))
+
 static inline vm_machine *new_machine(uint64_t ram, int cpus)
 {
 	struct vm_config c;

@@ -1,0 +1,680 @@
+/*
+ * compare.c - `vmlab compare [OPTIONS] SCENARIO.lua [ARGS]`: the scenario on
+ * the simulated kernel and on the real one, side by side.
+ *
+ * Each side is a `vmlab run --json` of its own (a fresh process: the real
+ * run must start with glibc's heap untouched), with the same seed; the
+ * simulated kernel is the profile of the host's release (--kernel host)
+ * unless told otherwise. Their records are then matched operation by
+ * operation: a process is known by its name and, among processes of the
+ * same name, by its rank in creation order; an operation by its place
+ * among that process's operations. Fault counts must be equal, RSS and
+ * swap changes within 1%, time is shown but not judged, unless the
+ * operation carries a tolerance ({ tolerance = { minflt = "2%", ns = "25%" } }).
+ *
+ * With several scenarios (--summary, or `make fidelity`), one line each.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli.h"
+#include "../lib/fdio.h"
+#include "../lib/jsonread.h"
+#include "../lib/size.h"
+#include "../report/json.h"
+
+#define MAX_REPEAT	15
+
+struct compare_options {
+	const char *seed, *kernel, *limit, *json;
+	int repeat;			/* real runs; their median time counts */
+	bool summary, verbose;
+};
+
+/* One side's run: its exit status and its JSON document. */
+struct side {
+	const char *name;		/* "sim" or "real" */
+	int status;
+	struct jval doc;
+	char err_path[4096];
+};
+
+/* ---- running the two sides ---- */
+
+static int run_side(const struct compare_options *co, const char *dir, bool real, char **scenario,
+		    int nargs, struct side *s)
+{
+	char json[4096];
+
+	const char *argv[64];
+	int n = 0, ws;
+	pid_t pid;
+
+	snprintf(json, sizeof(json), "%s/%s.json", dir, s->name);
+	snprintf(s->err_path, sizeof(s->err_path), "%s/%s.err", dir, s->name);
+	argv[n++] = "vmlab";
+	argv[n++] = "run";
+	if (real) {
+		argv[n++] = "--real";
+		if (co->limit) {
+			argv[n++] = "--limit";
+			argv[n++] = co->limit;
+		}
+	} else {
+		argv[n++] = "--kernel";
+		argv[n++] = co->kernel ? co->kernel : "host";
+	}
+	if (co->seed) {
+		argv[n++] = "--seed";
+		argv[n++] = co->seed;
+	}
+	argv[n++] = "--json";
+	argv[n++] = json;
+	for (int i = 0; i <= nargs && n < 63; i++)
+		argv[n++] = scenario[i];
+	argv[n] = NULL;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int out = open("/dev/null", O_WRONLY), err = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(3);
+		execv("/proc/self/exe", (char *const *)argv);
+		_exit(3);
+	}
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	s->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	if (s->status <= 1) {
+		char *text, perr[256];
+		size_t len;
+
+		if (read_whole(json, &text, &len))
+			return -1;
+		if (jparse(text, &s->doc, perr, sizeof(perr))) {
+			fprintf(stderr, "vmlab compare: %s: %s\n", json, perr);
+			free(text);
+			return -1;
+		}
+		free(text);
+	}
+	unlink(json);
+	return 0;
+}
+
+static void show_stderr(const struct side *s)
+{
+	char *text;
+	size_t len;
+
+	if (!read_whole(s->err_path, &text, &len)) {
+		fputs(text, stderr);
+		free(text);
+	}
+}
+
+/* ---- matching operations ---- */
+
+struct op {
+	const struct jval *rec;
+	const char *proc;
+	int instance;			/* rank among processes of that name */
+	int seq;			/* place among its process's operations */
+	bool used;
+	bool unstable;			/* its counts differ between real runs */
+};
+
+struct oplist {
+	struct op *v;
+	int n;
+};
+
+struct proc_ent {
+	int pid;
+	const char *name;
+	int instance, ops;
+};
+
+static int cmp_pid(const void *a, const void *b)
+{
+	int x = ((const struct proc_ent *)a)->pid, y = ((const struct proc_ent *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+/* The records' operations, each with its process's name, instance and sequence. */
+static int collect_ops(const struct jval *records, struct oplist *l)
+{
+	int n = records ? records->n : 0, np = 0;
+	struct proc_ent *procs = calloc((size_t)n + 1, sizeof(*procs)), key;
+
+	l->v = calloc((size_t)n + 1, sizeof(*l->v));
+	l->n = 0;
+	if (!l->v || !procs) {
+		free(procs);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {		/* the processes, by pid: creation order */
+		const struct jval *r = &records->item[i];
+		int pid = (int)jget_int(r, "pid", 0), k;
+
+		if (strcmp(jget_str(r, "kind", ""), "op"))
+			continue;
+		for (k = 0; k < np && procs[k].pid != pid; k++)
+			;
+		if (k == np)
+			procs[np++] = (struct proc_ent){ pid, jget_str(r, "proc", "?"), 0, 0 };
+	}
+	qsort(procs, (size_t)np, sizeof(*procs), cmp_pid);
+	for (int k = 0; k < np; k++)
+		for (int e = 0; e < k; e++)
+			procs[k].instance += !strcmp(procs[e].name, procs[k].name);
+	for (int i = 0; i < n; i++) {
+		const struct jval *r = &records->item[i];
+		struct proc_ent *pe;
+		struct op *o;
+
+		if (strcmp(jget_str(r, "kind", ""), "op"))
+			continue;
+		key.pid = (int)jget_int(r, "pid", 0);
+		pe = bsearch(&key, procs, (size_t)np, sizeof(*procs), cmp_pid);
+		o = &l->v[l->n++];
+		o->rec = r;
+		o->proc = pe->name;
+		o->instance = pe->instance;
+		o->seq = pe->ops++;
+	}
+	free(procs);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static struct op *find_op(struct oplist *l, const struct op *want)
+{
+	for (int i = 0; i < l->n; i++) {
+		struct op *o = &l->v[i];
+
+		if (!o->used && o->instance == want->instance && o->seq == want->seq &&
+		    !strcmp(o->proc, want->proc))
+			return o;
+	}
+	return NULL;
+}
+
+/* ---- judging ---- */
+
+enum verdict { EXACT, WITHIN, MISMATCH };
+
+struct tally {
+	int ops, exact, within, mismatch;
+	int sim_passed, sim_failed, real_passed, real_failed;
+};
+
+/* A tolerance: "2%" (of the real value) or an absolute amount; -1 if none. */
+static double tolerance(const struct jval *rec, const char *field, double real, double dflt_pct)
+{
+	const char *t = jget_str(jget(rec, "tolerance"), field, NULL);
+	char *end;
+	double v;
+
+	if (!t)
+		return dflt_pct < 0 ? -1 : dflt_pct / 100 * fabs(real);
+	v = strtod(t, &end);
+	if (end == t || v < 0)
+		return -1;
+	if (*end == '%')
+		return v / 100 * fabs(real);
+	if (!strcmp(field, "ns")) {
+		uint64_t ns;
+
+		if (!parse_duration(t, &ns))
+			return (double)ns;
+	}
+	return v;
+}
+
+/* Field f of the two records: exact, within its tolerance, or not. */
+static enum verdict judge(const struct jval *sim, const struct jval *real, const char *f, double dflt_pct)
+{
+	double a = (double)jget_int(sim, f, 0), b = (double)jget_int(real, f, 0);
+	double tol = tolerance(sim, f, b, dflt_pct);
+
+	if (a == b)
+		return EXACT;
+	if (tol >= 0 && fabs(a - b) <= tol)
+		return WITHIN;
+	if (tol < 0 && !strcmp(f, "ns"))
+		return EXACT;		/* time is not judged without a tolerance */
+	return MISMATCH;
+}
+
+static void fmt_ns(char *buf, size_t n, int64_t ns)
+{
+	if (ns < 10000)
+		snprintf(buf, n, "%lldns", (long long)ns);
+	else if (ns < 10000000)
+		snprintf(buf, n, "%.1fus", ns / 1e3);
+	else if (ns < 10000000000LL)
+		snprintf(buf, n, "%.1fms", ns / 1e6);
+	else
+		snprintf(buf, n, "%.2fs", ns / 1e9);
+}
+
+static const char *const fields[] = { "minflt", "majflt", "rss_kb", "swap_kb", "ns" };
+static const double default_pct[] = { -1, -1, 1, 1, -1 };	/* -1: exact (ns: not judged) */
+#define NFIELDS 5
+
+/* One row: print it, put it in the JSON, count it. */
+static void row(const struct op *s, const struct op *r, struct tally *t, struct json *j, bool quiet)
+{
+	enum verdict v[NFIELDS], worst = EXACT;
+	const struct jval *sr = s ? s->rec : NULL, *rr = r ? r->rec : NULL;
+	const struct op *any = s ? s : r;
+	char name[40], ts[24], tr[24], ratio[16];
+	bool err_s = sr && jget(sr, "error"), err_r = rr && jget(rr, "error");
+
+	snprintf(name, sizeof(name), any->instance ? "%s#%d" : "%s", any->proc, any->instance + 1);
+	t->ops++;
+	if (r && r->unstable) {
+		worst = MISMATCH;
+		for (int i = 0; i < NFIELDS; i++)
+			v[i] = MISMATCH;
+	} else if (!sr || !rr || err_s != err_r ||
+	    strcmp(jget_str(sr, "op", ""), jget_str(rr, "op", ""))) {
+		worst = MISMATCH;
+		for (int i = 0; i < NFIELDS; i++)
+			v[i] = MISMATCH;
+	} else if (err_s) {
+		for (int i = 0; i < NFIELDS; i++)
+			v[i] = EXACT;
+	} else {
+		for (int i = 0; i < NFIELDS; i++) {
+			v[i] = judge(sr, rr, fields[i], default_pct[i]);
+			if (v[i] > worst)
+				worst = v[i];
+		}
+	}
+	if (worst == EXACT)
+		t->exact++;
+	else if (worst == WITHIN)
+		t->within++;
+	else
+		t->mismatch++;
+	if (!quiet) {
+		const char *op = jget_str(sr ? sr : rr, "op", "?");
+
+		printf("%-14s %-18s", name, op);
+		if (!sr || !rr) {
+			printf(" only on the %s kernel\n", sr ? "simulated" : "real");
+		} else if (r->unstable) {
+			printf(" its counts differ from one real run to the next\n");
+		} else if (err_s || err_r) {
+			printf(" %s\n", err_s && err_r ? "ended the process on both" :
+			       err_s ? "ended the process on the simulator only" :
+			       "ended the process on the real kernel only");
+		} else {
+			for (int i = 0; i < 3; i++)
+				printf(" %8lld %8lld%c", (long long)jget_int(sr, fields[i], 0),
+				       (long long)jget_int(rr, fields[i], 0),
+				       v[i] == MISMATCH ? '*' : v[i] == WITHIN ? '~' : ' ');
+			fmt_ns(ts, sizeof(ts), jget_int(sr, "ns", 0));
+			fmt_ns(tr, sizeof(tr), jget_int(rr, "ns", 0));
+			if (jget_int(rr, "ns", 0) > 0)
+				snprintf(ratio, sizeof(ratio), "%.2f",
+					 (double)jget_int(sr, "ns", 0) / (double)jget_int(rr, "ns", 0));
+			else
+				snprintf(ratio, sizeof(ratio), "-");
+			printf(" %9s %9s %6s%c\n", ts, tr, ratio,
+			       v[4] == MISMATCH ? '*' : v[4] == WITHIN ? '~' : ' ');
+		}
+	}
+	if (j) {
+		json_obj_begin(j);
+		json_kv_str(j, "proc", any->proc);
+		json_kv_int(j, "instance", any->instance + 1);
+		json_kv_int(j, "seq", any->seq + 1);
+		json_kv_str(j, "op", jget_str(sr ? sr : rr, "op", "?"));
+		json_kv_str(j, "verdict", worst == EXACT ? "exact" : worst == WITHIN ? "within" : "mismatch");
+		for (int side = 0; side < 2; side++) {
+			const struct jval *rec = side ? rr : sr;
+
+			json_key(j, side ? "real" : "sim");
+			if (!rec) {
+				json_null(j);
+				continue;
+			}
+			json_obj_begin(j);
+			if (jget(rec, "error")) {
+				json_key(j, "error");
+				json_bool(j, true);
+			}
+			for (int i = 0; i < NFIELDS; i++)
+				json_kv_int(j, fields[i], jget_int(rec, fields[i], 0));
+			json_obj_end(j);
+		}
+		json_obj_end(j);
+	}
+}
+
+static void expectations(const struct jval *doc, int *passed, int *failed)
+{
+	const struct jval *e = jget(doc, "expectations");
+
+	*passed = (int)jget_int(e, "passed", 0);
+	*failed = (int)jget_int(e, "failed", 0);
+}
+
+/* The two runs' records, matched and judged. */
+static void compare_docs(struct side *sim, struct oplist *so_, struct side *real, struct oplist *ro_,
+			 struct tally *t, struct json *j, bool quiet)
+{
+	const struct jval *srec = jget(&sim->doc, "records");
+	struct oplist so = *so_, ro = *ro_;
+	int k = 0;
+	if (!quiet) {
+		printf("%-14s %-18s %17s  %17s  %17s  %19s %6s\n", "", "", "minflt", "majflt",
+		       "rss_kb", "time", "");
+		printf("%-14s %-18s %8s %8s  %8s %8s  %8s %8s  %9s %9s %6s\n", "process", "operation",
+		       "sim", "real", "sim", "real", "sim", "real", "sim", "real", "s/r");
+	}
+	if (j) {
+		json_key(j, "operations");
+		json_arr_begin(j);
+	}
+	for (int i = 0; srec && i < srec->n; i++) {
+		const struct jval *r = &srec->item[i];
+		const char *kind = jget_str(r, "kind", "");
+
+		if (!strcmp(kind, "mark")) {
+			if (!quiet)
+				printf("== %s ==\n", jget_str(r, "name", ""));
+			continue;
+		}
+		if (strcmp(kind, "op"))
+			continue;
+		{
+			struct op *s = &so.v[k++];
+			struct op *m = find_op(&ro, s);
+
+			if (m)
+				m->used = true;
+			row(s, m, t, j, quiet);
+		}
+	}
+	for (int i = 0; i < ro.n; i++)
+		if (!ro.v[i].used)
+			row(NULL, &ro.v[i], t, j, quiet);
+	if (j)
+		json_arr_end(j);
+	expectations(&sim->doc, &t->sim_passed, &t->sim_failed);
+	expectations(&real->doc, &t->real_passed, &t->real_failed);
+}
+
+/*
+ * Several real runs: each operation's time becomes the median of its runs'
+ * (the first run's record carries it); counts must agree in every run.
+ */
+static void merge_runs(struct oplist *ro, int runs)
+{
+	static const char *const counts[] = { "minflt", "majflt", "rss_kb", "swap_kb" };
+
+	for (int i = 0; i < ro[0].n; i++) {
+		struct op *o = &ro[0].v[i];
+		struct jval *ns = (struct jval *)jget(o->rec, "ns");
+		double v[MAX_REPEAT];
+		int n = 0;
+
+		if (ns)
+			v[n++] = (double)ns->i;
+		for (int k = 1; k < runs; k++) {
+			struct op *m = find_op(&ro[k], o);
+
+			if (!m) {
+				o->unstable = true;
+				continue;
+			}
+			m->used = true;
+			for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+				if (jget_int(m->rec, counts[c], 0) != jget_int(o->rec, counts[c], 0))
+					o->unstable = true;
+			if (ns)
+				v[n++] = (double)jget_int(m->rec, "ns", 0);
+		}
+		if (ns && n) {
+			qsort(v, (size_t)n, sizeof(double), cmp_double);
+			ns->i = (int64_t)(n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+		}
+	}
+}
+
+/* ---- one scenario ---- */
+
+static int compare_one(const struct compare_options *co, char **scenario, int nargs,
+		       struct tally *t, struct json *j)
+{
+	char dir[] = "/tmp/vmlab-compare-XXXXXX", names[MAX_REPEAT][16];
+	struct side sim = { .name = "sim" }, reals[MAX_REPEAT], *bad = NULL;
+	struct oplist so = { 0 }, ro[MAX_REPEAT];
+	int rc = 0, runs = co->repeat;
+
+	memset(t, 0, sizeof(*t));
+	memset(reals, 0, sizeof(reals));
+	memset(ro, 0, sizeof(ro));
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "vmlab compare: cannot make a work directory: %s\n", strerror(errno));
+		return 2;
+	}
+	rc = run_side(co, dir, false, scenario, nargs, &sim);
+	if (!rc && sim.status > 1)
+		bad = &sim;
+	for (int k = 0; !rc && !bad && k < runs; k++) {
+		snprintf(names[k], sizeof(names[k]), "real%d", k + 1);
+		reals[k].name = names[k];
+		rc = run_side(co, dir, true, scenario, nargs, &reals[k]);
+		if (!rc && reals[k].status > 1)
+			bad = &reals[k];
+	}
+	struct side real = reals[0];
+
+	if (rc) {
+		fprintf(stderr, "vmlab compare: %s: a run could not be read\n", scenario[0]);
+		rc = 2;
+	} else if (bad) {
+		fprintf(stderr, "vmlab compare: %s: the %s run failed (exit %d):\n", scenario[0],
+			bad == &sim ? "simulated" : "real", bad->status);
+		show_stderr(bad);
+		rc = 2;
+	} else {
+		if (!co->summary) {
+			const struct jval *sc = jget(&sim.doc, "config"), *rc2 = jget(&real.doc, "config");
+
+			printf("vmlab compare %s\n", scenario[0]);
+			printf("  sim:  Linux %s profile, seed %lld\n", jget_str(sc, "kernel", "?"),
+			       (long long)jget_int(sc, "seed", 0));
+			printf("  real: Linux %s, %lld CPUs, %.1f GiB\n\n", jget_str(rc2, "kernel", "?"),
+			       (long long)jget_int(rc2, "cpus", 0), jget_int(rc2, "ram", 0) / 1073741824.0);
+		}
+		if (j) {
+			json_obj_begin(j);
+			json_kv_str(j, "scenario", scenario[0]);
+			json_key(j, "sim");
+			json_obj_begin(j);
+			json_kv_str(j, "kernel", jget_str(jget(&sim.doc, "config"), "kernel", "?"));
+			json_obj_end(j);
+			json_key(j, "real");
+			json_obj_begin(j);
+			json_kv_str(j, "kernel", jget_str(jget(&real.doc, "config"), "kernel", "?"));
+			json_obj_end(j);
+		}
+		collect_ops(jget(&sim.doc, "records"), &so);
+		for (int k = 0; k < runs; k++)
+			collect_ops(jget(&reals[k].doc, "records"), &ro[k]);
+		merge_runs(ro, runs);
+		compare_docs(&sim, &so, &real, &ro[0], t, j, co->summary);
+		if (t->real_failed && co->verbose)
+			show_stderr(&real);
+		if (j) {
+			json_key(j, "summary");
+			json_obj_begin(j);
+			json_kv_int(j, "operations", t->ops);
+			json_kv_int(j, "exact", t->exact);
+			json_kv_int(j, "within_tolerance", t->within);
+			json_kv_int(j, "mismatches", t->mismatch);
+			json_kv_int(j, "sim_expectations_failed", t->sim_failed);
+			json_kv_int(j, "real_expectations_failed", t->real_failed);
+			json_obj_end(j);
+			json_obj_end(j);
+		}
+		rc = t->mismatch || t->sim_failed || t->real_failed ? 1 : 0;
+	}
+	unlink(sim.err_path);
+	jfree(&sim.doc);
+	free(so.v);
+	for (int k = 0; k < runs; k++) {
+		if (reals[k].name)
+			unlink(reals[k].err_path);
+		jfree(&reals[k].doc);
+		free(ro[k].v);
+	}
+	rmdir(dir);
+	return rc;
+}
+
+static void print_tally(const struct tally *t)
+{
+	printf("\n%d operations: %d exact, %d within tolerance, %d mismatched\n", t->ops, t->exact,
+	       t->within, t->mismatch);
+	printf("expectations: simulated %d of %d held, real %d of %d held\n", t->sim_passed,
+	       t->sim_passed + t->sim_failed, t->real_passed, t->real_passed + t->real_failed);
+}
+
+static int write_json(const char *path, struct json *j)
+{
+	char tmp[4096];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, sb_str(&j->b), j->b.len) || close(fd) || rename(tmp, path)) {
+		fprintf(stderr, "vmlab compare: cannot write %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void compare_usage(void)
+{
+	fputs("usage: vmlab compare [--seed N] [--kernel K] [--limit SIZE] [--repeat N]\n"
+	      "                     [--json FILE] SCENARIO.lua [ARGS]\n"
+	      "       vmlab compare --summary [--repeat N] [--json FILE] SCENARIO.lua...\n", stderr);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_options co = { .repeat = 1 };
+	struct json j;
+	struct tally t, all = { 0 };
+	int i, rc = 0;
+
+	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+		const char **val = !strcmp(a, "--seed") ? &co.seed : !strcmp(a, "--kernel") ? &co.kernel :
+				   !strcmp(a, "--limit") ? &co.limit : !strcmp(a, "--json") ? &co.json : NULL;
+
+		if (!strcmp(a, "--repeat")) {
+			if (i + 1 >= argc || (co.repeat = atoi(argv[i + 1])) < 1 || co.repeat > MAX_REPEAT) {
+				fprintf(stderr, "vmlab compare: --repeat needs a number of real runs, 1 to %d\n",
+					MAX_REPEAT);
+				return 2;
+			}
+			i++;
+		} else if (!strcmp(a, "--summary")) {
+			co.summary = true;
+		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			co.verbose = true;
+		} else if (val) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "vmlab compare: %s needs a value\n", a);
+				return 2;
+			}
+			*val = argv[++i];
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else {
+			fprintf(stderr, "vmlab compare: unknown option '%s'\n", a);
+			compare_usage();
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "vmlab compare: which scenario? (for example scenarios/cow.lua)\n");
+		compare_usage();
+		return 2;
+	}
+	if (co.json) {
+		json_init(&j);
+		json_obj_begin(&j);
+		json_kv_str(&j, "vmlab", "compare");
+		json_key(&j, "scenarios");
+		json_arr_begin(&j);
+	}
+	if (!co.summary) {
+		rc = compare_one(&co, argv + i, argc - i - 1, &t, co.json ? &j : NULL);
+		if (rc < 2)
+			print_tally(&t);
+	} else {
+		printf("%-32s %10s %7s %10s %10s %13s\n", "scenario", "operations", "exact", "tolerance",
+		       "mismatched", "expectations");
+		for (; i < argc; i++) {
+			int r = compare_one(&co, argv + i, 0, &t, co.json ? &j : NULL);
+			char exp[32];
+
+			if (r > rc)
+				rc = r;
+			if (r == 2) {
+				printf("%-32s %10s\n", argv[i], "(failed)");
+				continue;
+			}
+			snprintf(exp, sizeof(exp), "%d/%d", t.real_passed, t.real_passed + t.real_failed);
+			printf("%-32s %10d %7d %10d %10d %13s\n", argv[i], t.ops, t.exact, t.within,
+			       t.mismatch, exp);
+			all.ops += t.ops;
+			all.exact += t.exact;
+			all.within += t.within;
+			all.mismatch += t.mismatch;
+			all.real_passed += t.real_passed;
+			all.real_failed += t.real_failed;
+		}
+		printf("%-32s %10d %7d %10d %10d %13s\n", "total", all.ops, all.exact, all.within,
+		       all.mismatch, "");
+	}
+	if (co.json) {
+		json_arr_end(&j);
+		json_kv_int(&j, "exit", rc);
+		json_obj_end(&j);
+		sb_putc(&j.b, '\n');
+		if (rc < 2 && write_json(co.json, &j))
+			rc = 2;
+		json_free(&j);
+	}
+	return rc;
+}

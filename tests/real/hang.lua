@@ -1,0 +1,16 @@
+-- hang.lua: processes that outlive their driver unless vmlab cleans up.
+-- tests/run.sh interrupts (SIGINT) or kills (SIGKILL) the run mid-way and
+-- checks that no process and no cgroup of it is left.
+local ps = {}
+for i = 1, 3 do
+  ps[i] = vm.spawn("vmlab-hang" .. i, function(self)
+    local m = self:mmap{ len = "8M" }
+    self:touch(m)
+    self:fork("vmlab-kid" .. i, function(k) k:touch(m) k:sleep("60s") end)
+    self:ready()
+    self:sleep("60s")
+  end)
+end
+for i = 1, 3 do vm.wait_ready(ps[i]) end
+print("ready")
+vm.wait(ps[1])
