@@ -3,6 +3,7 @@
 #   make            build ./vmlab and ./libvmlab.a
 #   make demo       install what is missing, build, run the default scenario
 #   make test       install what is missing, build (also with ASan+UBSan), run every test
+#   make fidelity   compare every scenario with the real kernel (vmlab compare)
 #   make bench      benchmarks (not part of make test)
 #   make clean
 
@@ -29,7 +30,7 @@ ASAN_REAL  := $(REAL_SRC:%.c=build/asan/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 ASAN_UNIT  := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all demo test check bench deps test-deps asan unit clean lua-check
+.PHONY: all demo test check bench deps test-deps asan unit clean lua-check fidelity
 
 all: vmlab libvmlab.a
 
@@ -86,6 +87,11 @@ test: test-deps
 	@tests/run.sh
 
 check: test
+
+# every scenario on both kernels: counts equal, times within the tolerances
+# the scenarios declare (the real side's median of 5 runs)
+fidelity: all
+	./vmlab compare --summary --repeat 5 scenarios/*.lua
 
 build/bench/%: bench/%.c libvmlab.a
 	@mkdir -p $(dir $@)

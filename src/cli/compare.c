@@ -388,9 +388,9 @@ static void compare_docs(struct side *sim, struct oplist *so_, struct side *real
 	const struct jval *srec = jget(&sim->doc, "records");
 	struct oplist so = *so_, ro = *ro_;
 	int k = 0;
-	if (!quiet) {
-		printf("%-14s %-18s %17s  %17s  %17s  %19s %6s\n", "", "", "minflt", "majflt",
-		       "rss_kb", "time", "");
+	if (!quiet) {		/* the columns of row(): 3 x " %8 %8c", then " %9 %9 %6c" */
+		printf("%-14s %-18s %18s  %18s  %18s  %19s\n", "", "", "minflt", "majflt",
+		       "rss_kb change", "time");
 		printf("%-14s %-18s %8s %8s  %8s %8s  %8s %8s  %9s %9s %6s\n", "process", "operation",
 		       "sim", "real", "sim", "real", "sim", "real", "sim", "real", "s/r");
 	}

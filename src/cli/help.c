@@ -11,9 +11,14 @@ static const char overview[] =
 "vmlab runs Lua scenarios on a simulated Linux 6.x kernel: frames and zones,\n"
 "4-level page tables and TLBs, VMAs, the page-fault handler, the zero page,\n"
 "copy-on-write fork, shared memory and glibc's malloc, with the kernel's own\n"
-"counters and the views of free, vmstat, ps and /proc.\n"
+"counters and the views of free, vmstat, ps and /proc. The same scenarios run\n"
+"on this machine's real kernel, and the two can be set side by side.\n"
 "\n"
 "  vmlab run [OPTIONS] SCENARIO.lua [ARGS]   run a scenario (vmlab help run)\n"
+"  vmlab compare SCENARIO.lua [ARGS]         simulated and real, side by side\n"
+"                                            (vmlab help compare)\n"
+"  vmlab calibrate [-o PROFILE]              measure this machine's costs\n"
+"                                            (vmlab help calibrate)\n"
 "  vmlab help api                            the scenario API (the vm module)\n"
 "  vmlab help views                          what vm.show can print\n"
 "  vmlab help exit                           exit statuses\n"
@@ -32,9 +37,56 @@ static const char run_help[] =
 "                 TLB flushes and shootdowns, address-space switches\n"
 "  --json FILE    write every operation's result, mark, view and\n"
 "                 expectation as JSON (written only if the run finishes)\n"
-"  --costs FILE   a cost profile: 'name = nanoseconds' lines\n"
+"  --costs FILE   a cost profile: 'name = nanoseconds' lines (vmlab calibrate\n"
+"                 writes one)\n"
+"  --kernel K     the kernel profile to simulate (6.18, 6.12, 6.6), or \"host\"\n"
+"                 for this machine's release; overrides vm.config's kernel\n"
+"  --real         run on this machine's kernel instead: each process is a real\n"
+"                 process, each operation the real system call or loop,\n"
+"                 measured around itself (getrusage, CLOCK_MONOTONIC, statm).\n"
+"                 The run lives in a memory cgroup of its own (as root; else\n"
+"                 under RLIMIT_DATA), removed at the end, on error and on\n"
+"                 SIGINT/SIGTERM/SIGHUP. --check then verifies that vmlab left\n"
+"                 glibc's heap untouched for self:malloc\n"
+"  --limit SIZE   the real run's memory limit (default: the smaller of a\n"
+"                 quarter of RAM and 4G)\n"
 "\n"
 "Arguments after the scenario reach it as the table `arg` and as `...`.\n";
+
+static const char compare_help[] =
+"vmlab compare [OPTIONS] SCENARIO.lua [ARGS]\n"
+"vmlab compare --summary [OPTIONS] SCENARIO.lua...\n"
+"\n"
+"Runs the scenario on the simulated kernel (the profile of this machine's\n"
+"release) and on the real one, with the same seed, and prints every\n"
+"operation's minflt, majflt, RSS change and time from both, marks and all.\n"
+"A process is matched by its name (and rank among processes of that name),\n"
+"an operation by its place among its process's operations. Fault counts must\n"
+"be equal and RSS within 1%; time is shown (sim/real) and judged only where\n"
+"the operation declares a tolerance: { tolerance = { ns = \"25%\", minflt = 2 } }.\n"
+"A '*' marks a difference outside tolerance, '~' one within it.\n"
+"\n"
+"  --repeat N     run the real side N times; each operation's time is the\n"
+"                 median, and its counts must agree in every run\n"
+"  --summary      one line per scenario (make fidelity)\n"
+"  --json FILE    both sides of every operation, for programs\n"
+"  --seed N, --kernel K, --limit SIZE   as for vmlab run\n"
+"\n"
+"Exit status: 0 everything matched, 1 a mismatch or a failed expectation on\n"
+"either side, 2 a run could not be done.\n";
+
+static const char calibrate_help[] =
+"vmlab calibrate [-o PROFILE] [--runs N] [--dir DIR]\n"
+"\n"
+"Measures this machine: TLB-hit access, page walk, anonymous write fault,\n"
+"zero-page read fault, write after the zero page, populate, copy-on-write\n"
+"copy and reuse, shared-memory fault, munmap, fork, system call, mmap,\n"
+"context switch, malloc, THP fault, hot and cold file faults with and\n"
+"without readahead (DIR holds the scratch file: default $TMPDIR, else\n"
+"/var/tmp), each the median of N runs (default 7) in fresh processes, in a\n"
+"memory cgroup like real runs. It then solves each cost item so that the\n"
+"simulator reproduces the measurement, prints both, and writes the profile\n"
+"(stdout without -o) for vmlab run --costs PROFILE.\n";
 
 static const char api_help[] =
 "The vm module (sizes are bytes or \"4K\", \"100M\", \"1G\"; vm.PAGE is 4096)\n"
@@ -46,7 +98,10 @@ static const char api_help[] =
 "  st = vm.wait(p)       -- { status=\"exited\"|\"signaled\", code=, signal=, addr= }\n"
 "  vm.wait_ready(p)      vm.kill(p, \"SIGTERM\"|\"SIGKILL\")\n"
 "  vm.show(\"free\")       vm.meminfo()   vm.vmstat()   vm.zoneinfo()   vm.mark(\"label\")\n"
-"  vm.expect(cond, \"format %d\", x)    vm.backend()  -- \"sim\"\n"
+"  vm.expect(cond, \"format %d\", x)    vm.backend()  -- \"sim\" or \"real\"\n"
+"  vm.near(got, want, slack)   -- got == want on the simulator; within slack\n"
+"      (a number or \"1%\") on the real kernel, whose machine-wide counters\n"
+"      other processes move too\n"
 "\n"
 "Inside a process function, self is the process:\n"
 "  m = self:mmap{ len=\"100M\", prot=\"rw\", shared=false, populate=false }\n"
@@ -106,8 +161,13 @@ int cmd_help(int argc, char **argv)
 		fputs(views_help, stdout);
 	else if (!strcmp(topic, "exit"))
 		fputs(exit_help, stdout);
+	else if (!strcmp(topic, "compare"))
+		fputs(compare_help, stdout);
+	else if (!strcmp(topic, "calibrate"))
+		fputs(calibrate_help, stdout);
 	else {
-		fprintf(stderr, "vmlab help: no topic '%s' (run, api, views, exit)\n", topic);
+		fprintf(stderr, "vmlab help: no topic '%s' (run, api, views, compare, calibrate, "
+			"exit)\n", topic);
 		return 2;
 	}
 	return 0;

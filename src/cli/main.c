@@ -9,8 +9,10 @@
 void usage(void)
 {
 	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
-	      "                 SCENARIO.lua [ARGS]\n"
-	      "       vmlab help [run | api | views | exit]\n"
+	      "                 [--kernel K] [--real [--limit SIZE]] SCENARIO.lua [ARGS]\n"
+	      "       vmlab compare [--repeat N] [--json FILE] [--summary] SCENARIO.lua [ARGS]\n"
+	      "       vmlab calibrate [-o PROFILE] [--runs N] [--dir DIR]\n"
+	      "       vmlab help [run | api | views | compare | calibrate | exit]\n"
 	      "       vmlab version\n", stderr);
 }
 
