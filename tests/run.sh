@@ -73,18 +73,22 @@ else
 fi
 
 # ---- scenarios that must fail, with the right status and message ----
-for f in tests/errors/*.lua; do
-	want_exit=$(sed -n 's/^-- expect-exit: *//p' "$f")
-	want_err=$(sed -n 's/^-- expect-stderr: *//p' "$f")
-	$VMLAB run "$f" > "$TMP/err.out" 2> "$TMP/err.err"
+expect_error() {	# label, want exit, want in stderr, vmlab run arguments...
+	label=$1 want_exit=$2 want_err=$3
+	shift 3
+	$VMLAB run "$@" > "$TMP/err.out" 2> "$TMP/err.err"
 	got=$?
 	if [ "$got" = "$want_exit" ] && grep -qF -- "$want_err" "$TMP/err.err"; then
-		ok "error case $f"
+		ok "$label"
 	else
 		printf 'exit %s (want %s); want stderr to contain: %s\n' "$got" "$want_exit" "$want_err" > "$TMP/why"
 		cat "$TMP/err.err" >> "$TMP/why"
-		ko "error case $f" "$TMP/why"
+		ko "$label" "$TMP/why"
 	fi
+}
+for f in tests/errors/*.lua; do
+	expect_error "error case $f" "$(sed -n 's/^-- expect-exit: *//p' "$f")" \
+		"$(sed -n 's/^-- expect-stderr: *//p' "$f")" "$f"
 done
 
 # ---- the command line ----
@@ -182,22 +186,14 @@ for seed in 1 2; do
 		ko "real: stress, seed $seed" "$TMP/st.out"
 	fi
 done
-real_error() {	# label, scenario, want exit, want stderr
-	$VMLAB run --real "$2" > "$TMP/err.out" 2> "$TMP/err.err"
-	got=$?
-	if [ "$got" = "$3" ] && grep -qF -- "$4" "$TMP/err.err"; then
-		ok "real: $1"
-	else
-		printf 'exit %s (want %s); want stderr to contain: %s\n' "$got" "$3" "$4" > "$TMP/why"
-		cat "$TMP/err.err" >> "$TMP/why"
-		ko "real: $1" "$TMP/why"
-	fi
-}
-real_error "an error in a process is the scenario's, with file:line" tests/errors/error-in-process.lua 2 \
-	"error-in-process.lua:5: attempt to perform arithmetic on a nil value"
-real_error "a deadlock is found and explained" tests/errors/deadlock.lua 2 "can never end: nothing else can run"
-real_error "a failed expectation in the driver" tests/errors/failed-expect.lua 1 "expectation failed: two is 2, not 3"
-real_error "a process acting on another" tests/errors/foreign-process.lua 2 "a process can only act on itself"
+expect_error "real: an error in a process is the scenario's, with file:line" 2 \
+	"error-in-process.lua:5: attempt to perform arithmetic on a nil value" --real tests/errors/error-in-process.lua
+expect_error "real: a deadlock is found and explained" 2 "can never end: nothing else can run" \
+	--real tests/errors/deadlock.lua
+expect_error "real: a failed expectation in the driver" 1 "expectation failed: two is 2, not 3" \
+	--real tests/errors/failed-expect.lua
+expect_error "real: a process acting on another" 2 "a process can only act on itself" \
+	--real tests/errors/foreign-process.lua
 expect_status "real: --costs is for the simulator" 2 $VMLAB run --real --costs /dev/null scenarios/demo.lua
 expect_status "real: --limit needs --real" 2 $VMLAB run --limit 1G scenarios/demo.lua
 expect_status "real: --limit needs a size" 2 $VMLAB run --real --limit lots scenarios/demo.lua

@@ -91,11 +91,6 @@ static uint64_t pages_of(uint64_t addr, uint64_t len)
 	return ((addr + len - 1) >> 12) - (addr >> 12) + 1;
 }
 
-static int neg_errno(int rc)
-{
-	return rc ? -errno : 0;
-}
-
 static int prot_of(int p)
 {
 	return (p & VM_PROT_READ ? PROT_READ : 0) | (p & VM_PROT_WRITE ? PROT_WRITE : 0) |
@@ -112,46 +107,57 @@ static int r_mmap(struct backend *b, int pid, const struct vm_mmap_args *a, uint
 		    (a->noreserve ? MAP_NORESERVE : 0);
 	struct bracket br;
 	void *p;
+	int err;
 
 	(void)b;
 	(void)pid;
 	bracket_begin(&br);
 	p = mmap((void *)(uintptr_t)a->addr, a->len, prot_of(a->prot), flags, -1, 0);
+	err = errno;		/* before the bracket's own reads can change it */
 	bracket_end(&br, r);
 	if (p == MAP_FAILED)
-		return -errno;
+		return -err;
 	*addr = (uint64_t)(uintptr_t)p;
 	r->pages = pages_of(*addr, a->len);
 	return 0;
 }
 
-static int r_munmap(struct backend *b, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
-{
-	struct bracket br;
-	int rc;
+/* The calls on a range of an existing mapping, measured alike. */
+enum range_call { RC_MUNMAP, RC_MPROTECT, RC_MADVISE, RC_MLOCK, RC_MUNLOCK };
 
-	(void)b;
-	(void)pid;
+static int range_call(enum range_call c, uint64_t addr, uint64_t len, int arg, struct vm_result *r)
+{
+	void *p = (void *)(uintptr_t)addr;
+	struct bracket br;
+	int rc = -1, err;
+
 	bracket_begin(&br);
-	rc = neg_errno(munmap((void *)(uintptr_t)addr, len));
+	switch (c) {
+	case RC_MUNMAP: rc = munmap(p, len); break;
+	case RC_MPROTECT: rc = mprotect(p, len, arg); break;
+	case RC_MADVISE: rc = madvise(p, len, arg); break;
+	case RC_MLOCK: rc = mlock(p, len); break;
+	case RC_MUNLOCK: rc = munlock(p, len); break;
+	}
+	err = errno;
 	bracket_end(&br, r);
 	r->pages = pages_of(addr, len);
-	return rc;
+	return rc ? -err : 0;
+}
+
+static int r_munmap(struct backend *b, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
+{
+	(void)b;
+	(void)pid;
+	return range_call(RC_MUNMAP, addr, len, 0, r);
 }
 
 static int r_mprotect(struct backend *b, int pid, uint64_t addr, uint64_t len, int prot,
 		      struct vm_result *r)
 {
-	struct bracket br;
-	int rc;
-
 	(void)b;
 	(void)pid;
-	bracket_begin(&br);
-	rc = neg_errno(mprotect((void *)(uintptr_t)addr, len, prot_of(prot)));
-	bracket_end(&br, r);
-	r->pages = pages_of(addr, len);
-	return rc;
+	return range_call(RC_MPROTECT, addr, len, prot_of(prot), r);
 }
 
 static int r_madvise(struct backend *b, int pid, uint64_t addr, uint64_t len, enum vm_madv adv,
@@ -166,31 +172,18 @@ static int r_madvise(struct backend *b, int pid, uint64_t addr, uint64_t len, en
 		[VM_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE, [VM_MADV_DONTFORK] = MADV_DONTFORK,
 		[VM_MADV_DOFORK] = MADV_DOFORK,
 	};
-	struct bracket br;
-	int rc;
 
 	(void)b;
 	(void)pid;
-	bracket_begin(&br);
-	rc = neg_errno(madvise((void *)(uintptr_t)addr, len, advice[adv]));
-	bracket_end(&br, r);
-	r->pages = pages_of(addr, len);
-	return rc;
+	return range_call(RC_MADVISE, addr, len, advice[adv], r);
 }
 
 static int r_mlock(struct backend *b, int pid, uint64_t addr, uint64_t len, int on,
 		   struct vm_result *r)
 {
-	struct bracket br;
-	int rc;
-
 	(void)b;
 	(void)pid;
-	bracket_begin(&br);
-	rc = neg_errno(on ? mlock((void *)(uintptr_t)addr, len) : munlock((void *)(uintptr_t)addr, len));
-	bracket_end(&br, r);
-	r->pages = pages_of(addr, len);
-	return rc;
+	return range_call(on ? RC_MLOCK : RC_MUNLOCK, addr, len, 0, r);
 }
 
 /* ---- touch: the whole access pattern in one tight loop ---- */

@@ -356,49 +356,33 @@ static int m_touch(lua_State *L)
 	return touch_cont(L, LUA_OK, ud);
 }
 
-static int m_read(lua_State *L)
+/* self:read(h, off) -> value, result; self:write(h, off, value) -> result */
+static int access_op(lua_State *L, bool write)
 {
+	const char *op = write ? "write" : "read";
 	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_self(L, "read");
+	struct lproc *p = lproc_self(L, op);
 	uint64_t addr, len;
 	struct vm_result r;
-	int rc;
+	int value = write ? args_value(L, 4, op) : 0, rc;
 
-	get_range(L, 2, 3, 0, "read", &addr, &len);
-	sc->pending_op = "read";
-	rc = sc->be.ops->access(&sc->be, p->pid, addr, 0, 0, &r);
+	get_range(L, 2, 3, 0, op, &addr, &len);
+	sc->pending_op = op;
+	rc = sc->be.ops->access(&sc->be, p->pid, addr, write, (uint8_t)value, &r);
 	sc->pending_op = NULL;
-	record_op(sc, p, "read", rc ? NULL : &r, L, 0);
+	record_op(sc, p, op, rc ? NULL : &r, L, 0);
 	if (rc == VM_ESIGNAL)
 		return sc->life->died(L, p);
 	if (rc)
-		luaL_error(L, "read: %s", errno_name(rc));
-	lua_pushinteger(L, r.value);
+		luaL_error(L, "%s: %s", op, errno_name(rc));
+	if (!write)
+		lua_pushinteger(L, r.value);
 	push_result(L, &r);
-	return sc->life->finish_op(L, 2);
+	return sc->life->finish_op(L, write ? 1 : 2);
 }
 
-static int m_write(lua_State *L)
-{
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_self(L, "write");
-	uint64_t addr, len;
-	struct vm_result r;
-	int value, rc;
-
-	value = args_value(L, 4, "write");
-	get_range(L, 2, 3, 0, "write", &addr, &len);
-	sc->pending_op = "write";
-	rc = sc->be.ops->access(&sc->be, p->pid, addr, 1, (uint8_t)value, &r);
-	sc->pending_op = NULL;
-	record_op(sc, p, "write", rc ? NULL : &r, L, 0);
-	if (rc == VM_ESIGNAL)
-		return sc->life->died(L, p);
-	if (rc)
-		luaL_error(L, "write: %s", errno_name(rc));
-	push_result(L, &r);
-	return sc->life->finish_op(L, 1);
-}
+static int m_read(lua_State *L) { return access_op(L, false); }
+static int m_write(lua_State *L) { return access_op(L, true); }
 
 /* ---- the C library ---- */
 

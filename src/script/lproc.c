@@ -346,8 +346,7 @@ static int m_wait(lua_State *L)
 		return k_wait(L, LUA_OK, 2);
 	s = vm_task_state(sc->m, c->pid);
 	if (c->pid == p->pid || !s || vm_parent(sc->m, c->pid) != p->pid)
-		luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid,
-			   c->name, p->pid, p->name);
+		not_a_child(L, c, p);
 	if (s == 'Z')
 		return k_wait(L, LUA_OK, 2);
 	vm_block(sc->m, p->pid, VM_WAIT_CHILD, c->pid);
@@ -358,12 +357,8 @@ static int m_exit(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "exit");
-	lua_Integer code = luaL_optinteger(L, 2, 0);
 
-	if (code < 0 || code > 255)
-		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
-	vm_exit(sc->m, p->pid, (int)code);
-	record_text(sc, "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
+	vm_exit(sc->m, p->pid, exit_args(L, p));
 	return lua_yield(L, 0);
 }
 

@@ -639,15 +639,13 @@ static int m_wait(lua_State *L)
 
 	if (!c->reaped) {
 		if (c->pid == p->pid)
-			luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid,
-				   c->name, p->pid, p->name);
+			not_a_child(L, c, p);
 		set_block(BLOCK_CHILD, c->pid);
 		while ((rc = waitpid(c->pid, &ws, 0)) < 0 && errno == EINTR)
 			;
 		set_block(RUNNING, 0);
 		if (rc < 0)
-			luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid,
-				   c->name, p->pid, p->name);
+			not_a_child(L, c, p);
 		status_from(ws, c->pid, &c->st);
 		c->reaped = true;
 	}
@@ -657,14 +655,9 @@ static int m_wait(lua_State *L)
 
 static int m_exit(lua_State *L)
 {
-	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "exit");
-	lua_Integer code = luaL_optinteger(L, 2, 0);
 
-	if (code < 0 || code > 255)
-		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
-	record_text(sc, "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
-	child_exit((int)code);
+	child_exit(exit_args(L, p));
 	return 0;
 }
 

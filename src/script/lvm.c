@@ -284,6 +284,22 @@ void wait_args(lua_State *L, struct lproc *p)
 			   "can wait for it", p->pid, p->name);
 }
 
+int exit_args(lua_State *L, struct lproc *p)
+{
+	lua_Integer code = luaL_optinteger(L, 2, 0);
+
+	if (code < 0 || code > 255)
+		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
+	record_text(scenario_of(L), "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
+	return (int)code;
+}
+
+int not_a_child(lua_State *L, const struct lproc *c, const struct lproc *p)
+{
+	return luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid, c->name,
+			  p->pid, p->name);
+}
+
 int kill_signal(lua_State *L, int idx)
 {
 	static const struct { const char *name; int sig; } sigs[] = {

@@ -164,6 +164,10 @@ void lvm_register(lua_State *L, const struct life_ops *life);
 void spawn_args(lua_State *L, struct vm_spawn_opts *o);
 void wait_args(lua_State *L, struct lproc *p);
 int kill_signal(lua_State *L, int idx);
+/* self:exit's code (0-255), recorded. */
+int exit_args(lua_State *L, struct lproc *p);
+/* The error of self:wait(c) when c is not p's child. */
+int not_a_child(lua_State *L, const struct lproc *c, const struct lproc *p);
 
 void scenario_bind(lua_State *L, struct scenario *sc);
 void record_op(struct scenario *sc, struct lproc *p, const char *op, const struct vm_result *r,
