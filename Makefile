@@ -89,9 +89,9 @@ test: test-deps
 check: test
 
 # every scenario on both kernels: counts equal, times within the tolerances
-# the scenarios declare (the real side's median of 5 runs)
+# the scenarios declare (the real side's median of 7 runs)
 fidelity: all
-	./vmlab compare --summary --repeat 5 scenarios/*.lua
+	./vmlab compare --summary --repeat 7 scenarios/*.lua
 
 build/bench/%: bench/%.c libvmlab.a
 	@mkdir -p $(dir $@)

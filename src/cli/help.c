@@ -68,6 +68,7 @@ static const char compare_help[] =
 "\n"
 "  --repeat N     run the real side N times; each operation's time is the\n"
 "                 median, and its counts must agree in every run\n"
+"  --no-time      show times but judge none (counts only)\n"
 "  --summary      one line per scenario (make fidelity)\n"
 "  --json FILE    both sides of every operation, for programs\n"
 "  --seed N, --kernel K, --limit SIZE   as for vmlab run\n"
