@@ -11,12 +11,12 @@
  * machine (reference/linux-mm.md §5(e) has the same events measured outside a
  * memory cgroup, up to 20% cheaper: memcg charging is part of these):
  *
- *	anon write fault	0.63 trap + 2.00 alloc + walks and accesses	= 2.67 us
- *	anon read (zero page)	0.63 + 0.48 + ...				= 1.15 us
- *	write after zero page	0.63 + 2.34 + 0.1 flush + ...			= 3.11 us
- *	MAP_POPULATE, per page	2.00 us
- *	CoW copy / reuse	0.63 + 2.69 / 0.70 + 0.1 flush + ...	= 3.46 / 1.37 us
- *	shared anon read	0.63 + 3.88 + ...				= 4.55 us
+ *	anon write fault	0.33 trap + 2.24 alloc + 2 x (walk + access)	= 2.61 us
+ *	anon read (zero page)	0.33 + 0.63 + ...				= 0.99 us
+ *	write after zero page	0.33 + 2.66 + 0.1 flush + ...			= 3.13 us
+ *	MAP_POPULATE, per page	2.24 us (GUP: the handler, no trap)
+ *	CoW copy / reuse	0.33 + 3.06 / 0.93 + ...			= 3.52 / 1.29 us
+ *	shared anon read	0.33 + 4.06 + ...				= 4.43 us
  *
  * `vmlab calibrate` measures these on the machine it runs on and solves
  * each item so that the simulator reproduces the measurement; it writes a
@@ -64,28 +64,28 @@ const char *const cost_names[NR_COST_ITEMS] = {
 static const uint64_t default_ns[NR_COST_ITEMS] = {
 	[COST_ACCESS_L1] = 3,		/* a load the L1 dTLB serves */
 	[COST_ACCESS_L2] = 3,		/* STLB hit: ~7 more cycles (estimate) */
-	[COST_PAGE_WALK] = 14,		/* 17 ns per page of mapped memory, sequential */
-	[COST_FAULT_TRAP] = 634,	/* the exception, entry and exit */
-	[COST_ANON_ZERO] = 481,		/* map the zero page */
-	[COST_ANON_ALLOC] = 1998,	/* allocate, charge, zero and map a page (populate) */
-	[COST_WP_ZERO] = 2344,		/* replace the zero page by a fresh one */
-	[COST_COW_COPY] = 2692,		/* copy a shared page */
-	[COST_COW_REUSE] = 702,		/* take over a page nobody else maps */
-	[COST_SHMEM_FAULT] = 3877,	/* allocate a shmem page, add it to the page cache, map it */
-	[COST_FAULT_AROUND_PTE] = 524,	/* hot file fault: 9.1 us for 16 PTEs */
+	[COST_PAGE_WALK] = 17,		/* 20 ns per page of mapped memory, sequential */
+	[COST_FAULT_TRAP] = 326,	/* the exception: a fault beyond what GUP pays */
+	[COST_ANON_ZERO] = 627,		/* map the zero page */
+	[COST_ANON_ALLOC] = 2240,	/* allocate, charge, zero and map a page */
+	[COST_WP_ZERO] = 2664,		/* replace the zero page by a fresh one */
+	[COST_COW_COPY] = 3055,		/* copy a shared page */
+	[COST_COW_REUSE] = 927,		/* take over a page nobody else maps */
+	[COST_SHMEM_FAULT] = 4060,	/* allocate a shmem page, add it to the page cache, map it */
+	[COST_FAULT_AROUND_PTE] = 543,	/* hot file fault: 9.0 us for 16 PTEs */
 	[COST_SPURIOUS] = 100,		/* estimate */
-	[COST_SYSCALL] = 247,		/* getppid() */
-	[COST_VMA_OP] = 2371,		/* mmap + munmap of a page: 4.7 us */
-	[COST_ZAP_PTE] = 320,		/* munmap, per mapped page, freeing included */
+	[COST_SYSCALL] = 262,		/* getppid() */
+	[COST_VMA_OP] = 2440,		/* mmap + munmap of a page: 4.7 us */
+	[COST_ZAP_PTE] = 304,		/* munmap, per mapped page, freeing included */
 	[COST_FREE_PAGE] = 50,		/* estimate */
-	[COST_COPY_PTE] = 108,		/* fork of 64 MiB mapped: 1.9 ms */
-	[COST_FORK] = 85567,		/* fork of a small process */
+	[COST_COPY_PTE] = 112,		/* fork of 64 MiB mapped: 1.9 ms */
+	[COST_FORK] = 67730,		/* fork of a small process */
 	[COST_EXIT] = 30000,		/* estimate */
 	[COST_TLB_FLUSH_ONE] = 100,	/* estimate */
 	[COST_TLB_FLUSH_ALL] = 200,	/* estimate */
 	[COST_TLB_IPI] = 2000,		/* estimate (a VM's IPI) */
-	[COST_CONTEXT_SWITCH] = 3075,	/* pipe ping-pong on one CPU, less its two syscalls */
-	[COST_MALLOC] = 9,		/* malloc(64) or free() from glibc's tcache */
+	[COST_CONTEXT_SWITCH] = 3314,	/* pipe ping-pong on one CPU, less its two syscalls */
+	[COST_MALLOC] = 10,		/* malloc(64) or free() from glibc's tcache */
 };
 
 void cost_profile_default(struct cost_profile *p)

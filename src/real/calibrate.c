@@ -26,6 +26,9 @@
 #include "cgroup.h"
 #include "../lib/fdio.h"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE	23
 #endif
@@ -40,6 +43,7 @@ const struct bench_desc bench_desc[NR_BENCH] = {
 	[B_WRITE_FAULT] = { "anon_write_fault", "per fault" },
 	[B_READ_FAULT] = { "zero_page_read_fault", "per fault" },
 	[B_WRITE_AFTER_READ] = { "write_after_zero_fault", "per fault" },
+	[B_POPULATE_READ] = { "populate_read", "per page" },
 	[B_POPULATE] = { "populate", "per page" },
 	[B_COW_COPY] = { "cow_copy_fault", "per fault" },
 	[B_COW_REUSE] = { "cow_reuse_fault", "per fault" },
@@ -249,15 +253,20 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 		sink += read_pages(p, BENCH_PAGES);
 		*ns = timed_write(p);
 		return 0;
-	case B_POPULATE:
+	case B_POPULATE_READ:
+	case B_POPULATE: {
+		int adv = b == B_POPULATE ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+
 		p = region(0);
 		if (!p)
 			return fail(why, n, "mmap");
 		t0 = now_ns();
-		if (madvise(p, REGION, MADV_POPULATE_WRITE))
-			return fail(why, n, "madvise(MADV_POPULATE_WRITE)");
+		if (madvise(p, REGION, adv))
+			return fail(why, n, b == B_POPULATE ? "madvise(MADV_POPULATE_WRITE)" :
+				    "madvise(MADV_POPULATE_READ)");
 		*ns = (double)(now_ns() - t0) / BENCH_PAGES;
 		return 0;
+	}
 	case B_COW_COPY:
 	case B_COW_REUSE:
 		write_pages(p, BENCH_PAGES, 1);

@@ -14,6 +14,7 @@ enum bench {
 	B_WRITE_FAULT,		/* first write to an anonymous page */
 	B_READ_FAULT,		/* first read: maps the zero page */
 	B_WRITE_AFTER_READ,	/* write after the zero page was mapped */
+	B_POPULATE_READ,	/* MADV_POPULATE_READ, per page: maps the zero page */
 	B_POPULATE,		/* MADV_POPULATE_WRITE, per page */
 	B_COW_COPY,		/* write to a page a live child shares */
 	B_COW_REUSE,		/* write to a page whose sharer exited */
