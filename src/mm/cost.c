@@ -8,8 +8,9 @@
  * walk). A fault taken by the kernel itself through GUP (MAP_POPULATE,
  * MADV_POPULATE_*, mlock) costs only the handler. With the defaults below
  * the simulator's per-fault times are those measured on the development
- * machine (reference/linux-mm.md §5(e) has the same events measured outside a
- * memory cgroup, up to 20% cheaper: memcg charging is part of these):
+ * machine, in a memory cgroup as real runs are (reference/linux-mm.md §5(e)
+ * has an earlier machine's, outside any cgroup: the faults within 15%, the
+ * populate 25% cheaper without the memcg charge):
  *
  *	anon write fault	0.33 trap + 2.24 alloc + 2 x (walk + access)	= 2.61 us
  *	anon read (zero page)	0.33 + 0.63 + ...				= 0.99 us
