@@ -209,6 +209,8 @@ fi
 # (counts only: times are judged by make fidelity, never by a test)
 expect_status "compare: cow.lua matches the real kernel" 0 $VMLAB compare --no-time scenarios/cow.lua
 grep -q "0 mismatched" "$TMP/cli.out" || ko "compare: cow.lua summary line" "$TMP/cli.out"
+expect_status "compare: every kind of operation (tests/real/ops.lua) gives the real kernel's counts" 0 \
+	$VMLAB compare --no-time tests/real/ops.lua
 expect_status "compare: a real difference is a mismatch (exit 1)" 1 $VMLAB compare tests/real/mismatch.lua
 if grep -q "touch  *10  *11\*" "$TMP/cli.out"; then ok "compare: the differing count is marked"; else ko "compare: no mark on the difference" "$TMP/cli.out"; fi
 expect_status "compare: a difference within the declared tolerance passes" 0 $VMLAB compare tests/real/within.lua

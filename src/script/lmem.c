@@ -195,6 +195,10 @@ static int m_madvise(lua_State *L)
 		luaL_error(L, "madvise: unknown advice \"%s\" (normal random sequential willneed "
 			   "dontneed cold pageout hugepage nohugepage populate_read populate_write "
 			   "dontfork dofork)", adv);
+	if (i == VM_MADV_HUGEPAGE && !sc->real)
+		luaL_error(L, "madvise: hugepage: transparent huge page faults are not modelled in this "
+			   "version of vmlab (the real kernel would fault 2 MiB at a time: vmlab run --real "
+			   "does it)");
 	get_range(L, 2, 4, 5, "madvise", &addr, &len);
 	err = sc->be.ops->madvise(&sc->be, p->pid, addr, len, (enum vm_madv)i, &r);
 	snprintf(op, sizeof(op), "madvise(%s)", adv);
