@@ -4,6 +4,7 @@
  * an error at the scenario's file and line, never silently ignored.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "scenario.h"
 #include "../lib/size.h"
@@ -126,6 +127,45 @@ void args_not_yet(lua_State *L, int tbl, const char *key, const char *what, cons
 {
 	if (field(L, tbl, key))
 		luaL_error(L, "%s: %s: %s (not in this version of vmlab)", what, key, why);
+}
+
+/*
+ * An operation's { tolerance = { minflt = 2, rss_kb = "1%", ns = "25%" } } for
+ * vmlab compare: known fields, and each a count, a percentage, or (ns) a
+ * duration.
+ */
+void args_tolerance(lua_State *L, int tbl, const char *what)
+{
+	static const char *const known[] = { "minflt", "majflt", "rss_kb", "swap_kb", "ns", NULL };
+
+	if (lua_getfield(L, tbl, "tolerance") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (!lua_istable(L, -1))
+		luaL_error(L, "%s: tolerance is a table such as { minflt = 2, ns = \"25%%\" }", what);
+	args_check_keys(L, lua_gettop(L), "tolerance", known);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		const char *k = lua_tostring(L, -2), *v = NULL;
+		char *end = NULL;
+		uint64_t ns;
+		bool ok;
+
+		if (lua_type(L, -1) == LUA_TNUMBER)
+			ok = lua_tonumber(L, -1) >= 0;
+		else if (lua_type(L, -1) != LUA_TSTRING)
+			ok = false;
+		else if (v = lua_tostring(L, -1), strtod(v, &end) >= 0 && end != v && !strcmp(end, "%"))
+			ok = true;
+		else
+			ok = !strcmp(k, "ns") && !parse_duration(v, &ns);
+		if (!ok)
+			luaL_error(L, "%s: tolerance %s must be a number, a percentage (\"2%%\")%s", what, k,
+				   strcmp(k, "ns") ? "" : " or a duration (\"5us\")");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 }
 
 uint64_t args_duration(lua_State *L, int idx, const char *what)

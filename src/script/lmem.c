@@ -107,6 +107,7 @@ static int m_mmap(lua_State *L)
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	args_check_keys(L, 2, "mmap", known);
+	args_tolerance(L, 2, "mmap");
 	lua_getfield(L, 2, "len");
 	if (lua_isnil(L, -1))
 		luaL_error(L, "mmap: len is required (for example len = \"100M\")");
@@ -289,6 +290,7 @@ static int m_touch(lua_State *L)
 	}
 	luaL_checktype(L, 3, LUA_TTABLE);
 	args_check_keys(L, 3, "touch", known);
+	args_tolerance(L, 3, "touch");
 	op = args_opt_str(L, 3, "op", "write", "touch");
 	if (strcmp(op, "read") && strcmp(op, "write"))
 		luaL_error(L, "touch: op must be \"read\" or \"write\", got \"%s\"", op);
@@ -403,6 +405,7 @@ static int alloc_op(lua_State *L, bool zero)
 	if (!lua_isnoneornil(L, 3)) {
 		luaL_checktype(L, 3, LUA_TTABLE);
 		args_check_keys(L, 3, op, known);
+		args_tolerance(L, 3, op);
 	}
 
 	sc->pending_op = op;

@@ -1,16 +1,21 @@
 /*
- * scenario.h - running a Lua scenario on the simulated kernel.
+ * scenario.h - running a Lua scenario, on the simulated kernel or (--real)
+ * on this machine's.
  *
- * A scenario is a Lua program using the `vm` module (DESIGN.md). Each
- * process it spawns or forks is a Lua coroutine that runs its function;
- * the simulated kernel's scheduler (vm_sched_next) decides which coroutine
- * to resume, always the process with the earliest simulated clock, so
- * processes interleave in simulated time and a run is reproducible. An
+ * A scenario is a Lua program using the `vm` module (DESIGN.md). On the
+ * simulator each process it spawns or forks is a Lua coroutine that runs its
+ * function; the simulated kernel's scheduler (vm_sched_next) decides which
+ * coroutine to resume, always the process with the earliest simulated clock,
+ * so processes interleave in simulated time and a run is reproducible. An
  * operation that finishes, or a long one whose quantum ends, yields back to
- * the scheduler when another process is due first.
+ * the scheduler when another process is due first. On the real kernel each
+ * is a real process with its own copy of the Lua state (lreal.c).
+ *
+ * The memory operations go through the backend interface (backend.h), the
+ * processes' life through life_ops; everything else is shared.
  *
  * The top level of the script is the "driver": it configures the machine,
- * spawns processes, waits for them and shows views; it is not a simulated
+ * spawns processes, waits for them and shows views; it is not a scenario
  * process itself.
  */
 #ifndef VMLAB_SCENARIO_H
@@ -79,7 +84,7 @@ struct scenario {
 	void *real;			/* lreal.c's state (real runs) */
 	int running_pid;		/* the process whose coroutine runs now, 0: driver */
 	struct json rec;		/* --json records */
-	bool recording;			/* --json or compare */
+	bool recording;			/* --json (vmlab compare reads it too) */
 	/* where records and expectations go: scenario_deliver, or (in a real
 	 * process) the socket to the driver */
 	void (*sink)(struct scenario *sc, char type, const char *text);
@@ -148,6 +153,8 @@ int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const
 bool args_opt_bool(lua_State *L, int tbl, const char *key, bool dflt, const char *what);
 const char *args_opt_str(lua_State *L, int tbl, const char *key, const char *dflt, const char *what);
 uint64_t args_duration(lua_State *L, int idx, const char *what);
+/* Check an operation's tolerance table (for vmlab compare). */
+void args_tolerance(lua_State *L, int tbl, const char *what);
 /* An option the scenario API knows but this version does not model: error if given. */
 void args_not_yet(lua_State *L, int tbl, const char *key, const char *what, const char *why);
 int args_value(lua_State *L, int idx, const char *what);
