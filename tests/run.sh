@@ -244,8 +244,8 @@ fi
 # safety: nothing survives an interrupted or killed run
 cgroups() { ls -d /sys/fs/cgroup/vmlab-* /sys/fs/cgroup/memory/vmlab-* 2> /dev/null; }
 # the run's processes still alive (a zombie waiting for init to reap it is not)
-leftovers() {
-	for p in $(pgrep 'vmlab-(hang|kid)'); do
+leftovers() {	# (pgrep matches names of at most 15 characters: one pattern each)
+	for p in $(pgrep vmlab-hang) $(pgrep vmlab-kid); do
 		[ "$(sed 's/.*) //' /proc/$p/stat 2> /dev/null | cut -c1)" = Z ] || printf '%s ' "$p"
 	done
 }

@@ -156,8 +156,9 @@ void args_tolerance(lua_State *L, int tbl, const char *what)
 			ok = lua_tonumber(L, -1) >= 0;
 		else if (lua_type(L, -1) != LUA_TSTRING)
 			ok = false;
-		else if (v = lua_tostring(L, -1), strtod(v, &end) >= 0 && end != v && !strcmp(end, "%"))
-			ok = true;
+		else if (v = lua_tostring(L, -1), strtod(v, &end) >= 0 && end != v &&
+			 (!*end || !strcmp(end, "%")))
+			ok = true;		/* "2" or "2%" */
 		else
 			ok = !strcmp(k, "ns") && !parse_duration(v, &ns);
 		if (!ok)
