@@ -22,25 +22,13 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include "madv.h"
 #include "real.h"
 #include "procfs.h"
 #include "cgroup.h"
 #include "../lib/pattern.h"
 #include "../lib/u64map.h"
 #include "../lib/xalloc.h"
-
-#ifndef MADV_COLD
-#define MADV_COLD		20
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT		21
-#endif
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ	22
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE	23
-#endif
 
 static struct u64map live;	/* malloc'ed pointer -> size */
 static bool host_has_swap = false;

@@ -24,14 +24,8 @@
 #include <unistd.h>
 #include "calibrate.h"
 #include "cgroup.h"
+#include "madv.h"
 #include "../lib/fdio.h"
-
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ	22
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE	23
-#endif
 
 #define PAGE		4096UL
 #define REGION		(BENCH_PAGES * PAGE)
