@@ -25,14 +25,16 @@
 #include "cli.h"
 #include "../../include/vmlab.h"
 #include "../lib/fdio.h"
+#include "../lib/median.h"
 #include "../real/calibrate.h"
+#include "../real/procfs.h"
 
 #define MAX_ITEMS	64
 #define PROBE		10000
 
 struct measured {
 	bool ok;
-	double ns, lo, hi;	/* median, range */
+	double ns;		/* the median */
 	char why[200];
 };
 
@@ -298,27 +300,6 @@ static void machine_line(struct line *o)
 		 u.release);
 }
 
-static bool host_swap(void)
-{
-	char *text, *s;
-	size_t len;
-	bool swap = false;
-
-	if (!read_whole("/proc/meminfo", &text, &len)) {
-		s = strstr(text, "SwapTotal:");
-		swap = s && strtoull(s + 10, NULL, 10) > 0;
-		free(text);
-	}
-	return swap;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void measure(enum bench b, int runs, const char *dir, struct measured *m)
 {
 	double v[64];
@@ -330,11 +311,8 @@ static void measure(enum bench b, int runs, const char *dir, struct measured *m)
 			return;
 		ok++;
 	}
-	qsort(v, (size_t)ok, sizeof(double), cmp_double);
 	m->ok = true;
-	m->ns = ok % 2 ? v[ok / 2] : (v[ok / 2 - 1] + v[ok / 2]) / 2;
-	m->lo = v[0];
-	m->hi = v[ok - 1];
+	m->ns = median(v, ok);
 }
 
 static void calibrate_usage(void)
@@ -482,7 +460,7 @@ int cmd_calibrate(int argc, char **argv)
 		}
 	}
 	len += (size_t)snprintf(text + len, sizeof(text) - len,
-				"#   %-22s skipped: %s\n", "swap_in_fault", host_swap() ?
+				"#   %-22s skipped: %s\n", "swap_in_fault", procfs_host_swap() ?
 				"swap arrives with the memory-pressure work" : "this machine has no swap");
 	if (len >= sizeof(text) - 1)
 		return 3;
@@ -490,18 +468,10 @@ int cmd_calibrate(int argc, char **argv)
 		fputs(text, stdout);
 		return 0;
 	}
-	{
-		char tmp[4096];
-		int fd;
-
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write_all(fd, text, len) || close(fd) || rename(tmp, out)) {
-			fprintf(stderr, "vmlab calibrate: cannot write %s: %s\n", out, strerror(errno));
-			unlink(tmp);
-			return 2;
-		}
-		fprintf(stderr, "\nwrote %s: use it with vmlab run --costs %s\n", out, out);
+	if (write_file_atomic(out, text, len)) {
+		fprintf(stderr, "vmlab calibrate: cannot write %s: %s\n", out, strerror(errno));
+		return 2;
 	}
+	fprintf(stderr, "\nwrote %s: use it with vmlab run --costs %s\n", out, out);
 	return 0;
 }

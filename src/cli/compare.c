@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "../lib/fdio.h"
 #include "../lib/jsonread.h"
+#include "../lib/median.h"
 #include "../lib/size.h"
 #include "../report/json.h"
 
@@ -198,13 +199,6 @@ static int collect_ops(const struct jval *records, struct oplist *l)
 	}
 	free(procs);
 	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static struct op *find_op(struct oplist *l, const struct op *want)
@@ -460,10 +454,8 @@ static void merge_runs(struct oplist *ro, int runs)
 			if (ns)
 				v[n++] = (double)jget_int(m->rec, "ns", 0);
 		}
-		if (ns && n) {
-			qsort(v, (size_t)n, sizeof(double), cmp_double);
-			ns->i = (int64_t)(n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
-		}
+		if (ns && n)
+			ns->i = (int64_t)median(v, n);
 	}
 }
 
@@ -568,21 +560,6 @@ static void print_tally(const struct tally *t)
 	       t->sim_passed + t->sim_failed, t->real_passed, t->real_passed + t->real_failed);
 }
 
-static int write_json(const char *path, struct json *j)
-{
-	char tmp[4096];
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, sb_str(&j->b), j->b.len) || close(fd) || rename(tmp, path)) {
-		fprintf(stderr, "vmlab compare: cannot write %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 static void compare_usage(void)
 {
 	fputs("usage: vmlab compare [--seed N] [--kernel K] [--limit SIZE] [--repeat N] [--no-time]\n"
@@ -678,8 +655,10 @@ int cmd_compare(int argc, char **argv)
 		json_kv_int(&j, "exit", rc);
 		json_obj_end(&j);
 		sb_putc(&j.b, '\n');
-		if (rc < 2 && write_json(co.json, &j))
+		if (rc < 2 && write_file_atomic(co.json, sb_str(&j.b), j.b.len)) {
+			fprintf(stderr, "vmlab compare: cannot write %s: %s\n", co.json, strerror(errno));
 			rc = 2;
+		}
 		json_free(&j);
 	}
 	return rc;

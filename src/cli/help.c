@@ -69,6 +69,7 @@ static const char compare_help[] =
 "  --repeat N     run the real side N times; each operation's time is the\n"
 "                 median, and its counts must agree in every run\n"
 "  --no-time      show times but judge none (counts only)\n"
+"  --verbose      when the real run's expectations fail, show its messages\n"
 "  --summary      one line per scenario (make fidelity)\n"
 "  --json FILE    both sides of every operation, for programs\n"
 "  --seed N, --kernel K, --limit SIZE   as for vmlab run\n"

@@ -3,6 +3,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "fdio.h"
 #include "xalloc.h"
@@ -24,6 +27,27 @@ int write_all(int fd, const void *buf, size_t n)
 		}
 		s += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *buf, size_t n)
+{
+	char tmp[4096];
+	int fd, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, buf, n) || close(fd) || rename(tmp, path)) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
 	}
 	return 0;
 }
@@ -68,6 +92,28 @@ fail:
 	close(fd);
 	errno = e;
 	return -1;
+}
+
+int dir_each(const char *path, void (*fn)(const char *name, void *ctx), void *ctx)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[8192];
+	long n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n; ) {
+			/* struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, name */
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			fn(buf + off + 19, ctx);
+			off += reclen;
+		}
+	}
+	close(fd);
+	return 0;
 }
 
 long read_small(const char *path, char *buf, size_t n)

@@ -10,9 +10,15 @@
 
 /* 0, or -1 with errno set. */
 int write_all(int fd, const void *buf, size_t n);
+/* Replace path with buf, all or nothing: written to a temporary file beside it
+ * and renamed into place. 0, or -1 with errno set and path untouched. */
+int write_file_atomic(const char *path, const void *buf, size_t n);
 /* The whole file in *buf (x_realloc'ed, NUL-terminated, *len bytes before
  * the NUL); 0, or -1 with errno set and nothing allocated. */
 int read_whole(const char *path, char **buf, size_t *len);
+/* Call fn(name, ctx) for each entry of a directory, with getdents64 (no
+ * DIR from glibc's heap); 0, or -1 with errno if it cannot be opened. */
+int dir_each(const char *path, void (*fn)(const char *name, void *ctx), void *ctx);
 /* Up to n-1 bytes of a small file into buf, NUL-terminated: the length, or -1. */
 long read_small(const char *path, char *buf, size_t n);
 

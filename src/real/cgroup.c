@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,39 +192,25 @@ void cgroup_leave(void)
 	dir[0] = '\0';
 }
 
+/* A vmlab-PID cgroup under the root at ctx whose vmlab is gone: remove it. */
+static void reap_if_stale(const char *name, void *ctx)
+{
+	char cg[300], *end;
+	long pid;
+
+	if (strncmp(name, "vmlab-", 6))
+		return;
+	pid = strtol(name + 6, &end, 10);
+	if (*end || pid <= 0 || !(kill((pid_t)pid, 0) && errno == ESRCH))
+		return;		/* its vmlab still runs */
+	path_join(cg, sizeof(cg), ctx, name);
+	remove_cg(cg);
+}
+
 void cgroup_reap_stale(void)
 {
-	const char *roots[] = { V2_ROOT, V1_ROOT };
-	char buf[4096];
-
-	for (int r = 0; r < 2; r++) {
-		int fd = open(roots[r], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		long n;
-
-		if (fd < 0)
-			continue;
-		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-			for (long off = 0; off < n; ) {
-				/* struct linux_dirent64: ino, off, reclen, type, name */
-				unsigned short reclen;
-				const char *name = buf + off + 19;
-				char cg[300];
-				long pid;
-				char *end;
-
-				memcpy(&reclen, buf + off + 16, sizeof(reclen));
-				off += reclen;
-				if (strncmp(name, "vmlab-", 6))
-					continue;
-				pid = strtol(name + 6, &end, 10);
-				if (*end || pid <= 0 || !(kill((pid_t)pid, 0) && errno == ESRCH))
-					continue;	/* its vmlab still runs */
-				path_join(cg, sizeof(cg), roots[r], name);
-				remove_cg(cg);
-			}
-		}
-		close(fd);
-	}
+	dir_each(V2_ROOT, reap_if_stale, (void *)V2_ROOT);
+	dir_each(V1_ROOT, reap_if_stale, (void *)V1_ROOT);
 }
 
 static int fallback(uint64_t limit, const char *why, char *note, size_t nn, char *err, size_t en)

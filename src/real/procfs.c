@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "procfs.h"
@@ -348,47 +347,67 @@ void procfs_snapshot_release(struct vm_snapshot *s)
 	s->nprocs = 0;
 }
 
+int procfs_stat_head(int pid, char *state, int *ppid)
+{
+	char path[64], buf[512], *rp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')) || rp[1] != ' ')
+		return -ESRCH;
+	if (state)
+		*state = rp[2];
+	if (ppid)
+		*ppid = atoi(rp + 4);		/* ") S PPID" */
+	return 0;
+}
+
+struct proc_list {
+	struct { int pid, ppid; } e[32768];
+	int n;
+};
+
+static void add_proc(const char *name, void *ctx)
+{
+	struct proc_list *l = ctx;
+	int pid = atoi(name), ppid;
+
+	if (pid > 0 && l->n < (int)(sizeof(l->e) / sizeof(l->e[0])) &&
+	    !procfs_stat_head(pid, NULL, &ppid)) {
+		l->e[l->n].pid = pid;
+		l->e[l->n++].ppid = ppid;
+	}
+}
+
 int procfs_descendants(int ancestor, int *pids, int max)
 {
-	static struct { int pid, ppid; } all[32768];
-	char buf[8192], path[64], stat[512], *rp;
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0, k = 0;
-	long got;
+	static struct proc_list all;
+	int k = 0;
 
-	if (fd < 0)
+	all.n = 0;
+	if (dir_each("/proc", add_proc, &all))
 		return 0;
-	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < got; ) {
-			unsigned short reclen;
-			const char *name = buf + off + 19;	/* struct linux_dirent64 */
-			int pid = atoi(name);
-
-			memcpy(&reclen, buf + off + 16, sizeof(reclen));
-			off += reclen;
-			if (pid <= 0 || n == (int)(sizeof(all) / sizeof(all[0])))
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-			if (read_small(path, stat, sizeof(stat)) <= 0 || !(rp = strrchr(stat, ')')))
-				continue;
-			all[n].pid = pid;
-			all[n++].ppid = atoi(rp + 4);	/* ") S PPID" */
-		}
-	}
-	close(fd);
-	for (int i = 0; i < n && k < max; i++) {
-		int p = all[i].ppid, hops = 0;
+	for (int i = 0; i < all.n && k < max; i++) {
+		int p = all.e[i].ppid, hops = 0;
 
 		while (p > 1 && p != ancestor && hops++ < 64) {
 			int j;
 
-			for (j = 0; j < n && all[j].pid != p; j++)
+			for (j = 0; j < all.n && all.e[j].pid != p; j++)
 				;
-			p = j < n ? all[j].ppid : 0;
+			p = j < all.n ? all.e[j].ppid : 0;
 		}
 		if (p == ancestor)
-			pids[k++] = all[i].pid;
+			pids[k++] = all.e[i].pid;
 	}
 	return k;
+}
+
+bool procfs_host_swap(void)
+{
+	struct vm_kv kv[VM_MAX_KV];
+	int n = read_kv("/proc/meminfo", kv, VM_MAX_KV);
+
+	return n > 0 && kv_find(kv, n, "SwapTotal") > 0;
 }
 
 long procfs_self_rss_pages(void)

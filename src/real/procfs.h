@@ -10,6 +10,7 @@
 #ifndef VMLAB_PROCFS_H
 #define VMLAB_PROCFS_H
 
+#include <stdbool.h>
 #include "../../include/vmlab.h"
 
 /* "Name: 123 kB" and "name 123" lines into kv (at most max); the count. */
@@ -21,8 +22,12 @@ int procfs_proc(int pid, struct vm_proc *p);
 /* The machine, and the processes listed in pids. 0 or -errno. */
 int procfs_snapshot(struct vm_snapshot *s, const int *pids, int npids);
 void procfs_snapshot_release(struct vm_snapshot *s);
+/* /proc/PID/stat's state letter and parent (either may be NULL): 0 or -ESRCH. */
+int procfs_stat_head(int pid, char *state, int *ppid);
 /* The processes descended from ancestor (not itself): their number. */
 int procfs_descendants(int ancestor, int *pids, int max);
+/* Whether the machine has swap (SwapTotal above 0). */
+bool procfs_host_swap(void);
 /* This process's resident pages (/proc/self/statm), -1 if unreadable. */
 long procfs_self_rss_pages(void);
 /* This process's swapped-out kB (VmSwap), -1 if unreadable. */

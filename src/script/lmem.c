@@ -196,7 +196,7 @@ static int m_madvise(lua_State *L)
 		luaL_error(L, "madvise: unknown advice \"%s\" (normal random sequential willneed "
 			   "dontneed cold pageout hugepage nohugepage populate_read populate_write "
 			   "dontfork dofork)", adv);
-	if (i == VM_MADV_HUGEPAGE && !sc->real)
+	if (i == VM_MADV_HUGEPAGE && !sc->opt->real)
 		luaL_error(L, "madvise: hugepage: transparent huge page faults are not modelled in this "
 			   "version of vmlab (the real kernel would fault 2 MiB at a time: vmlab run --real "
 			   "does it)");
@@ -505,7 +505,7 @@ static int m_stat(lua_State *L)
 	set_int(L, "heap_kb", (int64_t)i.heap_kb);
 	set_int(L, "pss_kb", (int64_t)i.pss);
 	set_int(L, "pss_anon_kb", (int64_t)i.pss_anon);
-	if (!sc->real)		/* perf's page-faults event: the simulator counts it */
+	if (!sc->opt->real)		/* perf's page-faults event: the simulator counts it */
 		set_int(L, "perf_faults", (int64_t)i.perf_faults);
 	set_int(L, "private_dirty_kb", (int64_t)i.private_dirty);
 	set_int(L, "shared_dirty_kb", (int64_t)i.shared_dirty);

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "scenario.h"
 
 #define PROCS_KEY	"vmlab.procs"
@@ -74,20 +75,45 @@ struct lproc *lproc_self(lua_State *L, const char *method)
 	return p;
 }
 
+/* The signals scenarios name (x86-64 Linux numbers). */
+static const struct { int sig; const char *name; } signals[] = {
+	{ 1, "SIGHUP" }, { 2, "SIGINT" }, { 6, "SIGABRT" }, { 7, "SIGBUS" }, { 9, "SIGKILL" },
+	{ 10, "SIGUSR1" }, { 11, "SIGSEGV" }, { 12, "SIGUSR2" }, { 15, "SIGTERM" },
+};
+
 const char *lproc_signame(int sig)
 {
-	switch (sig) {
-	case 1: return "SIGHUP";
-	case 2: return "SIGINT";
-	case 6: return "SIGABRT";
-	case 7: return "SIGBUS";
-	case 9: return "SIGKILL";
-	case 10: return "SIGUSR1";
-	case 11: return "SIGSEGV";
-	case 12: return "SIGUSR2";
-	case 15: return "SIGTERM";
-	default: return "signal";
-	}
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return "signal";
+}
+
+int lproc_signum(const char *name)
+{
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcasecmp(signals[i].name + 3, name))
+			return signals[i].sig;
+	return 0;
+}
+
+void lproc_add_wait(luaL_Buffer *b, bool first, int pid, int kind, int target)
+{
+	char line[96];
+
+	if (kind == VM_WAIT_PAUSE)
+		snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", pid);
+	else if (kind == VM_WAIT_READY)
+		snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready", first ? "" : "; ",
+			 pid, target);
+	else if (target)
+		snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ", pid,
+			 target);
+	else
+		snprintf(line, sizeof(line), "%spid %d waits for a child", first ? "" : "; ", pid);
+	luaL_addstring(b, line);
 }
 
 void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status *st)
@@ -143,7 +169,8 @@ static void procs_table(lua_State *L)
 	}
 }
 
-void lproc_start(lua_State *L, int obj_idx, int fn_idx)
+/* Create the coroutine that will run fn (at index fn_idx) as process obj. */
+static void lproc_start(lua_State *L, int obj_idx, int fn_idx)
 {
 	struct lproc *p = lua_touserdata(L, obj_idx);
 	lua_State *co;
@@ -170,7 +197,8 @@ static void drop(lua_State *L, int pid)
 	lua_pop(L, 1);
 }
 
-void lproc_resume(struct scenario *sc, int pid)
+/* Resume pid's coroutine for one turn on its CPU. */
+static void lproc_resume(struct scenario *sc, int pid)
 {
 	lua_State *L = sc->L, *co;
 	int nargs = 0, nres, st;
@@ -179,7 +207,7 @@ void lproc_resume(struct scenario *sc, int pid)
 	if (lua_rawgeti(L, -1, pid) != LUA_TTABLE) {
 		lua_pop(L, 2);
 		/* a process with no coroutine left: nothing will ever run it */
-		vm_kill(sc->m, pid, 9);
+		vm_kill(sc->be.m, pid, 9);
 		return;
 	}
 	lua_getfield(L, -1, "co");
@@ -193,21 +221,21 @@ void lproc_resume(struct scenario *sc, int pid)
 		nargs = 1;
 	}
 	lua_pop(L, 3);
-	vm_sched_run(sc->m, pid);
+	vm_sched_run(sc->be.m, pid);
 	sc->running_pid = pid;
 	st = lua_resume(co, L, nargs, &nres);
 	sc->running_pid = 0;
-	vm_sched_stop(sc->m, pid);
+	vm_sched_stop(sc->be.m, pid);
 	if (st == LUA_YIELD) {
 		lua_pop(co, nres);
-		if (vm_task_state(sc->m, pid) == 'Z')
+		if (vm_task_state(sc->be.m, pid) == 'Z')
 			drop(L, pid);
 		return;
 	}
 	if (st == LUA_OK) {
 		lua_pop(co, nres);
-		if (vm_task_state(sc->m, pid) && vm_task_state(sc->m, pid) != 'Z') {
-			vm_exit(sc->m, pid, 0);	/* the function returned: exit(0) */
+		if (vm_task_state(sc->be.m, pid) && vm_task_state(sc->be.m, pid) != 'Z') {
+			vm_exit(sc->be.m, pid, 0);	/* the function returned: exit(0) */
 			record_text(sc, "exit", "", "0");
 		}
 		drop(L, pid);
@@ -219,14 +247,17 @@ void lproc_resume(struct scenario *sc, int pid)
 	lua_error(L);
 }
 
-bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *), void *ctx)
+/* Run the simulation until pred holds (or, with pred NULL, until nothing can
+ * run). Returns false if nothing can run any more and pred still fails. */
+static bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *),
+			    void *ctx)
 {
 	for (;;) {
 		int next;
 
 		if (pred && pred(sc, ctx))
 			return true;
-		next = vm_sched_next(sc->m);
+		next = vm_sched_next(sc->be.m);
 		if (!next)
 			return !pred;
 		lproc_resume(sc, next);
@@ -235,7 +266,7 @@ bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *
 
 static void sim_finish(struct scenario *sc)
 {
-	vm_machine *m = sc->m;
+	vm_machine *m = sc->be.m;
 
 	if (!m)
 		return;
@@ -265,8 +296,7 @@ void scenario_check(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	char err[512];
 
-	sc->ops++;
-	if (!sc->opt->check || !sc->m || !vm_check(sc->m, err, sizeof(err)))
+	if (!sc->opt->check || !sc->be.m || !vm_check(sc->be.m, err, sizeof(err)))
 		return;
 	lua_Debug ar;
 
@@ -283,7 +313,7 @@ static int sim_finish_op(lua_State *L, int nres)
 	int pid = lproc_current(L);
 
 	scenario_check(L);
-	if (pid && vm_sched_should_yield(sc->m, pid))
+	if (pid && vm_sched_should_yield(sc->be.m, pid))
 		return lua_yieldk(L, 0, nres, k_return);
 	return nres;
 }
@@ -294,7 +324,7 @@ static int sim_died(lua_State *L, struct lproc *p)
 	struct scenario *sc = scenario_of(L);
 	struct vm_status st;
 
-	if (!vm_status(sc->m, p->pid, &st))
+	if (!vm_status(sc->be.m, p->pid, &st))
 		lproc_announce(sc, p, &st);
 	return lua_yield(L, 0);
 }
@@ -309,7 +339,7 @@ static int m_fork(lua_State *L)
 	int child;
 
 	luaL_checktype(L, 3, LUA_TFUNCTION);
-	child = vm_fork(sc->m, p->pid, name);
+	child = vm_fork(sc->be.m, p->pid, name);
 	if (child < 0)
 		return sim_finish_op(L, push_errno(L, child));
 	lproc_new(L, child, name, false);
@@ -325,9 +355,9 @@ static int k_wait(lua_State *L, int status, lua_KContext ctx)
 
 	(void)status;
 	if (!c->reaped) {
-		if (vm_status(sc->m, c->pid, &c->st))
+		if (vm_status(sc->be.m, c->pid, &c->st))
 			luaL_error(L, "wait: process %d did not end (a vmlab bug)", c->pid);
-		vm_reap(sc->m, c->pid);
+		vm_reap(sc->be.m, c->pid);
 		c->reaped = true;
 	}
 	lproc_push_status(L, &c->st);
@@ -344,12 +374,12 @@ static int m_wait(lua_State *L)
 	lua_settop(L, 2);
 	if (c->reaped)
 		return k_wait(L, LUA_OK, 2);
-	s = vm_task_state(sc->m, c->pid);
-	if (c->pid == p->pid || !s || vm_parent(sc->m, c->pid) != p->pid)
+	s = vm_task_state(sc->be.m, c->pid);
+	if (c->pid == p->pid || !s || vm_parent(sc->be.m, c->pid) != p->pid)
 		not_a_child(L, c, p);
 	if (s == 'Z')
 		return k_wait(L, LUA_OK, 2);
-	vm_block(sc->m, p->pid, VM_WAIT_CHILD, c->pid);
+	vm_block(sc->be.m, p->pid, VM_WAIT_CHILD, c->pid);
 	return lua_yieldk(L, 0, 2, k_wait);
 }
 
@@ -358,7 +388,7 @@ static int m_exit(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "exit");
 
-	vm_exit(sc->m, p->pid, exit_args(L, p));
+	vm_exit(sc->be.m, p->pid, exit_args(L, p));
 	return lua_yield(L, 0);
 }
 
@@ -367,7 +397,7 @@ static int m_sleep(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "sleep");
 
-	vm_sleep(sc->m, p->pid, args_duration(L, 2, "sleep"));
+	vm_sleep(sc->be.m, p->pid, args_duration(L, 2, "sleep"));
 	return lua_yieldk(L, 0, 0, k_return);
 }
 
@@ -376,7 +406,7 @@ static int m_pause(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "pause");
 
-	vm_block(sc->m, p->pid, VM_WAIT_PAUSE, 0);
+	vm_block(sc->be.m, p->pid, VM_WAIT_PAUSE, 0);
 	return lua_yield(L, 0);		/* only a signal ends it */
 }
 
@@ -385,7 +415,7 @@ static int m_ready(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "ready");
 
-	vm_ready(sc->m, p->pid);
+	vm_ready(sc->be.m, p->pid);
 	record_text(sc, "ready", p->name, "");
 	return sim_finish_op(L, 0);
 }
@@ -412,7 +442,7 @@ static int l_spawn(lua_State *L)
 static bool ended(struct scenario *sc, void *ctx)
 {
 	struct lproc *p = ctx;
-	char s = vm_task_state(sc->m, p->pid);
+	char s = vm_task_state(sc->be.m, p->pid);
 
 	return p->reaped || s == 'Z' || !s;
 }
@@ -424,23 +454,12 @@ static void push_deadlock(lua_State *L, struct scenario *sc)
 	bool first = true;
 
 	luaL_buffinit(L, &b);
-	for (int pid = vm_next_pid(sc->m, 0); pid; pid = vm_next_pid(sc->m, pid)) {
-		char line[96];
-		int target = 0, kind = vm_blocked_on(sc->m, pid, &target);
+	for (int pid = vm_next_pid(sc->be.m, 0); pid; pid = vm_next_pid(sc->be.m, pid)) {
+		int target = 0, kind = vm_blocked_on(sc->be.m, pid, &target);
 
 		if (kind < 0)
 			continue;
-		if (kind == VM_WAIT_PAUSE)
-			snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", pid);
-		else if (kind == VM_WAIT_READY)
-			snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready",
-				 first ? "" : "; ", pid, target);
-		else if (target)
-			snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ",
-				 pid, target);
-		else
-			snprintf(line, sizeof(line), "%spid %d waits for a child", first ? "" : "; ", pid);
-		luaL_addstring(&b, line);
+		lproc_add_wait(&b, first, pid, kind, target);
 		first = false;
 	}
 	luaL_pushresult(&b);
@@ -458,8 +477,8 @@ static int l_wait(lua_State *L)
 			luaL_error(L, "vm.wait(%s): process %d can never end: nothing else can run (%s)",
 				   p->name, p->pid, lua_tostring(L, -1));
 		}
-		if (vm_status(sc->m, p->pid, &p->st) == 0)
-			vm_reap(sc->m, p->pid);
+		if (vm_status(sc->be.m, p->pid, &p->st) == 0)
+			vm_reap(sc->be.m, p->pid);
 		p->reaped = true;
 	}
 	lproc_push_status(L, &p->st);
@@ -470,7 +489,7 @@ static bool ready_or_ended(struct scenario *sc, void *ctx)
 {
 	struct lproc *p = ctx;
 
-	return vm_is_ready(sc->m, p->pid) || ended(sc, ctx);
+	return vm_is_ready(sc->be.m, p->pid) || ended(sc, ctx);
 }
 
 static int k_wait_ready(lua_State *L, int status, lua_KContext ctx)
@@ -479,7 +498,7 @@ static int k_wait_ready(lua_State *L, int status, lua_KContext ctx)
 	struct lproc *p = lua_touserdata(L, (int)ctx);
 
 	(void)status;
-	lua_pushboolean(L, vm_is_ready(sc->m, p->pid));
+	lua_pushboolean(L, vm_is_ready(sc->be.m, p->pid));
 	return sim_finish_op(L, 1);
 }
 
@@ -491,13 +510,13 @@ static int l_wait_ready(lua_State *L)
 
 	lua_settop(L, 1);
 	if (ready_or_ended(sc, p)) {
-		lua_pushboolean(L, vm_is_ready(sc->m, p->pid));
+		lua_pushboolean(L, vm_is_ready(sc->be.m, p->pid));
 		return 1;
 	}
 	if (self) {
 		if (self == p->pid)
 			luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
-		vm_block(sc->m, self, VM_WAIT_READY, p->pid);
+		vm_block(sc->be.m, self, VM_WAIT_READY, p->pid);
 		return lua_yieldk(L, 0, 1, k_wait_ready);
 	}
 	if (!lproc_run_until(sc, ready_or_ended, p)) {
@@ -505,7 +524,7 @@ static int l_wait_ready(lua_State *L)
 		luaL_error(L, "vm.wait_ready(%s): it never calls ready() and nothing else can run (%s)",
 			   p->name, lua_tostring(L, -1));
 	}
-	lua_pushboolean(L, vm_is_ready(sc->m, p->pid));
+	lua_pushboolean(L, vm_is_ready(sc->be.m, p->pid));
 	return 1;
 }
 
@@ -516,13 +535,13 @@ static int l_kill(lua_State *L)
 	int sig = kill_signal(L, 2);
 	struct vm_status st;
 
-	if (p->reaped || vm_task_state(sc->m, p->pid) == 'Z') {
+	if (p->reaped || vm_task_state(sc->be.m, p->pid) == 'Z') {
 		lua_pushboolean(L, 0);
 		return 1;	/* already gone: kill(2) would say ESRCH */
 	}
-	vm_kill(sc->m, p->pid, sig);
+	vm_kill(sc->be.m, p->pid, sig);
 	record_text(sc, "kill", p->name, "");
-	if (!vm_status(sc->m, p->pid, &st))
+	if (!vm_status(sc->be.m, p->pid, &st))
 		lproc_announce(sc, p, &st);
 	if (lproc_current(L) == p->pid)
 		return lua_yield(L, 0);		/* it killed itself */

@@ -42,6 +42,7 @@
 #include "../real/arena.h"
 #include "../real/cgroup.h"
 #include "../real/prefault.h"
+#include "../real/procfs.h"
 #include "../real/real.h"
 
 /* What processes send the driver, besides sc->sink's MSG_RECORD/EXPECT_*. */
@@ -53,12 +54,12 @@
 #define MSG_MAX		32768
 #define NSLOTS		4096
 
-enum block { RUNNING, BLOCK_PAUSE, BLOCK_CHILD, BLOCK_READY };
+#define RUNNING		(-1)	/* slot.block: not waiting; else a VM_WAIT_* */
 
 struct slot {
 	int pid;			/* 0: free */
 	int ready;
-	int block, target;		/* what it waits for */
+	int block, target;		/* what it waits for: RUNNING or VM_WAIT_* */
 	int died_sig, died_code;	/* the signal that killed it (SIGSEGV, SIGBUS) */
 	uint64_t died_addr;
 };
@@ -120,7 +121,8 @@ static struct slot *slot_claim(int pid)
 						__ATOMIC_ACQUIRE)) {
 			struct slot *s = &R.slots[i];
 
-			s->ready = s->block = s->target = s->died_sig = s->died_code = 0;
+			s->ready = s->target = s->died_sig = s->died_code = 0;
+			s->block = RUNNING;
 			s->died_addr = 0;
 			return s;
 		}
@@ -136,7 +138,7 @@ static void slot_release(int pid)
 		__atomic_store_n(&s->pid, 0, __ATOMIC_RELEASE);
 }
 
-static void set_block(enum block b, int target)
+static void set_block(int b, int target)
 {
 	if (!R.my_slot)
 		return;
@@ -147,12 +149,9 @@ static void set_block(enum block b, int target)
 /* Alive: /proc/PID exists and it is not a zombie. */
 static bool alive(int pid)
 {
-	char path[64], buf[512], *rp;
+	char state;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
-		return false;
-	return rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+	return !procfs_stat_head(pid, &state, NULL) && state != 'Z' && state != 'X';
 }
 
 /* ---- messages ---- */
@@ -374,11 +373,11 @@ static bool stuck(const struct kid *k)
 	int b = s ? __atomic_load_n(&s->block, __ATOMIC_ACQUIRE) : RUNNING;
 
 	switch (b) {
-	case BLOCK_PAUSE:
+	case VM_WAIT_PAUSE:
 		return true;
-	case BLOCK_CHILD:
+	case VM_WAIT_CHILD:
 		return alive(s->target);
-	case BLOCK_READY: {
+	case VM_WAIT_READY: {
 		const struct slot *t = slot_of(s->target);
 
 		return alive(s->target) && !(t && __atomic_load_n(&t->ready, __ATOMIC_ACQUIRE));
@@ -444,19 +443,10 @@ static void push_deadlock(lua_State *L)
 	luaL_buffinit(L, &b);
 	for (int i = 0; i < R.nkids; i++) {
 		const struct slot *s;
-		char line[96];
 
-		if (!kid_live(&R.kids[i]) || !(s = slot_of(R.kids[i].pid)))
+		if (!kid_live(&R.kids[i]) || !(s = slot_of(R.kids[i].pid)) || s->block == RUNNING)
 			continue;
-		if (s->block == BLOCK_PAUSE)
-			snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", s->pid);
-		else if (s->block == BLOCK_READY)
-			snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready",
-				 first ? "" : "; ", s->pid, s->target);
-		else
-			snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ",
-				 s->pid, s->target);
-		luaL_addstring(&b, line);
+		lproc_add_wait(&b, first, s->pid, s->block, s->target);
 		first = false;
 	}
 	luaL_pushresult(&b);
@@ -640,7 +630,7 @@ static int m_wait(lua_State *L)
 	if (!c->reaped) {
 		if (c->pid == p->pid)
 			not_a_child(L, c, p);
-		set_block(BLOCK_CHILD, c->pid);
+		set_block(VM_WAIT_CHILD, c->pid);
 		while ((rc = waitpid(c->pid, &ws, 0)) < 0 && errno == EINTR)
 			;
 		set_block(RUNNING, 0);
@@ -679,7 +669,7 @@ static int m_pause(lua_State *L)
 {
 	lproc_self(L, "pause");
 	fflush(stdout);
-	set_block(BLOCK_PAUSE, 0);
+	set_block(VM_WAIT_PAUSE, 0);
 	for (;;)
 		pause();		/* only a signal ends it */
 	return 0;
@@ -766,7 +756,7 @@ static int l_wait_ready(lua_State *L)
 
 		if (self == p->pid)
 			luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
-		set_block(BLOCK_READY, p->pid);
+		set_block(VM_WAIT_READY, p->pid);
 		while (!(ready = is_ready(p->pid)) && alive(p->pid))
 			nanosleep(&ts, NULL);
 		set_block(RUNNING, 0);
@@ -857,12 +847,10 @@ static void on_stop_signal(int sig)
 
 int real_begin(struct scenario *sc, char *err, size_t n)
 {
-	char note[512], *mi;
-	size_t len;
+	char note[512];
 	sigset_t chld;
 	struct sigaction sa;
 	int sndbuf = 4 << 20;
-	bool swap = false;
 
 	/* from here on, vmlab's own memory never comes from glibc's heap */
 	x_set_allocator(arena_realloc, arena_free);
@@ -913,14 +901,7 @@ int real_begin(struct scenario *sc, char *err, size_t n)
 	sigaction(SIGINT, &sa, &R.old_int);
 	sigaction(SIGTERM, &sa, &R.old_term);
 	sigaction(SIGHUP, &sa, &R.old_hup);
-	if (!read_whole("/proc/meminfo", &mi, &len)) {
-		const char *s = strstr(mi, "SwapTotal:");
-
-		swap = s && strtoull(s + 10, NULL, 10) > 0;
-		x_free(mi);
-	}
-	real_backend_init(swap);
-	sc->real = &R;
+	real_backend_init(procfs_host_swap());
 	sc->be.real = &R.run;
 	R.started = true;
 	return 0;

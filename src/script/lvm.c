@@ -11,7 +11,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include "scenario.h"
 #include "../report/views.h"
@@ -49,17 +48,16 @@ vm_machine *scenario_machine(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	char err[256];
 
-	if (sc->opt->real || sc->m)
-		return sc->m;
+	if (sc->opt->real || sc->be.m)
+		return sc->be.m;
 	sc->cfg.costs = sc->opt->costs;
 	sc->cfg.check = sc->opt->check;
-	sc->m = vm_new(&sc->cfg, err, sizeof(err));
-	if (!sc->m)
+	sc->be.m = vm_new(&sc->cfg, err, sizeof(err));
+	if (!sc->be.m)
 		luaL_error(L, "vm.config: %s", err);
-	sc->be.m = sc->m;
 	if (sc->opt->events)
-		vm_set_event_callback(sc->m, on_event, sc);
-	return sc->m;
+		vm_set_event_callback(sc->be.m, on_event, sc);
+	return sc->be.m;
 }
 
 /* ---- records (--json, compare) ---- */
@@ -84,8 +82,8 @@ static uint64_t now_ns(struct scenario *sc, int pid)
 {
 	struct timespec ts;
 
-	if (sc->m)
-		return pid ? vm_clock(sc->m, pid) : vm_now(sc->m);
+	if (sc->be.m)
+		return pid ? vm_clock(sc->be.m, pid) : vm_now(sc->be.m);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec - sc->t0;
 }
@@ -187,7 +185,7 @@ static int l_config(lua_State *L)
 	struct vm_config *c = &sc->cfg;
 	const char *s;
 
-	if (sc->m || sc->configured)
+	if (sc->be.m || sc->configured)
 		luaL_error(L, "vm.config: the machine is already running; call vm.config once, before "
 			   "the first vm.spawn or view");
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -303,11 +301,7 @@ int not_a_child(lua_State *L, const struct lproc *c, const struct lproc *p)
 
 int kill_signal(lua_State *L, int idx)
 {
-	static const struct { const char *name; int sig; } sigs[] = {
-		{ "HUP", 1 }, { "INT", 2 }, { "ABRT", 6 }, { "BUS", 7 }, { "KILL", 9 },
-		{ "USR1", 10 }, { "SEGV", 11 }, { "USR2", 12 }, { "TERM", 15 },
-	};
-	const char *s;
+	int sig;
 
 	if (lua_isnoneornil(L, idx))
 		return 15;
@@ -318,13 +312,10 @@ int kill_signal(lua_State *L, int idx)
 			luaL_error(L, "vm.kill: signal %d does not exist", (int)v);
 		return (int)v;
 	}
-	s = luaL_checkstring(L, idx);
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (!strcasecmp(sigs[i].name, s))
-			return sigs[i].sig;
-	return luaL_error(L, "vm.kill: unknown signal \"%s\"", lua_tostring(L, idx));
+	sig = lproc_signum(luaL_checkstring(L, idx));
+	if (!sig)
+		luaL_error(L, "vm.kill: unknown signal \"%s\"", lua_tostring(L, idx));
+	return sig;
 }
 
 /* ---- views ---- */
@@ -557,7 +548,7 @@ static int l_near(lua_State *L)
 		if (slack < 0)
 			luaL_error(L, "vm.near: slack must not be negative");
 	}
-	if (!scenario_of(L)->real)
+	if (!scenario_of(L)->opt->real)
 		slack = 0;
 	lua_pushboolean(L, got >= want - slack && got <= want + slack);
 	return 1;

@@ -97,7 +97,7 @@ static void json_config(struct scenario *sc, struct json *j)
 
 	json_key(j, "config");
 	json_obj_begin(j);
-	if (sc->m) {
+	if (sc->be.m) {
 		json_kv_int(j, "ram", (int64_t)sc->cfg.ram);
 		json_kv_int(j, "cpus", sc->cfg.cpus);
 		json_kv_str(j, "kernel", sc->cfg.kernel);
@@ -115,11 +115,9 @@ static int json_write(struct scenario *sc, int status)
 {
 	struct json *j = &sc->rec;
 	const char *path = sc->opt->json;
-	char tmp[4096];
-	int fd;
 
 	json_arr_end(j);
-	if (sc->m || sc->real)
+	if (sc->be.m || sc->opt->real)
 		json_config(sc, j);
 	json_key(j, "expectations");
 	json_obj_begin(j);
@@ -129,17 +127,8 @@ static int json_write(struct scenario *sc, int status)
 	json_kv_int(j, "exit", status);
 	json_obj_end(j);
 	sb_putc(&j->b, '\n');
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, sb_str(&j->b), j->b.len) || close(fd)) {
+	if (write_file_atomic(path, sb_str(&j->b), j->b.len)) {
 		fprintf(stderr, "vmlab: cannot write %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		fprintf(stderr, "vmlab: cannot write %s: %s\n", path, strerror(errno));
-		unlink(tmp);
 		return -1;
 	}
 	return 0;
@@ -251,6 +240,6 @@ int scenario_run(const struct run_options *opt)
 	lua_close(L);
 	if (sc.recording)
 		json_free(&sc.rec);
-	vm_free(sc.m);
+	vm_free(sc.be.m);
 	return status;
 }

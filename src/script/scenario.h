@@ -78,10 +78,8 @@ struct scenario {
 	const struct run_options *opt;
 	struct vm_config cfg;
 	char cfg_kernel[16], cfg_policy[16], cfg_oom[16];
-	vm_machine *m;			/* sim: the machine (also in be.m) */
-	struct backend be;
+	struct backend be;		/* sim: be.m is the machine, once booted */
 	const struct life_ops *life;
-	void *real;			/* lreal.c's state (real runs) */
 	int running_pid;		/* the process whose coroutine runs now, 0: driver */
 	struct json rec;		/* --json records */
 	bool recording;			/* --json (vmlab compare reads it too) */
@@ -93,7 +91,6 @@ struct scenario {
 					 * reports it if a signal kills it there) */
 	uint64_t t0;			/* real: when the run started (CLOCK_MONOTONIC) */
 	int expect_passed, expect_failed;
-	uint64_t ops;
 	FILE *out;
 };
 
@@ -128,16 +125,13 @@ struct lproc *lproc_self(lua_State *L, const char *method);
 /* The shell's line for a foreground job a signal ended ("Killed"...). */
 void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status *st);
 const char *lproc_signame(int sig);
+/* "SIGTERM" or "term" -> 15; 0 for a name vmlab does not know. */
+int lproc_signum(const char *name);
+/* One clause of a deadlock's explanation: what pid waits for (VM_WAIT_*). */
+void lproc_add_wait(luaL_Buffer *b, bool first, int pid, int kind, int target);
 void lmem_register(lua_State *L, int methods);
 extern const struct life_ops sim_life;
 extern const struct life_ops real_life;
-/* Create the coroutine that will run fn (at index fn_idx) as process obj. */
-void lproc_start(lua_State *L, int obj_idx, int fn_idx);
-/* Resume pid's coroutine for one turn on its CPU. */
-void lproc_resume(struct scenario *sc, int pid);
-/* Run the simulation until pred holds (or, with pred NULL, until nothing can
- * run). Returns false if nothing can run any more and pred still fails. */
-bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *), void *ctx);
 /* The status table of an ended process. */
 void lproc_push_status(lua_State *L, const struct vm_status *st);
 /* The running process (0 at the driver's level). */
