@@ -159,7 +159,8 @@ struct vm_touch_args {
 	uint64_t passes;		/* default 1 */
 	double zipf;			/* VM_ORDER_ZIPF: exponent */
 	uint64_t count;			/* VM_ORDER_ZIPF: number of accesses */
-	uint64_t seed;			/* random and Zipf orders draw from this */
+	uint64_t seed;			/* random and Zipf orders draw from this
+					 * (0: from the machine's own PRNG) */
 };
 
 /*

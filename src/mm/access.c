@@ -224,6 +224,8 @@ vm_touch_op *vm_touch_begin(vm_machine *m, int pid, const struct vm_touch_args *
 	op->a.stride = a->stride ? a->stride : PAGE_SIZE;
 	op->a.passes = a->passes ? a->passes : 1;
 	op->value = a->has_value ? a->value : 1;
+	if (!op->a.seed)	/* each touch its own order, still reproducible */
+		op->a.seed = prng_next(&m->rng) | 1;
 	*err = pattern_init(&op->pat, &op->a, perm_alloc);
 	if (*err) {
 		free(op);

@@ -244,6 +244,56 @@ static void test_oom_fault(void **state)
 	vm_free(m);
 }
 
+/* The pages a random-order touch faults, in the order it faults them. */
+struct fault_order {
+	uint64_t page[64];
+	int n;
+};
+
+static void note_fault(void *ctx, const struct vm_event *ev)
+{
+	struct fault_order *o = ctx;
+
+	if (ev->kind == EV_FAULT && o->n < 64)
+		o->page[o->n++] = ev->addr >> 12;
+}
+
+static void random_touch(vm_machine *m, int pid, uint64_t seed, struct fault_order *o)
+{
+	uint64_t a = map_anon(m, pid, 64 * 4096, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_touch_args t = { .addr = a, .len = 64 * 4096, .write = 1,
+				   .order = VM_ORDER_RANDOM, .seed = seed };
+	struct vm_result r;
+
+	o->n = 0;
+	vm_set_event_callback(m, note_fault, o);
+	assert_int_equal(vm_touch(m, pid, &t, &r), 0);
+	vm_set_event_callback(m, NULL, NULL);
+	assert_int_equal(r.minflt, 64);
+	assert_int_equal(o->n, 64);
+	for (int i = 0; i < 64; i++)
+		o->page[i] -= a >> 12;		/* page numbers within the region */
+}
+
+/* A random order comes from the touch's seed: the same seed, the same order
+ * (on either kernel); seed 0 draws a fresh one from the machine's PRNG. */
+static void test_random_order_seed(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	int pid = vm_spawn(m, "r", NULL);
+	struct fault_order a, b, c, d;
+
+	(void)state;
+	random_touch(m, pid, 42, &a);
+	random_touch(m, pid, 42, &b);
+	assert_memory_equal(a.page, b.page, sizeof(a.page));
+	random_touch(m, pid, 0, &c);
+	random_touch(m, pid, 0, &d);
+	assert_memory_not_equal(c.page, d.page, sizeof(c.page));
+	assert_memory_not_equal(a.page, c.page, sizeof(a.page));
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_spurious_fault_after_upgrade),
 		cmocka_unit_test(test_dirty_bit_set_by_cpu),
 		cmocka_unit_test(test_oom_fault),
+		cmocka_unit_test(test_random_order_seed),
 	};
 	return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
 }

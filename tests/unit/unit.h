@@ -34,8 +34,10 @@ static inline uint64_t cost_ns(const char *name)
 
 /* A user-mode anonymous write fault: the trap, the new page, and two
  * accesses each with its page walk (the one that faulted, its retry). */
-#define ANON_WRITE_FAULT_NS \
-	(cost_ns("fault_trap") + cost_ns("anon_alloc") + 2 * (cost_ns("page_walk") + cost_ns("access_l1")))
+#define FAULT_ACCESSES_NS	(2 * (cost_ns("page_walk") + cost_ns("access_l1")))
+#define ANON_WRITE_FAULT_NS	(cost_ns("fault_trap") + cost_ns("anon_alloc") + FAULT_ACCESSES_NS)
+/* A write to a page nobody else maps any more: reused, no copy, no flush. */
+#define COW_REUSE_FAULT_NS	(cost_ns("fault_trap") + cost_ns("cow_reuse") + FAULT_ACCESSES_NS)
 
 static inline vm_machine *new_machine(uint64_t ram, int cpus)
 {
