@@ -36,7 +36,6 @@ struct free_block {
 
 static struct free_block *free_list[NCLASS];
 static char *bump, *bump_end;
-static size_t mapped;
 static struct { void *start; size_t len; } maps[MAX_MAPS];	/* chunks and large blocks */
 static int nmaps;
 
@@ -51,7 +50,6 @@ static void *map(size_t len)
 		return NULL;
 	maps[nmaps].start = p;
 	maps[nmaps++].len = len;
-	mapped += len;
 	return p;
 }
 
@@ -63,7 +61,6 @@ static void unmap(void *p, size_t len)
 			break;
 		}
 	}
-	mapped -= len;
 	munmap(p, len);
 }
 
@@ -166,9 +163,4 @@ void *arena_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	return arena_realloc(ptr, nsize);
-}
-
-size_t arena_mapped(void)
-{
-	return mapped;
 }

@@ -18,7 +18,5 @@ void arena_free(void *p);
 void *arena_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 /* Call fn for every chunk and large block the arena holds. */
 void arena_each_chunk(void (*fn)(void *start, size_t len));
-/* Bytes taken from the kernel so far (chunks and large blocks). */
-size_t arena_mapped(void);
 
 #endif

@@ -161,12 +161,6 @@ static void kill_in(const char *cg)
 	}
 }
 
-void cgroup_kill_all(void)
-{
-	if (dir[0])
-		kill_in(dir);
-}
-
 /* Remove a dead run's cgroup: kill what is in it, then rmdir (retrying while
  * the dying processes still count). */
 static void remove_cg(const char *cg)

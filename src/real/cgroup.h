@@ -27,8 +27,6 @@ int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en);
 const char *cgroup_dir(void);
 /* The processes in the run's cgroup other than except: their number. */
 int cgroup_pids(int except, int *pids, int max);
-/* SIGKILL every process of the run's cgroup but this one, until none is left. */
-void cgroup_kill_all(void);
 /* Kill what is left, leave the cgroup and remove it (idempotent). */
 void cgroup_leave(void);
 /* Remove the cgroups of earlier runs whose vmlab process is gone. */
