@@ -260,6 +260,15 @@ struct vm_event {
 typedef void (*vm_event_fn)(void *ctx, const struct vm_event *ev);
 void vm_set_event_callback(vm_machine *m, vm_event_fn fn, void *ctx);
 
+/*
+ * A broken kernel rule inside the simulator (a VM_BUG_ON): file and line in
+ * the simulator's source and the rule. The callback should not return (vmlab
+ * prints the rule and exits with status 3); if it does, or none is set, the
+ * program aborts.
+ */
+typedef void (*vm_bug_fn)(void *ctx, const char *file, int line, const char *rule);
+void vm_set_bug_callback(vm_machine *m, vm_bug_fn fn, void *ctx);
+
 /* ---- introspection ---- */
 
 struct vm_kv {

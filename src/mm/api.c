@@ -148,8 +148,7 @@ void vm_free(vm_machine *m)
 		if (!t)
 			continue;
 		if (t->mm) {
-			m->current = t;
-			mmput(m, t->mm);
+			mmput(m, t->mm, t);
 			t->mm = NULL;
 		}
 		if (m->task_release)
@@ -173,6 +172,19 @@ void vm_set_event_callback(vm_machine *m, vm_event_fn fn, void *ctx)
 {
 	m->event_fn = fn;
 	m->event_ctx = ctx;
+}
+
+void vm_set_bug_callback(vm_machine *m, vm_bug_fn fn, void *ctx)
+{
+	m->bug_fn = fn;
+	m->bug_ctx = ctx;
+}
+
+_Noreturn void mm_bug(struct machine *m, const char *file, int line, const char *rule)
+{
+	if (m && m->bug_fn)
+		m->bug_fn(m->bug_ctx, file, line, rule);
+	abort();
 }
 
 int vm_check(vm_machine *m, char *err, size_t errlen)

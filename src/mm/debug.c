@@ -124,100 +124,134 @@ static void claim_table(struct check *c, struct mm_struct *mm, uint64_t pfn, int
 		(*tables)++;
 }
 
+struct table_walk {
+	struct check *c;
+	int64_t *rss;
+	uint64_t tables;
+};
+
+/* Each table a walk reaches is claimed by its mm once (levels 3 to 1). */
+static int claim_entry(struct mm_walk *walk, pte_t *e, uint64_t addr, uint64_t next,
+		       enum walk_kind kind, int level)
+{
+	struct table_walk *tw = walk->private;
+
+	(void)next;
+	if (kind == WALK_PRESENT)
+		claim_table(tw->c, walk->mm, pte_pfn(*e), level, &tw->tables);
+	else
+		fail(tw->c, "level-%d entry %#llx at %#llx is %s", level + 1,
+		     (unsigned long long)*e, (unsigned long long)addr,
+		     kind == WALK_HUGE ? "a huge page (THP is not modelled)" : "not present");
+	return 0;
+}
+
+static int claim_pgd(struct mm_walk *w, pte_t *e, uint64_t addr, uint64_t next, enum walk_kind k)
+{
+	return claim_entry(w, e, addr, next, k, 3);
+}
+
+static int claim_pud(struct mm_walk *w, pte_t *e, uint64_t addr, uint64_t next, enum walk_kind k)
+{
+	return claim_entry(w, e, addr, next, k, 2);
+}
+
+static int claim_pmd(struct mm_walk *w, pte_t *e, uint64_t addr, uint64_t next, enum walk_kind k)
+{
+	return claim_entry(w, e, addr, next, k, 1);
+}
+
+/* Does vma link the anon_vma of page, and is the page at its linear index? (rmap) */
+static void check_anon_rmap(struct check *c, struct vm_area_struct *v, struct page *page,
+			    uint64_t va)
+{
+	struct anon_vma *av = folio_anon_vma(page);
+	bool linked = false;
+
+	for (struct anon_vma_chain *avc = v->anon_vma_chain; avc && !linked; avc = avc->same_vma)
+		linked = avc->anon_vma == av;
+	if (!linked)
+		fail(c, "rmap: the anon page at %#llx belongs to anon_vma %llu, which its VMA does "
+			"not link", (unsigned long long)va, av ? (unsigned long long)av->id : 0ULL);
+	else if (page->index != linear_page_index(v, va))
+		fail(c, "rmap: the anon page at %#llx has index %#llx, its VMA puts it at %#llx",
+		     (unsigned long long)va, (unsigned long long)page->index,
+		     (unsigned long long)linear_page_index(v, va));
+}
+
+/* One PTE: it lies in a VMA, maps what it may, holds what was written. */
+static int check_pte(struct mm_walk *walk, pte_t *ptep, uint64_t va, enum walk_kind kind)
+{
+	struct table_walk *tw = walk->private;
+	struct check *c = tw->c;
+	struct machine *m = c->m;
+	struct mm_struct *mm = walk->mm;
+	pte_t pte = *ptep;
+	struct vm_area_struct *v = vma_lookup(mm, va);
+	uint64_t pfn;
+
+	if (!v)
+		return fail(c, "PTE %#llx at %#llx lies outside every VMA",
+			    (unsigned long long)pte, (unsigned long long)va), 0;
+	if (kind != WALK_PRESENT)
+		return fail(c, "non-present PTE %#llx at %#llx (%s)", (unsigned long long)pte,
+			    (unsigned long long)va,
+			    kind == WALK_SWAP ? "a swap entry, but no swap exists" :
+						"an entry nothing makes"), 0;
+	pfn = pte_pfn(pte);
+	if (m->shadow && (pte & _PAGE_PRESENT)) {
+		uint8_t want = shadow_expect(mm, v, va);
+		uint8_t got = pte_special(pte) ? 0 : pfn_to_page(m, pfn)->value;
+
+		if (got != want)
+			fail(c, "content: the page at %#llx holds %u, but %u was written there "
+				"(pfn %#llx)", (unsigned long long)va, got, want,
+			     (unsigned long long)pfn);
+	}
+	if (pte_special(pte)) {
+		if (pfn != m->zero_pfn)
+			fail(c, "special PTE at %#llx maps pfn %#llx, not the zero page",
+			     (unsigned long long)va, (unsigned long long)pfn);
+		if (pte & _PAGE_RW)
+			fail(c, "the zero page is mapped writable at %#llx", (unsigned long long)va);
+		return 0;
+	}
+	if (!ram_pfn(m, pfn))
+		return fail(c, "PTE at %#llx maps pfn %#llx outside RAM", (unsigned long long)va,
+			    (unsigned long long)pfn), 0;
+	c->maps[pfn]++;
+	if (v->vm_flags & VM_LOCKED)
+		c->locked[pfn]++;
+	if ((pte & _PAGE_RW) && !(v->vm_flags & VM_WRITE))
+		fail(c, "writable PTE at %#llx in a VMA without VM_WRITE", (unsigned long long)va);
+	tw->rss[mm_counter_of(pfn_to_page(m, pfn))]++;
+	if (PageFlag(pfn_to_page(m, pfn), PG_anon)) {
+		if (v->vm_file)
+			fail(c, "anon page in a shmem VMA at %#llx", (unsigned long long)va);
+		else if (c->owner[pfn] != OWN_FREE)
+			check_anon_rmap(c, v, pfn_to_page(m, pfn), va);
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops check_walk_ops = {
+	.pgd_entry = claim_pgd,
+	.pud_entry = claim_pud,
+	.pmd_entry = claim_pmd,
+	.pte_entry = check_pte,
+};
+
 /* Walk one mm's tables: claim table frames, count mappings, check PTEs lie in VMAs. */
 static void check_mm_tables(struct check *c, struct mm_struct *mm, int64_t rss[NR_MM_COUNTERS])
 {
-	struct machine *m = c->m;
-	uint64_t tables = 0;
+	struct table_walk tw = { .c = c, .rss = rss };
 
-	claim_table(c, mm, mm->pgd_pfn, 4, &tables);
-	for (unsigned i = 0; i < 256; i++) {	/* the user half */
-		pte_t pgde = mm->pgd[i], *pud;
-
-		if (!(pgde & _PAGE_PRESENT))
-			continue;
-		claim_table(c, mm, pte_pfn(pgde), 3, &tables);
-		pud = table_of(m, pgde);
-		for (unsigned j = 0; j < 512; j++) {
-			pte_t pude = pud[j], *pmd;
-
-			if (!(pude & _PAGE_PRESENT))
-				continue;
-			claim_table(c, mm, pte_pfn(pude), 2, &tables);
-			pmd = table_of(m, pude);
-			for (unsigned k = 0; k < 512; k++) {
-				pte_t pmde = pmd[k], *pt;
-
-				if (!(pmde & _PAGE_PRESENT))
-					continue;
-				claim_table(c, mm, pte_pfn(pmde), 1, &tables);
-				pt = table_of(m, pmde);
-				for (unsigned l = 0; l < 512; l++) {
-					pte_t pte = pt[l];
-					uint64_t va = ((uint64_t)i << PGDIR_SHIFT) |
-						      ((uint64_t)j << PUD_SHIFT) |
-						      ((uint64_t)k << PMD_SHIFT) |
-						      ((uint64_t)l << PAGE_SHIFT);
-					struct vm_area_struct *v;
-					uint64_t pfn;
-
-					if (pte_none(pte))
-						continue;
-					v = vma_lookup(mm, va);
-					if (!v) {
-						fail(c, "PTE %#llx at %#llx lies outside every VMA",
-						     (unsigned long long)pte, (unsigned long long)va);
-						continue;
-					}
-					if (!pte_present(pte)) {
-						fail(c, "non-present PTE %#llx at %#llx (no swap exists)",
-						     (unsigned long long)pte, (unsigned long long)va);
-						continue;
-					}
-					pfn = pte_pfn(pte);
-					if (m->shadow && (pte & _PAGE_PRESENT)) {
-						uint8_t want = shadow_expect(mm, v, va);
-						uint8_t got = pte_special(pte) ? 0 :
-							      pfn_to_page(m, pfn)->value;
-
-						if (got != want)
-							fail(c, "content: the page at %#llx holds %u, but %u was "
-								"written there (pfn %#llx)",
-							     (unsigned long long)va, got, want,
-							     (unsigned long long)pfn);
-					}
-					if (pte_special(pte)) {
-						if (pfn != m->zero_pfn)
-							fail(c, "special PTE at %#llx maps pfn %#llx, not the "
-								"zero page", (unsigned long long)va,
-							     (unsigned long long)pfn);
-						if (pte & _PAGE_RW)
-							fail(c, "the zero page is mapped writable at %#llx",
-							     (unsigned long long)va);
-						continue;
-					}
-					if (!ram_pfn(m, pfn)) {
-						fail(c, "PTE at %#llx maps pfn %#llx outside RAM",
-						     (unsigned long long)va, (unsigned long long)pfn);
-						continue;
-					}
-					c->maps[pfn]++;
-					if (v->vm_flags & VM_LOCKED)
-						c->locked[pfn]++;
-					if ((pte & _PAGE_RW) && !(v->vm_flags & VM_WRITE))
-						fail(c, "writable PTE at %#llx in a VMA without VM_WRITE",
-						     (unsigned long long)va);
-					rss[mm_counter_of(pfn_to_page(m, pfn))]++;
-					if (PageFlag(pfn_to_page(m, pfn), PG_anon) && v->vm_file)
-						fail(c, "anon page in a shmem VMA at %#llx",
-						     (unsigned long long)va);
-				}
-			}
-		}
-	}
-	if ((int64_t)tables * (int64_t)PAGE_SIZE != mm->pgtables_bytes)
+	claim_table(c, mm, mm->pgd_pfn, 4, &tw.tables);
+	/* the user half: the first 256 PGD entries */
+	walk_page_range_novma(c->m, mm, 0, 256 * PGDIR_SIZE, &check_walk_ops, &tw);
+	if ((int64_t)tw.tables * (int64_t)PAGE_SIZE != mm->pgtables_bytes)
 		fail(c, "mm pgtables_bytes %lld, tables hold %llu pages",
-		     (long long)mm->pgtables_bytes, (unsigned long long)tables);
+		     (long long)mm->pgtables_bytes, (unsigned long long)tw.tables);
 }
 
 static void check_vmas(struct check *c, struct task_struct *t)

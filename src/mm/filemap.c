@@ -17,8 +17,8 @@
 #define FAULT_AROUND_PAGES	16	/* fault_around_bytes / PAGE_SIZE */
 
 /* filemap_map_pages(): map cached pages of [start_idx, end_idx]; returns how many. */
-static uint64_t filemap_map_pages(struct machine *m, struct vm_area_struct *vma,
-				  uint64_t start_idx, uint64_t end_idx)
+uint64_t filemap_map_pages(struct machine *m, struct vm_area_struct *vma, uint64_t start_idx,
+			   uint64_t end_idx)
 {
 	struct address_space *as = vma->vm_file;
 	uint64_t mapped = 0;
@@ -43,13 +43,14 @@ static uint64_t filemap_map_pages(struct machine *m, struct vm_area_struct *vma,
  * do_fault_around(): returns VM_FAULT_NOPAGE if the faulting address is now
  * mapped, else 0 (the caller goes on to ->fault()).
  */
-unsigned do_fault_around(struct machine *m, struct task_struct *t, struct vm_area_struct *vma,
-			 uint64_t addr, pte_t *ptep)
+unsigned do_fault_around(struct machine *m, struct vm_fault *vmf)
 {
+	struct vm_area_struct *vma = vmf->vma;
+	uint64_t addr = vmf->address;
 	uint64_t pte_off = pte_index(addr);
 	uint64_t vma_off = (addr - vma->vm_start) >> PAGE_SHIFT;
 	uint64_t vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
-	uint64_t pgoff = vma->vm_pgoff + vma_off;
+	uint64_t pgoff = vmf->pgoff;
 	uint64_t from_pte, to_pte, mapped;
 
 	from_pte = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1);
@@ -61,8 +62,9 @@ unsigned do_fault_around(struct machine *m, struct task_struct *t, struct vm_are
 	if (to_pte > pte_off + vma_pages - vma_off)
 		to_pte = pte_off + vma_pages - vma_off;
 	to_pte--;
-	mapped = filemap_map_pages(m, vma, pgoff + from_pte - pte_off, pgoff + to_pte - pte_off);
+	mapped = vma->vm_ops->map_pages(m, vma, pgoff + from_pte - pte_off,
+					pgoff + to_pte - pte_off);
 	if (mapped)
-		charge_n(m, t, COST_FAULT_AROUND_PTE, mapped, false);
-	return pte_none(*ptep) ? 0 : VM_FAULT_NOPAGE;
+		charge_n(m, vmf->task, COST_FAULT_AROUND_PTE, mapped, false);
+	return pte_none(*vmf->pte) ? 0 : VM_FAULT_NOPAGE;
 }

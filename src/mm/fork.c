@@ -101,54 +101,75 @@ struct task_struct *task_create(struct machine *m, const char *comm, struct task
 	return t;
 }
 
+struct copy_walk {
+	struct task_struct *parent;
+	struct vm_area_struct *dst;
+	bool cow;
+};
+
+/* copy_present_pte(): share one present page with the child, write-protecting a private one. */
+static int copy_pte_entry(struct mm_walk *walk, pte_t *sp, uint64_t addr, enum walk_kind kind)
+{
+	struct machine *m = walk->m;
+	struct copy_walk *cw = walk->private;
+	struct mm_struct *dst_mm = cw->dst->vm_mm;
+	pte_t pte = *sp, *dp;
+
+	/* copy_nonpresent_pte(): swap entries need swap, which is not modelled yet */
+	VM_BUG_ON(m, kind != WALK_PRESENT, "fork met a non-present PTE while no swap exists");
+	dp = pte_offset(m, dst_mm, addr, true);
+	if (!dp)
+		return -ENOMEM;
+	if (!pte_special(pte)) {
+		struct page *page = pfn_to_page(m, pte_pfn(pte));
+
+		page->refcount++;
+		if (PageFlag(page, PG_anon))
+			folio_dup_anon_rmap_pte(m, page);
+		else
+			page->mapcount++;	/* folio_dup_file_rmap_pte() */
+		add_mm_counter(dst_mm, mm_counter_of(page), 1);
+	}
+	if (cw->cow && pte_write(pte)) {
+		*sp &= ~_PAGE_RW;	/* ptep_set_wrprotect() */
+		pte &= ~_PAGE_RW;
+	}
+	if (walk->vma->vm_flags & VM_SHARED)
+		pte &= ~_PAGE_DIRTY;
+	*dp = pte & ~_PAGE_ACCESSED;	/* pte_mkold() */
+	charge(m, cw->parent, COST_COPY_PTE, false);
+	return 0;
+}
+
+/* copy_pmd_range(): a huge PMD would be shared whole (copy_huge_pmd); THP is not modelled. */
+static int copy_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
+			  enum walk_kind kind)
+{
+	(void)pmd;
+	(void)addr;
+	(void)next;
+	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "fork met a huge PMD while THP is not modelled");
+	return 0;
+}
+
+static const struct mm_walk_ops copy_walk_ops = {
+	.pmd_entry = copy_pmd_entry,
+	.pte_entry = copy_pte_entry,
+};
+
 /*
- * copy_pte_range() for one VMA: share every present page with the child,
+ * copy_page_range() for one VMA: share every present page with the child,
  * write-protecting private writable entries on both sides.
  */
 static int copy_page_range(struct machine *m, struct task_struct *parent,
 			   struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	struct mm_struct *dst_mm = dst->vm_mm, *src_mm = src->vm_mm;
-	bool cow = (src->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
-	uint64_t addr = src->vm_start;
+	struct copy_walk cw = {
+		.parent = parent, .dst = dst,
+		.cow = (src->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
+	};
 
-	while (addr < src->vm_end) {
-		uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
-		pte_t *stable = pte_table(m, src_mm, addr);
-
-		if (next > src->vm_end)
-			next = src->vm_end;
-		if (!stable) {
-			addr = next;
-			continue;
-		}
-		for (; addr < next; addr += PAGE_SIZE) {
-			pte_t *sp = &stable[pte_index(addr)], pte = *sp, *dp;
-
-			if (pte_none(pte))
-				continue;
-			dp = pte_offset(m, dst_mm, addr, true);
-			if (!dp)
-				return -ENOMEM;
-			if (!pte_special(pte)) {
-				struct page *page = pfn_to_page(m, pte_pfn(pte));
-
-				page->refcount++;
-				page->mapcount++;
-				ClearPageFlag(page, PG_anon_exclusive);
-				add_mm_counter(dst_mm, mm_counter_of(page), 1);
-			}
-			if (cow && pte_write(pte)) {
-				*sp &= ~_PAGE_RW;	/* ptep_set_wrprotect() */
-				pte &= ~_PAGE_RW;
-			}
-			if (src->vm_flags & VM_SHARED)
-				pte &= ~_PAGE_DIRTY;
-			*dp = pte & ~_PAGE_ACCESSED;	/* pte_mkold() */
-			charge(m, parent, COST_COPY_PTE, false);
-		}
-	}
-	return 0;
+	return walk_page_range_vma(m, src, src->vm_start, src->vm_end, &copy_walk_ops, &cw);
 }
 
 /* dup_mmap(): the child's copy of the parent's address space. */
@@ -168,6 +189,7 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 	for (int i = 0; i < old->map_count && !err; i++) {
 		struct vm_area_struct *src = old->vmas[i], *v;
 		uint64_t pages = (src->vm_end - src->vm_start) >> PAGE_SHIFT;
+		bool wipe = src->vm_flags & VM_WIPEONFORK;
 
 		if (src->vm_flags & VM_DONTCOPY)
 			continue;
@@ -183,18 +205,24 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 		*v = *src;
 		v->vm_mm = mm;
 		v->vm_flags &= ~VM_LOCKED;
-		if (v->vm_file)
+		v->anon_vma = NULL;
+		v->anon_vma_chain = NULL;
+		if (v->vm_file) {
 			mapping_get(v->vm_file);
-		if (src->anon_vma && !(src->vm_flags & VM_WIPEONFORK))
-			v->anon_vma = ++m->next_anon_vma;	/* anon_vma_fork() */
-		else
-			v->anon_vma = 0;
+			vma_link_file(v);
+		}
+		/* anon_vma_fork(); a VM_WIPEONFORK child starts with nothing */
+		if (!wipe && anon_vma_fork(m, v, src)) {
+			vm_area_free(m, v);
+			err = -ENOMEM;
+			break;
+		}
 		if (mm->map_count == mm->vmas_cap) {
 			int cap = mm->vmas_cap ? mm->vmas_cap * 2 : 16;
 			struct vm_area_struct **n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
 
 			if (!n) {
-				free(v);
+				vm_area_free(m, v);
 				err = -ENOMEM;
 				break;
 			}
@@ -203,7 +231,8 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 		}
 		mm->vmas[mm->map_count++] = v;
 		vm_stat_account(mm, v->vm_flags, (int64_t)pages);
-		if (src->anon_vma && !(src->vm_flags & VM_WIPEONFORK))
+		/* vma_needs_copy(): only VMAs with anonymous pages have PTEs worth copying */
+		if (src->anon_vma && !wipe)
 			err = copy_page_range(m, parent, v, src);
 	}
 	/* the parent's writable entries became read-only: flush them */
@@ -211,11 +240,7 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 	if (m->shadow && !err)
 		shadow_fork(old, mm);
 	if (err) {
-		struct task_struct *cur = m->current;
-
-		m->current = parent;
-		mmput(m, mm);
-		m->current = cur;
+		mmput(m, mm, parent);
 		child->mm = NULL;
 	}
 	return err;
@@ -242,8 +267,6 @@ static void exit_notify(struct machine *m, struct task_struct *t)
 /* do_exit(): the process ends with exit(code), or killed by signal sig. */
 void do_exit(struct machine *m, struct task_struct *t, int code, int sig)
 {
-	struct task_struct *cur = m->current;
-
 	if (t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
 		return;
 	t->exit_code = code;
@@ -252,10 +275,8 @@ void do_exit(struct machine *m, struct task_struct *t, int code, int sig)
 		t->core_dumped = true;
 	charge(m, t, COST_EXIT, false);
 	if (t->mm) {
-		m->current = t;
-		mmput(m, t->mm);
+		mmput(m, t->mm, t);
 		t->mm = NULL;
-		m->current = cur == t ? t : cur;
 	}
 	t->exit_time = t->clock;
 	if (m->now < t->clock)

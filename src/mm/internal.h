@@ -96,6 +96,7 @@ struct address_space {
 	uint64_t nrpages;	/* pages present */
 	uint64_t committed;	/* pages charged to Committed_AS (shmem_acct_size) */
 	void *shadow;		/* shadow.c: what the object must hold */
+	struct vm_area_struct *i_mmap;	/* the VMAs mapping it (rmap.c) */
 	int refs;		/* VMAs and other holders */
 	uint64_t id;		/* inode number */
 };
@@ -152,9 +153,23 @@ struct machine {
 	/* per-process state of the layers above (src/libc's malloc arena) */
 	void (*task_release)(struct machine *m, struct task_struct *t);
 	void (*task_fork)(struct machine *m, struct task_struct *parent, struct task_struct *child);
+	vm_bug_fn bug_fn;		/* vm_set_bug_callback() */
+	void *bug_ctx;
 	bool oom;			/* the last allocation failed */
 	bool shadow;			/* keep the content shadow (--check) */
 };
+
+/*
+ * VM_BUG_ON (include/linux/mmdebug.h): a rule of the kernel broken inside
+ * the simulator. mm_bug() records the rule and where, calls the hook the
+ * program set (vm_set_bug_callback: vmlab prints it and exits with status
+ * 3), and aborts if there is none or it returns. Never compiled out: a
+ * broken rule must not turn into a wrong count.
+ */
+_Noreturn void mm_bug(struct machine *m, const char *file, int line, const char *rule);
+
+#define VM_BUG_ON(m, cond, rule) \
+	do { if (__builtin_expect(!!(cond), 0)) mm_bug((m), __FILE__, __LINE__, (rule)); } while (0)
 
 /* Simulated time: charge ns of CPU time to the current task. */
 static inline void charge(struct machine *m, struct task_struct *t, enum cost_item c, bool user)
@@ -318,6 +333,64 @@ static inline pte_t *table_of(struct machine *m, pte_t entry)
 	return m->mem_map[pte_pfn(entry)].table;
 }
 
+/*
+ * Swap entries (include/linux/swapops.h, arch/x86 pgtable_64.h): a
+ * non-present PTE that is not PROT_NONE carries a swap type (bits 9-13) and
+ * an offset (bits 14-57), the offset stored inverted as x86 does since L1TF,
+ * so that the frame bits of a non-present PTE never name real memory and an
+ * entry is never 0 (the all-ones offset is never used: swap devices are
+ * capped below it, as max_swapfile_size() caps them). Types at or past
+ * MAX_SWAPFILES are the kernel's other non-present entries (migration,
+ * markers).
+ */
+typedef struct { uint64_t val; } swp_entry_t;
+
+#define MAX_SWAPFILES		27	/* 32 types less the special ones */
+#define SWP_TYPE_SHIFT		9
+#define SWP_TYPE_BITS		5
+#define SWP_OFFSET_SHIFT	14
+#define SWP_OFFSET_BITS		44
+#define SWP_OFFSET_MASK		((1ULL << SWP_OFFSET_BITS) - 1)
+
+static inline swp_entry_t swp_entry(unsigned type, uint64_t offset)
+{
+	return (swp_entry_t){ ((uint64_t)type << SWP_OFFSET_BITS) | (offset & SWP_OFFSET_MASK) };
+}
+
+static inline unsigned swp_type(swp_entry_t e)
+{
+	return (unsigned)(e.val >> SWP_OFFSET_BITS);
+}
+
+static inline uint64_t swp_offset(swp_entry_t e)
+{
+	return e.val & SWP_OFFSET_MASK;
+}
+
+static inline pte_t swp_entry_to_pte(swp_entry_t e)
+{
+	return ((uint64_t)swp_type(e) << SWP_TYPE_SHIFT) |
+	       ((~swp_offset(e) & SWP_OFFSET_MASK) << SWP_OFFSET_SHIFT);
+}
+
+static inline swp_entry_t pte_to_swp_entry(pte_t pte)
+{
+	return swp_entry((unsigned)((pte >> SWP_TYPE_SHIFT) & ((1u << SWP_TYPE_BITS) - 1)),
+			 ~(pte >> SWP_OFFSET_SHIFT) & SWP_OFFSET_MASK);
+}
+
+/* is_swap_pte(): not empty, not present (PROT_NONE counts as present). */
+static inline bool is_swap_pte(pte_t pte)
+{
+	return !pte_none(pte) && !pte_present(pte);
+}
+
+/* pmd_trans_huge() / pud_trans_huge(): the entry maps a huge page itself. */
+static inline bool pmd_huge(pte_t pmd)
+{
+	return (pmd & (_PAGE_PRESENT | _PAGE_PSE)) == (_PAGE_PRESENT | _PAGE_PSE);
+}
+
 /* vm_get_page_prot(): the PTE protection bits a VMA's flags give. */
 pte_t vm_get_page_prot(uint32_t vm_flags);
 int pgd_alloc(struct machine *m, struct mm_struct *mm);
@@ -326,19 +399,23 @@ void pgd_free(struct machine *m, struct mm_struct *mm);
 pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc);
 /* The PTE table covering addr, or NULL: lets a range loop skip empty 2 MiB. */
 pte_t *pte_table(struct machine *m, struct mm_struct *mm, uint64_t addr);
+/* pmd_alloc(): the PMD entry over addr, making the PUD and PMD tables if missing. */
+pte_t *pmd_alloc(struct machine *m, struct mm_struct *mm, uint64_t addr);
 /*
  * struct mmu_gather (include/asm-generic/tlb.h): the range of addresses whose
  * PTEs (or page tables) an operation cleared, flushed once at the end.
  */
 struct mmu_gather {
 	struct mm_struct *mm;
+	struct task_struct *task;	/* who is charged for the work and the flush (may be NULL) */
 	uint64_t start, end;
 	bool fullmm;
 };
 
-void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm, bool fullmm);
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm, struct task_struct *t,
+		    bool fullmm);
 void tlb_adjust_range(struct mmu_gather *tlb, uint64_t addr, uint64_t size);
-void tlb_finish_mmu(struct machine *m, struct mmu_gather *tlb, struct task_struct *t);
+void tlb_finish_mmu(struct machine *m, struct mmu_gather *tlb);
 
 void free_pgd_range(struct machine *m, struct mmu_gather *tlb, uint64_t addr,
 		    uint64_t end, uint64_t floor, uint64_t ceiling);
@@ -346,6 +423,48 @@ pte_t walk_peek(struct machine *m, struct mm_struct *mm, uint64_t addr);
 /* A hardware walk: the leaf entry (0 if none), setting accessed bits on the way. */
 pte_t walk_hw(struct machine *m, struct cpu *c, struct mm_struct *mm, uint64_t addr,
 	      pte_t **slot);
+
+/* ---- the page walker (pagewalk.c) ---- */
+
+enum walk_kind { WALK_NONE, WALK_PRESENT, WALK_SWAP, WALK_NONPRESENT, WALK_HUGE };
+enum page_walk_action { ACTION_SUBTREE, ACTION_CONTINUE };
+
+struct mm_walk;
+
+/*
+ * struct mm_walk_ops: the upper levels' callbacks get [addr, next) and the
+ * entry's kind (WALK_PRESENT: a table, WALK_HUGE: a huge page); pte_entry
+ * one PTE. A non-zero return stops the walk and is returned.
+ */
+struct mm_walk_ops {
+	int (*pgd_entry)(struct mm_walk *w, pte_t *pgd, uint64_t addr, uint64_t next,
+			 enum walk_kind kind);
+	int (*pud_entry)(struct mm_walk *w, pte_t *pud, uint64_t addr, uint64_t next,
+			 enum walk_kind kind);
+	int (*pmd_entry)(struct mm_walk *w, pte_t *pmd, uint64_t addr, uint64_t next,
+			 enum walk_kind kind);
+	int (*pte_entry)(struct mm_walk *w, pte_t *pte, uint64_t addr, enum walk_kind kind);
+	/* no table at depth (0 PGD .. 2 PMD), or no VMA (-1) over [addr, next) */
+	int (*pte_hole)(struct mm_walk *w, uint64_t addr, uint64_t next, int depth);
+	bool walk_none;		/* pte_entry sees empty PTEs too */
+};
+
+struct mm_walk {
+	const struct mm_walk_ops *ops;
+	struct machine *m;
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;	/* NULL in walk_page_range_novma() */
+	void *private;
+	enum page_walk_action action;	/* set by pXd_entry: descend or not */
+};
+
+enum walk_kind walk_kind_of(pte_t entry, int level);
+int walk_page_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+		    const struct mm_walk_ops *ops, void *private);
+int walk_page_range_vma(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+			uint64_t end, const struct mm_walk_ops *ops, void *private);
+int walk_page_range_novma(struct machine *m, struct mm_struct *mm, uint64_t start,
+			  uint64_t end, const struct mm_walk_ops *ops, void *private);
 
 /* ---- TLB (tlb.c) ---- */
 
@@ -374,7 +493,15 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);
 int vma_index(struct mm_struct *mm, uint64_t addr);
 struct mm_struct *mm_alloc(struct machine *m);
-void mmput(struct machine *m, struct mm_struct *mm);
+void mmput(struct machine *m, struct mm_struct *mm, struct task_struct *t);
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig);
+void vm_area_free(struct machine *m, struct vm_area_struct *v);
+/* Does [start, end) lie entirely inside VMAs? */
+bool range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end);
+/* Give [start, end) of the VMAs there new flags: split, set, merge. */
+int update_vma_flags(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+		     uint32_t set, uint32_t clear, uint64_t *changed);
 int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
 	    uint32_t vm_flags, struct address_space *file, uint64_t pgoff, bool fixed,
 	    uint64_t *out);
@@ -393,8 +520,8 @@ void mm_setup_layout(struct machine *m, struct mm_struct *mm);
 int setup_stack(struct machine *m, struct mm_struct *mm);
 
 /* unmap_page_range(): clear the PTEs of [start, end) in one VMA. */
-void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct task_struct *t,
-		   struct vm_area_struct *vma, uint64_t start, uint64_t end);
+void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct vm_area_struct *vma,
+		   uint64_t start, uint64_t end);
 void update_hiwater_rss(struct mm_struct *mm);
 uint64_t get_mm_rss(const struct mm_struct *mm);
 void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_struct *mm,
@@ -413,6 +540,45 @@ void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_str
 #define FAULT_FLAG_WRITE	0x01u
 #define FAULT_FLAG_USER		0x02u
 #define FAULT_FLAG_REMOTE	0x04u	/* GUP from a syscall (regs == NULL) */
+
+/* struct vm_fault (include/linux/mm.h): one fault's state on its way down. */
+struct vm_fault {
+	struct vm_area_struct *vma;
+	struct task_struct *task;	/* whose fault: charged and counted */
+	uint64_t address;		/* page-aligned */
+	uint64_t real_address;		/* as faulted */
+	unsigned flags;			/* FAULT_FLAG_* */
+	uint64_t pgoff;			/* linear_page_index(vma, address) */
+	pte_t *pmd;			/* the PMD entry over address */
+	pte_t *pte;			/* the PTE slot, NULL while there is no PTE table */
+	pte_t orig_pte;			/* the PTE as the fault found it */
+	struct page *page;		/* ->fault()'s page */
+	const char *what;		/* ->fault()'s account of it, for --events */
+};
+
+/*
+ * struct vm_operations_struct: how a mapping with an object behind it
+ * (shmem now, files later) supplies pages. Anonymous VMAs have none
+ * (vma_is_anonymous).
+ */
+struct vm_operations_struct {
+	const char *name;
+	/* the page at vmf->pgoff in vmf->page, or VM_FAULT_* */
+	unsigned (*fault)(struct machine *m, struct vm_fault *vmf);
+	/* fault-around: map what is cached of [start, end]; returns how many */
+	uint64_t (*map_pages)(struct machine *m, struct vm_area_struct *vma, uint64_t start_idx,
+			      uint64_t end_idx);
+	const char *fault_around_event;
+};
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_ops;
+}
+
+/* One user page (anon, CoW copy, shmem) of 2^order frames: the allocation seam. */
+struct page *vma_alloc_folio(struct machine *m, unsigned gfp, unsigned order,
+			     struct vm_area_struct *vma, uint64_t addr);
 
 unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 			 struct vm_area_struct *vma, uint64_t addr, unsigned flags);
@@ -440,11 +606,58 @@ int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
 int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		 uint64_t addr);
 
-/* ---- rmap (memory.c) ---- */
+/* ---- rmap (rmap.c) and RSS counters (memory.c) ---- */
+
+/* linear_page_index(): the page offset of addr within vma's object (or anon space). */
+static inline uint64_t linear_page_index(const struct vm_area_struct *vma, uint64_t addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+}
+
+/* folio_anon_vma(): the anon_vma an anonymous page belongs to. */
+static inline struct anon_vma *folio_anon_vma(const struct page *page)
+{
+	return PageFlag(page, PG_anon) ? (struct anon_vma *)(void *)page->mapping : NULL;
+}
+
+int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
+int anon_vma_clone(struct vm_area_struct *dst, const struct vm_area_struct *src);
+int anon_vma_fork(struct machine *m, struct vm_area_struct *vma, const struct vm_area_struct *pvma);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+void vma_link_file(struct vm_area_struct *vma);
+void unlink_file_vma(struct vm_area_struct *vma);
 
 void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			     uint64_t addr);
-void folio_remove_rmap_pte(struct machine *m, struct page *page);
+void folio_dup_anon_rmap_pte(struct machine *m, struct page *page);
+void folio_add_file_rmap_pte(struct machine *m, struct page *page);
+void folio_remove_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma);
+
+/* struct rmap_walk_control: rmap_one() returns false to stop the walk. */
+struct rmap_walk_control {
+	bool (*rmap_one)(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			 uint64_t addr, pte_t *ptep, void *arg);
+	bool (*invalid_vma)(struct vm_area_struct *vma, void *arg);	/* skip this VMA */
+	void *arg;
+};
+
+void rmap_walk(struct machine *m, struct page *page, const struct rmap_walk_control *rwc);
+/*
+ * folio_referenced(): how many mappings had the accessed bit set (each is
+ * cleared); *vm_flags gets their VMAs' flags, VM_LOCKED if one is locked
+ * (the walk stops there).
+ */
+int folio_referenced(struct machine *m, struct page *page, uint32_t *vm_flags);
+/*
+ * try_to_unmap(): replace every PTE mapping page with what new_pte returns
+ * (a swap entry; NULL or 0: empty), charging the TLB flushes to t. False if
+ * a VM_LOCKED VMA maps it (the rest may be unmapped already, as in Linux).
+ */
+typedef pte_t (*ttu_pte_fn)(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			    uint64_t addr, pte_t old, void *ctx);
+bool try_to_unmap(struct machine *m, struct task_struct *t, struct page *page, ttu_pte_fn new_pte,
+		  void *ctx);
+
 void add_mm_counter(struct mm_struct *mm, int member, int64_t v);
 int mm_counter_of(const struct page *page);
 
@@ -453,14 +666,18 @@ int mm_counter_of(const struct page *page);
 struct address_space *shmem_create(struct machine *m, uint64_t size);
 void mapping_get(struct address_space *as);
 void mapping_put(struct machine *m, struct address_space *as);
-unsigned shmem_fault(struct machine *m, struct task_struct *t, struct vm_area_struct *vma,
-		     uint64_t addr, unsigned flags, pte_t *ptep);
-void shmem_truncate(struct machine *m, struct address_space *as);
+extern const struct vm_operations_struct shmem_vm_ops;
 
-unsigned do_fault_around(struct machine *m, struct task_struct *t, struct vm_area_struct *vma,
-			 uint64_t addr, pte_t *ptep);
+/* Fault-around (filemap.c): VM_FAULT_NOPAGE if the faulting address got mapped. */
+unsigned do_fault_around(struct machine *m, struct vm_fault *vmf);
+uint64_t filemap_map_pages(struct machine *m, struct vm_area_struct *vma, uint64_t start_idx,
+			   uint64_t end_idx);
 void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 		   struct page *page, bool write);
+
+/* ---- mlock (mlock.c) ---- */
+
+void folio_add_lru_vma(struct machine *m, struct page *page, struct vm_area_struct *vma);
 void mlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma);
 void mlock_folio(struct machine *m, struct page *page);
 void munlock_folio(struct machine *m, struct page *page);

@@ -1,6 +1,5 @@
 /*
- * madvise.c - advice about a range, and locking it in memory (mm/madvise.c,
- * mm/mlock.c).
+ * madvise.c - advice about a range (mm/madvise.c).
  *
  *   MADV_DONTNEED	unmap the range's pages now (zap): private anonymous
  *			memory is freed and reads back as zeroes; shared memory
@@ -19,16 +18,12 @@
  *			add_to_swap() fails and each page is activated instead
  *			(pgactivate), exactly as on a swapless kernel.
  *
- * mlock sets VM_LOCKED, moves the present pages to the unevictable list,
- * and faults the rest in; munlock undoes it. Locked memory is limited by
- * RLIMIT_MEMLOCK (8 MiB) for processes without CAP_IPC_LOCK (uid != 0).
+ * The present pages are visited with the page walker (pagewalk.c).
  */
 #include "internal.h"
 
-#define RLIMIT_MEMLOCK_DEFAULT	(8ULL << 20)
-
 /* Give [start, end) of the VMAs there new flags: split, set, merge. */
-static int update_vma_flags(struct machine *m, struct mm_struct *mm, uint64_t start,
+int update_vma_flags(struct machine *m, struct mm_struct *mm, uint64_t start,
 			    uint64_t end, uint32_t set, uint32_t clear, uint64_t *changed)
 {
 	uint64_t addr = start;
@@ -61,7 +56,7 @@ static int update_vma_flags(struct machine *m, struct mm_struct *mm, uint64_t st
 }
 
 /* Does [start, end) lie entirely inside VMAs? */
-static bool range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end)
+bool range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end)
 {
 	uint64_t addr = start;
 
@@ -75,57 +70,23 @@ static bool range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
-/* For each present page of [start, end) in each VMA, call fn. */
-static void walk_present(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
-			 void (*fn)(struct machine *, struct vm_area_struct *, uint64_t, pte_t *,
-				    void *), void *arg)
-{
-	uint64_t addr = start;
-
-	while (addr < end) {
-		struct vm_area_struct *vma = find_vma(mm, addr);
-		uint64_t vend;
-
-		if (!vma || vma->vm_start >= end)
-			return;
-		if (addr < vma->vm_start)
-			addr = vma->vm_start;
-		vend = vma->vm_end < end ? vma->vm_end : end;
-		while (addr < vend) {
-			uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
-			pte_t *table = pte_table(m, mm, addr);
-
-			if (next > vend)
-				next = vend;
-			if (!table) {
-				addr = next;
-				continue;
-			}
-			for (; addr < next; addr += PAGE_SIZE) {
-				pte_t *ptep = &table[pte_index(addr)];
-
-				if ((*ptep & _PAGE_PRESENT) && !pte_special(*ptep))
-					fn(m, vma, addr, ptep, arg);
-			}
-		}
-	}
-}
-
 struct cold_walk {
 	struct mmu_gather *tlb;
 	bool pageout;
 };
 
 /* madvise_cold_or_pageout_pte_range() for one page. */
-static void cold_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr, pte_t *ptep,
-		      void *arg)
+static int cold_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
 {
-	struct cold_walk *w = arg;
-	struct page *page = pfn_to_page(m, pte_pfn(*ptep));
+	struct machine *m = walk->m;
+	struct cold_walk *w = walk->private;
+	struct page *page;
 
-	(void)vma;
+	if (kind != WALK_PRESENT || !(*ptep & _PAGE_PRESENT) || pte_special(*ptep))
+		return 0;
+	page = pfn_to_page(m, pte_pfn(*ptep));
 	if (page->mapcount > 1 || !PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable))
-		return;		/* shared pages are left alone */
+		return 0;	/* shared pages are left alone */
 	if (*ptep & _PAGE_ACCESSED) {
 		*ptep &= ~_PAGE_ACCESSED;
 		tlb_adjust_range(w->tlb, addr, PAGE_SIZE);
@@ -147,7 +108,10 @@ static void cold_page(struct machine *m, struct vm_area_struct *vma, uint64_t ad
 		folio_add_lru(m, page, anon ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
 		count_vm_event(m, PGDEACTIVATE);
 	}
+	return 0;
 }
+
+static const struct mm_walk_ops cold_walk_ops = { .pte_entry = cold_pte_entry };
 
 int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len,
 	       enum vm_madv advice)
@@ -201,7 +165,7 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 				return -EINVAL;
 			a = v->vm_end;
 		}
-		tlb_gather_mmu(&tlb, mm, false);
+		tlb_gather_mmu(&tlb, mm, t, false);
 		update_hiwater_rss(mm);
 		while (addr < end) {
 			struct vm_area_struct *v = find_vma(mm, addr);
@@ -210,13 +174,13 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 				break;
 			if (v->vm_start > addr)
 				err = -ENOMEM;
-			zap_vma_range(m, &tlb, t, v, v->vm_start > addr ? v->vm_start : addr,
+			zap_vma_range(m, &tlb, v, v->vm_start > addr ? v->vm_start : addr,
 				      v->vm_end < end ? v->vm_end : end);
 			addr = v->vm_end;
 		}
 		if (addr < end)
 			err = -ENOMEM;
-		tlb_finish_mmu(m, &tlb, t);
+		tlb_finish_mmu(m, &tlb);
 		return err;
 	}
 	case VM_MADV_COLD:
@@ -224,62 +188,12 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 		struct mmu_gather tlb;
 		struct cold_walk w = { &tlb, advice == VM_MADV_PAGEOUT };
 
-		tlb_gather_mmu(&tlb, mm, false);
-		walk_present(m, mm, start, end, cold_page, &w);
-		tlb_finish_mmu(m, &tlb, t);
+		tlb_gather_mmu(&tlb, mm, t, false);
+		walk_page_range(m, mm, start, end, &cold_walk_ops, &w);
+		tlb_finish_mmu(m, &tlb);
 		return range_mapped(mm, start, end) ? 0 : -ENOMEM;
 	}
 	default:
 		return -EINVAL;
 	}
-}
-
-/* mlock_pte_range(): (un)lock the present pages of VMAs whose flag changes. */
-static void lock_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr, pte_t *ptep,
-		      void *arg)
-{
-	struct page *page = pfn_to_page(m, pte_pfn(*ptep));
-
-	(void)addr;
-	if (arg && !(vma->vm_flags & VM_LOCKED))
-		mlock_folio(m, page);
-	else if (!arg && (vma->vm_flags & VM_LOCKED))
-		munlock_folio(m, page);
-}
-
-/*
- * do_mlock() / apply_vma_lock_flags() + __mm_populate(), and munlock.
- * The pages already present are (un)locked in place; mlock then faults in
- * the rest, writable private memory for writing.
- */
-int do_mlock(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len, bool on)
-{
-	struct mm_struct *mm = t->mm;
-	uint64_t end, changed;
-	int err;
-
-	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
-	start &= PAGE_MASK;
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
-	if (!range_mapped(mm, start, end))
-		return -ENOMEM;
-	if (on && t->uid != 0 &&
-	    (mm->locked_vm << PAGE_SHIFT) + len > RLIMIT_MEMLOCK_DEFAULT)
-		return -ENOMEM;
-	/* (un)lock the present pages while the VMAs still have their old flags */
-	walk_present(m, mm, start, end, lock_page, on ? (void *)1 : NULL);
-	err = update_vma_flags(m, mm, start, end, on ? VM_LOCKED : 0, on ? 0 : VM_LOCKED,
-			       &changed);
-	if (err)
-		return err;
-	if (!on) {
-		mm->locked_vm -= changed;
-		return 0;
-	}
-	mm->locked_vm += changed;
-	return populate_range(m, t, start, end, POPULATE_MMAP, true);
 }

@@ -1,15 +1,18 @@
 /*
- * memory.c - the page-fault handler and the unmapping of pages (mm/memory.c,
- * mm/rmap.c, mm/mlock.c).
+ * memory.c - the page-fault handler and the unmapping of pages (mm/memory.c).
  *
- * handle_mm_fault() finds (allocating if need be) the PTE for the faulting
- * address and decides what the fault means:
+ * handle_mm_fault() follows the kernel's path: __handle_mm_fault() makes
+ * the upper table levels and stops at the PMD (where a huge page would be
+ * handled), then handle_pte_fault() looks at the PTE and calls one of:
  *
- *   - empty PTE, anonymous VMA: do_anonymous_page(). A read maps the shared
- *     zero page read-only (a special PTE: no page, no RSS); a write allocates
- *     a zeroed page, maps it writable and dirty, and puts it on the inactive
- *     anon LRU.
- *   - empty PTE, shmem VMA: do_fault() -> shmem.c (fault-around on reads).
+ *   - nothing there, anonymous VMA (no vm_ops): do_anonymous_page(). A
+ *     read maps the shared zero page read-only (a special PTE: no page, no
+ *     RSS); a write allocates a zeroed page, maps it writable and dirty,
+ *     and puts it on the inactive anon LRU.
+ *   - nothing there, a VMA with vm_ops (shmem; files later): do_fault(),
+ *     which asks the mapping: do_read_fault() (fault-around first, then
+ *     ->fault), do_shared_fault(); finish_fault() maps the page.
+ *   - a swap entry: do_swap_page().
  *   - present but read-only, write access: do_wp_page(). The zero page is
  *     replaced by a new zeroed page (wp_page_copy). An anon page is reused
  *     in place when it is PageAnonExclusive or its refcount is 1 (the other
@@ -17,13 +20,17 @@
  *     copied, and the old page loses a mapping.
  *   - present and allowed: a spurious fault (a stale TLB entry): mark young.
  *
+ * The fault's state travels in a struct vm_fault, as in the kernel. Every
+ * user page is allocated through vma_alloc_folio(), the one seam where a
+ * folio's order and its memory-cgroup charge are decided.
+ *
  * Its last step, mm_account_fault(), counts the fault exactly as the kernel
  * does: pgfault for every completed fault including failures that reached
  * the handler, then min_flt or maj_flt of the task unless the fault failed.
  *
- * Zapping (unmap_page_range) clears PTEs, drops the pages' mapcounts and
- * references, and the RSS counters; the caller's mmu_gather flushes the TLB
- * once for the range it cleared.
+ * Zapping (unmap_page_range) clears PTEs through the page walker, drops the
+ * pages' mapcounts and references, and the RSS counters; the caller's
+ * mmu_gather flushes the TLB once for the range it cleared.
  */
 #include <string.h>
 #include "internal.h"
@@ -69,9 +76,11 @@ static struct page *vm_normal_page(struct machine *m, pte_t pte)
 
 /* ---- mmu_gather ---- */
 
-void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm, bool fullmm)
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm, struct task_struct *t,
+		    bool fullmm)
 {
 	tlb->mm = mm;
+	tlb->task = t;
 	tlb->start = UINT64_MAX;
 	tlb->end = 0;
 	tlb->fullmm = fullmm;
@@ -86,145 +95,178 @@ void tlb_adjust_range(struct mmu_gather *tlb, uint64_t addr, uint64_t size)
 }
 
 /* tlb_finish_mmu(): one flush for everything cleared (all of it at exit). */
-void tlb_finish_mmu(struct machine *m, struct mmu_gather *tlb, struct task_struct *t)
+void tlb_finish_mmu(struct machine *m, struct mmu_gather *tlb)
 {
 	if (tlb->end <= tlb->start)
 		return;
 	if (tlb->fullmm)
-		flush_tlb_mm(m, tlb->mm, t);
+		flush_tlb_mm(m, tlb->mm, tlb->task);
 	else
-		flush_tlb_mm_range(m, tlb->mm, tlb->start, tlb->end, t);
-}
-
-/* ---- rmap: mapcounts and the counters that follow them (mm/rmap.c) ---- */
-
-/* folio_add_new_anon_rmap(): a fresh anon page, exclusive to this mm. */
-void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_area_struct *vma,
-			     uint64_t addr)
-{
-	SetPageFlag(page, PG_anon);
-	SetPageFlag(page, PG_swapbacked);
-	SetPageFlag(page, PG_anon_exclusive);
-	page->mapcount = 1;
-	page->index = (addr - vma->vm_start) >> PAGE_SHIFT;
-	mod_node_page_state(m, NR_ANON_MAPPED, 1);
-}
-
-/* folio_add_file_rmap_pte(): one more PTE maps a page-cache (shmem) page. */
-static void folio_add_file_rmap_pte(struct machine *m, struct page *page)
-{
-	if (page->mapcount++ == 0)
-		mod_node_page_state(m, NR_FILE_MAPPED, 1);
-}
-
-/* mlock_folio() / munlock_folio() (mm/mlock.c): the unevictable list. */
-void mlock_folio(struct machine *m, struct page *page)
-{
-	if (page->mlock_count++ > 0)
-		return;
-	SetPageFlag(page, PG_mlocked);
-	mod_zone_page_state(m, page_to_pfn(m, page), NR_MLOCK, 1);
-	count_vm_event(m, UNEVICTABLE_PGMLOCKED);
-	if (PageFlag(page, PG_lru))
-		lruvec_del_folio(m, page);
-	folio_add_lru(m, page, LRU_UNEVICTABLE);
-}
-
-void munlock_folio(struct machine *m, struct page *page)
-{
-	if (!page->mlock_count || --page->mlock_count > 0)
-		return;
-	ClearPageFlag(page, PG_mlocked);
-	mod_zone_page_state(m, page_to_pfn(m, page), NR_MLOCK, -1);
-	count_vm_event(m, UNEVICTABLE_PGMUNLOCKED);
-	if (PageFlag(page, PG_lru))
-		lruvec_del_folio(m, page);
-	folio_add_lru(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
-}
-
-/* folio_remove_rmap_pte(): a PTE no longer maps the page. */
-void folio_remove_rmap_pte(struct machine *m, struct page *page)
-{
-	if (--page->mapcount > 0)
-		return;
-	if (PageFlag(page, PG_anon))
-		mod_node_page_state(m, NR_ANON_MAPPED, -1);
-	else
-		mod_node_page_state(m, NR_FILE_MAPPED, -1);
-}
-
-/* folio_add_lru_vma(): new pages of a VM_LOCKED VMA go straight to unevictable. */
-static void folio_add_lru_vma(struct machine *m, struct page *page, struct vm_area_struct *vma)
-{
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_folio(m, page);
-	else
-		folio_add_lru(m, page, LRU_INACTIVE_ANON);
-}
-
-/* mlock_vma_folio(): a page newly mapped into a VM_LOCKED VMA. */
-void mlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma)
-{
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_folio(m, page);
-}
-
-void munlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma)
-{
-	if (vma->vm_flags & VM_LOCKED)
-		munlock_folio(m, page);
+		flush_tlb_mm_range(m, tlb->mm, tlb->start, tlb->end, tlb->task);
 }
 
 /* ---- fault events ---- */
 
-static void fault_event(struct machine *m, struct task_struct *t, uint64_t addr, bool write,
-			uint64_t pfn, const char *what)
+static void fault_event(struct machine *m, const struct vm_fault *vmf, uint64_t pfn,
+			const char *what)
 {
 	if (m->event_fn) {
+		struct task_struct *t = vmf->task;
 		struct vm_event ev = {
 			.time = t->clock, .kind = EV_FAULT, .pid = t->pid, .cpu = t->cpu,
-			.addr = addr, .pfn = pfn, .write = write, .what = what,
+			.addr = vmf->real_address, .pfn = pfn,
+			.write = !!(vmf->flags & FAULT_FLAG_WRITE), .what = what,
 		};
 		mm_emit(m, &ev);
 	}
 }
 
-static void anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+/* ---- the one seam where user pages are allocated ---- */
+
+/*
+ * vma_alloc_folio(): a page of 2^order frames for a user mapping at addr.
+ * Every user page comes from here (anon faults, CoW copies, shmem), so this
+ * is where the folio's order and, with memory cgroups, its charge are
+ * decided; the allocator's slow path (page_alloc.c) does the rest.
+ */
+struct page *vma_alloc_folio(struct machine *m, unsigned gfp, unsigned order,
+			     struct vm_area_struct *vma, uint64_t addr)
 {
-	if (!vma->anon_vma)
-		vma->anon_vma = ++m->next_anon_vma;
+	(void)vma;
+	(void)addr;
+	return alloc_pages(m, gfp, order);
+}
+
+/* alloc_anon_folio(): the zeroed page of an anonymous write fault (order 0 without THP). */
+static struct page *alloc_anon_folio(struct machine *m, struct vm_fault *vmf)
+{
+	return vma_alloc_folio(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0, vmf->vma, vmf->address);
+}
+
+/* pte_alloc(): the PTE table under vmf->pmd, made if missing; sets vmf->pte. */
+static bool pte_alloc(struct machine *m, struct vm_fault *vmf)
+{
+	if (!vmf->pte)
+		vmf->pte = pte_offset(m, vmf->vma->vm_mm, vmf->address, true);
+	return vmf->pte != NULL;
 }
 
 /* ---- do_anonymous_page ---- */
 
-static unsigned do_anonymous_page(struct machine *m, struct task_struct *t,
-				  struct vm_area_struct *vma, uint64_t addr, bool write, pte_t *ptep)
+static unsigned do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 {
-	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *vma = vmf->vma;
 	struct page *page;
 	pte_t entry;
 
-	if (!write) {
+	if (!pte_alloc(m, vmf))
+		return VM_FAULT_OOM;
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		/* Use the zero page for reads: one shared read-only frame. */
-		*ptep = pfn_pte(m->zero_pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_SPECIAL;
-		charge(m, t, COST_ANON_ZERO, false);
-		fault_event(m, t, addr, write, m->zero_pfn, "anon: zero page");
+		*vmf->pte = pfn_pte(m->zero_pfn, vm_get_page_prot(vma->vm_flags)) | _PAGE_SPECIAL;
+		charge(m, vmf->task, COST_ANON_ZERO, false);
+		fault_event(m, vmf, m->zero_pfn, "anon: zero page");
 		return 0;
 	}
-	anon_vma_prepare(m, vma);
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
+	if (anon_vma_prepare(m, vma))
+		return VM_FAULT_OOM;
+	page = alloc_anon_folio(m, vmf);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = pfn_pte(page_to_pfn(m, page), vm_get_page_prot(vma->vm_flags));
 	if (vma->vm_flags & VM_WRITE)
 		entry |= _PAGE_RW | _PAGE_DIRTY;
-	folio_add_new_anon_rmap(m, page, vma, addr);
+	folio_add_new_anon_rmap(m, page, vma, vmf->address);
 	folio_add_lru_vma(m, page, vma);
-	add_mm_counter(mm, MM_ANONPAGES, 1);
-	*ptep = entry;
-	charge(m, t, COST_ANON_ALLOC, false);
-	fault_event(m, t, addr, write, page_to_pfn(m, page), "anon: new page");
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	*vmf->pte = entry;
+	charge(m, vmf->task, COST_ANON_ALLOC, false);
+	fault_event(m, vmf, page_to_pfn(m, page), "anon: new page");
 	return 0;
+}
+
+/* ---- do_fault: mappings with vm_ops (shmem; files later) ---- */
+
+/* finish_fault() -> set_pte_range(): map the page ->fault() found. */
+static unsigned finish_fault(struct machine *m, struct vm_fault *vmf)
+{
+	map_file_page(m, vmf->vma, vmf->pte, vmf->page, vmf->flags & FAULT_FLAG_WRITE);
+	fault_event(m, vmf, page_to_pfn(m, vmf->page), vmf->what);
+	return 0;
+}
+
+/* __do_fault(): ask the mapping for the page (vmf->page). */
+static unsigned __do_fault(struct machine *m, struct vm_fault *vmf)
+{
+	unsigned ret = vmf->vma->vm_ops->fault(m, vmf);
+
+	VM_BUG_ON(m, !(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) && !vmf->page,
+		  "->fault() returned no page and no error");
+	return ret;
+}
+
+/*
+ * do_read_fault(): fault-around first (map what is cached near the
+ * address, filemap.c), then ->fault() for the page itself.
+ */
+static unsigned do_read_fault(struct machine *m, struct vm_fault *vmf)
+{
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
+	unsigned ret;
+
+	if (ops->map_pages && do_fault_around(m, vmf) == VM_FAULT_NOPAGE) {
+		fault_event(m, vmf, pte_pfn(*vmf->pte), ops->fault_around_event);
+		return VM_FAULT_NOPAGE;
+	}
+	ret = __do_fault(m, vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	return finish_fault(m, vmf);
+}
+
+/* do_shared_fault(): the page, mapped writable, and dirty (fault_dirty_shared_page). */
+static unsigned do_shared_fault(struct machine *m, struct vm_fault *vmf)
+{
+	unsigned ret = __do_fault(m, vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	ret = finish_fault(m, vmf);
+	SetPageFlag(vmf->page, PG_dirty);
+	return ret;
+}
+
+static unsigned do_fault(struct machine *m, struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+
+	if (!vma->vm_ops->fault)
+		return VM_FAULT_SIGBUS;
+	if (!pte_alloc(m, vmf))
+		return VM_FAULT_OOM;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(m, vmf);
+	/*
+	 * do_cow_fault(): a write to a private file mapping copies the cache
+	 * page into a new anon page. Only shared mappings have a vm_file so far
+	 * (shmem); private file mappings arrive with files.
+	 */
+	VM_BUG_ON(m, !(vma->vm_flags & VM_SHARED), "a private mapping of a file");
+	return do_shared_fault(m, vmf);
+}
+
+/* ---- do_swap_page ---- */
+
+/*
+ * do_swap_page(): the PTE holds a swap entry. Other non-present entries
+ * (migration, markers) are not made by anything yet: a bad PTE, SIGBUS
+ * (print_bad_pte). A real swap entry needs a swap device.
+ */
+static unsigned do_swap_page(struct machine *m, struct vm_fault *vmf)
+{
+	VM_BUG_ON(m, walk_kind_of(vmf->orig_pte, 1) == WALK_SWAP,
+		  "a swap entry in a PTE while no swap device exists");
+	return VM_FAULT_SIGBUS;
 }
 
 /* ---- do_wp_page ---- */
@@ -233,16 +275,18 @@ static unsigned do_anonymous_page(struct machine *m, struct task_struct *t,
  * wp_page_copy(): give this mm its own copy (zeroed, if the old mapping was
  * the zero page), map it writable, flush the old translation everywhere.
  */
-static unsigned wp_page_copy(struct machine *m, struct task_struct *t,
-			     struct vm_area_struct *vma, uint64_t addr, pte_t *ptep,
-			     struct page *old)
+static unsigned wp_page_copy(struct machine *m, struct vm_fault *vmf, struct page *old)
 {
+	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
+	pte_t *ptep = vmf->pte;
 	struct page *new;
 	pte_t entry;
 
-	anon_vma_prepare(m, vma);
-	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0);
+	if (anon_vma_prepare(m, vma))
+		return VM_FAULT_OOM;
+	new = vma_alloc_folio(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0, vma,
+			      vmf->address);
 	if (!new)
 		return VM_FAULT_OOM;
 	if (old)
@@ -257,32 +301,33 @@ static unsigned wp_page_copy(struct machine *m, struct task_struct *t,
 		entry |= _PAGE_RW;
 	/* ptep_clear_flush(): no CPU may keep using the old frame */
 	*ptep = 0;
-	flush_tlb_page(m, mm, addr & PAGE_MASK, t);
-	folio_add_new_anon_rmap(m, new, vma, addr);
+	flush_tlb_page(m, mm, vmf->address, vmf->task);
+	folio_add_new_anon_rmap(m, new, vma, vmf->address);
 	folio_add_lru_vma(m, new, vma);
 	*ptep = entry;
 	if (old) {
 		munlock_vma_page(m, old, vma);
-		folio_remove_rmap_pte(m, old);
+		folio_remove_rmap_pte(m, old, vma);
 		put_page(m, old);
 	}
-	charge(m, t, old ? COST_COW_COPY : COST_WP_ZERO, false);
-	fault_event(m, t, addr, true, page_to_pfn(m, new),
+	charge(m, vmf->task, old ? COST_COW_COPY : COST_WP_ZERO, false);
+	fault_event(m, vmf, page_to_pfn(m, new),
 		    old ? "cow: copied" : "anon: new page replaces zero page");
 	return 0;
 }
 
 /* wp_page_reuse(): the page is ours alone: just make the PTE writable. */
-static unsigned wp_page_reuse(struct machine *m, struct task_struct *t,
-			      struct vm_area_struct *vma, uint64_t addr, pte_t *ptep, bool anon)
+static unsigned wp_page_reuse(struct machine *m, struct vm_fault *vmf, bool anon)
 {
+	pte_t *ptep = vmf->pte;
+
 	*ptep |= _PAGE_ACCESSED | _PAGE_DIRTY;
-	if (vma->vm_flags & VM_WRITE)
+	if (vmf->vma->vm_flags & VM_WRITE)
 		*ptep |= _PAGE_RW;
 	if (anon)
 		count_vm_event(m, PGREUSE);
-	charge(m, t, COST_COW_REUSE, false);
-	fault_event(m, t, addr, true, pte_pfn(*ptep), anon ? "cow: reused" : "shared: made writable");
+	charge(m, vmf->task, COST_COW_REUSE, false);
+	fault_event(m, vmf, pte_pfn(*ptep), anon ? "cow: reused" : "shared: made writable");
 	return 0;
 }
 
@@ -297,55 +342,83 @@ static bool wp_can_reuse_anon_folio(const struct page *page)
 	return page->refcount == 1 + (PageFlag(page, PG_swapcache) ? 1 : 0);
 }
 
-static unsigned do_wp_page(struct machine *m, struct task_struct *t,
-			   struct vm_area_struct *vma, uint64_t addr, pte_t *ptep)
+static unsigned do_wp_page(struct machine *m, struct vm_fault *vmf)
 {
-	struct page *page = vm_normal_page(m, *ptep);
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page = vm_normal_page(m, vmf->orig_pte);
 
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
 		/* wp_page_shared(): shmem needs no write-notify; the page stays */
 		if (page)
-			return wp_page_reuse(m, t, vma, addr, ptep, false);
+			return wp_page_reuse(m, vmf, false);
 	}
 	if (!page)
-		return wp_page_copy(m, t, vma, addr, ptep, NULL);
+		return wp_page_copy(m, vmf, NULL);
 	if (PageFlag(page, PG_anon)) {
 		if (PageFlag(page, PG_anon_exclusive))
-			return wp_page_reuse(m, t, vma, addr, ptep, true);
+			return wp_page_reuse(m, vmf, true);
 		if (wp_can_reuse_anon_folio(page)) {
 			SetPageFlag(page, PG_anon_exclusive);
-			return wp_page_reuse(m, t, vma, addr, ptep, true);
+			return wp_page_reuse(m, vmf, true);
 		}
 	}
-	return wp_page_copy(m, t, vma, addr, ptep, page);
+	return wp_page_copy(m, vmf, page);
 }
 
 /* ---- handle_mm_fault ---- */
 
-static unsigned handle_pte_fault(struct machine *m, struct task_struct *t,
-				 struct vm_area_struct *vma, uint64_t addr, unsigned flags,
-				 pte_t *ptep)
+/*
+ * handle_pte_fault(): what the PTE holds decides. Nothing (or no table):
+ * a first touch, anonymous (no vm_ops) or through the mapping's ->fault.
+ * A swap entry: do_swap_page. Present but read-only for a write: do_wp_page.
+ * Present and allowed: a stale TLB entry (spurious), marked young.
+ */
+static unsigned handle_pte_fault(struct machine *m, struct vm_fault *vmf)
 {
-	bool write = flags & FAULT_FLAG_WRITE;
-	pte_t entry = *ptep;
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t *ptep;
 
-	if (pte_none(entry)) {
-		if (!vma->vm_file)
-			return do_anonymous_page(m, t, vma, addr, write, ptep);
-		return shmem_fault(m, t, vma, addr, flags, ptep);
+	if (pte_none(*vmf->pmd)) {
+		vmf->pte = NULL;
+		vmf->orig_pte = 0;
+	} else {
+		vmf->pte = &table_of(m, *vmf->pmd)[pte_index(vmf->address)];
+		vmf->orig_pte = *vmf->pte;
 	}
-	if (!pte_present(entry))
-		return VM_FAULT_SIGBUS;		/* swap entries arrive with swap */
-	if (write) {
-		if (!pte_write(entry))
-			return do_wp_page(m, t, vma, addr, ptep);
+	if (!vmf->pte || pte_none(vmf->orig_pte))
+		return vma_is_anonymous(vma) ? do_anonymous_page(m, vmf) : do_fault(m, vmf);
+	if (!pte_present(vmf->orig_pte))
+		return do_swap_page(m, vmf);
+	ptep = vmf->pte;
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		if (!pte_write(vmf->orig_pte))
+			return do_wp_page(m, vmf);
 		*ptep |= _PAGE_DIRTY;
 	}
-	/* A stale TLB entry: the PTE already allows the access. */
 	*ptep |= _PAGE_ACCESSED;
-	charge(m, t, COST_SPURIOUS, false);
-	fault_event(m, t, addr, write, pte_pfn(entry), "spurious (stale TLB entry)");
+	charge(m, vmf->task, COST_SPURIOUS, false);
+	fault_event(m, vmf, pte_pfn(vmf->orig_pte), "spurious (stale TLB entry)");
 	return 0;
+}
+
+/*
+ * __handle_mm_fault(): the upper levels are made if missing; at the PMD a
+ * huge page would be made or handled (create_huge_pmd, do_huge_pmd_wp_page:
+ * huge_memory.c, with THP); then the PTE level.
+ */
+static unsigned __handle_mm_fault(struct machine *m, struct task_struct *t,
+				  struct vm_area_struct *vma, uint64_t addr, unsigned flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma, .task = t, .address = addr & PAGE_MASK, .real_address = addr,
+		.flags = flags, .pgoff = linear_page_index(vma, addr),
+	};
+
+	vmf.pmd = pmd_alloc(m, vma->vm_mm, addr);
+	if (!vmf.pmd)
+		return VM_FAULT_OOM;
+	VM_BUG_ON(m, pmd_huge(*vmf.pmd), "a huge PMD while THP is not modelled");
+	return handle_pte_fault(m, &vmf);
 }
 
 /*
@@ -370,13 +443,8 @@ void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bo
 unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 			 struct vm_area_struct *vma, uint64_t addr, unsigned flags)
 {
-	pte_t *ptep = pte_offset(m, vma->vm_mm, addr, true);
-	unsigned ret;
+	unsigned ret = __handle_mm_fault(m, t, vma, addr, flags);
 
-	if (!ptep)
-		ret = VM_FAULT_OOM;
-	else
-		ret = handle_pte_fault(m, t, vma, addr, flags, ptep);
 	if (ret & VM_FAULT_OOM && m->event_fn) {
 		struct vm_event ev = {
 			.time = t->clock, .kind = EV_OOM, .pid = t->pid, .cpu = t->cpu,
@@ -390,55 +458,64 @@ unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 
 /* ---- zap_pte_range ---- */
 
+/* zap_pte_range() for one entry: clear it, drop the page's mapping. */
+static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
+{
+	struct machine *m = walk->m;
+	struct mmu_gather *tlb = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	pte_t pte = *ptep;
+	struct page *page;
+
+	/* zap_nonpresent_ptes(): swap entries need swap, which is not modelled yet */
+	VM_BUG_ON(m, kind != WALK_PRESENT, "zap met a non-present PTE while no swap exists");
+	*ptep = 0;
+	tlb_adjust_range(tlb, addr, PAGE_SIZE);
+	if (tlb->task)
+		charge(m, tlb->task, COST_ZAP_PTE, false);
+	page = vm_normal_page(m, pte);
+	if (!page)
+		return 0;
+	add_mm_counter(vma->vm_mm, mm_counter_of(page), -1);
+	if ((pte & _PAGE_DIRTY) && !PageFlag(page, PG_anon))
+		SetPageFlag(page, PG_dirty);	/* folio_mark_dirty() */
+	munlock_vma_page(m, page, vma);
+	folio_remove_rmap_pte(m, page, vma);
+	/*
+	 * The kernel frees pages only after tlb_finish_mmu() flushes; no
+	 * access can come in between here either.
+	 */
+	put_page(m, page);
+	return 0;
+}
+
+/* zap_pmd_range(): a huge PMD would be zapped whole or split; THP is not modelled yet. */
+static int zap_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
+			 enum walk_kind kind)
+{
+	(void)pmd;
+	(void)addr;
+	(void)next;
+	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "zap met a huge PMD while THP is not modelled");
+	return 0;
+}
+
+static const struct mm_walk_ops zap_walk_ops = {
+	.pmd_entry = zap_pmd_entry,
+	.pte_entry = zap_pte_entry,
+};
+
 /*
  * unmap_page_range() for one VMA: clear every PTE in [start, end), drop
  * the pages' mapcounts and references (freeing those that reach zero) and
  * the RSS counters, and widen the gather to what was cleared.
  */
-void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct task_struct *t,
-		   struct vm_area_struct *vma, uint64_t start, uint64_t end)
+void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct vm_area_struct *vma,
+		   uint64_t start, uint64_t end)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	uint64_t addr = start;
-
 	if (m->shadow && !vma->vm_file)
-		shadow_forget(mm, start, end);	/* private memory reads zero again */
-	while (addr < end) {
-		uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
-		pte_t *table = pte_table(m, mm, addr);
-
-		if (next > end || next == 0)
-			next = end;
-		if (!table) {
-			addr = next;
-			continue;
-		}
-		for (; addr < next; addr += PAGE_SIZE) {
-			pte_t *ptep = &table[pte_index(addr)];
-			pte_t pte = *ptep;
-			struct page *page;
-
-			if (pte_none(pte))
-				continue;
-			*ptep = 0;
-			tlb_adjust_range(tlb, addr, PAGE_SIZE);
-			if (t)
-				charge(m, t, COST_ZAP_PTE, false);
-			page = vm_normal_page(m, pte);
-			if (!page)
-				continue;
-			add_mm_counter(mm, mm_counter_of(page), -1);
-			if ((pte & _PAGE_DIRTY) && !PageFlag(page, PG_anon))
-				SetPageFlag(page, PG_dirty);	/* folio_mark_dirty() */
-			munlock_vma_page(m, page, vma);
-			folio_remove_rmap_pte(m, page);
-			/*
-			 * The kernel frees pages only after tlb_finish_mmu()
-			 * flushes; no access can come in between here either.
-			 */
-			put_page(m, page);
-		}
-	}
+		shadow_forget(vma->vm_mm, start, end);	/* private memory reads zero again */
+	walk_page_range_vma(m, vma, start, end, &zap_walk_ops, tlb);
 }
 
 /* Map a page-cache page at addr (set_pte_range()). */

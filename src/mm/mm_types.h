@@ -72,6 +72,7 @@ enum pageflags {
 
 struct address_space;
 struct mm_struct;
+struct vm_operations_struct;
 
 /*
  * One per simulated frame. Which union member is live depends on the flags:
@@ -269,13 +270,44 @@ struct cpu {
 #define VM_NOHUGEPAGE	0x40000000u
 #define VM_STACK_FLAGS	(VM_GROWSDOWN | VM_ACCOUNT)
 
+/*
+ * struct anon_vma (include/linux/rmap.h): the anonymous pages of a VMA and
+ * of the VMAs forked from it. Its chains (head) are the VMAs that may map
+ * those pages; rmap.c explains the structure.
+ */
+struct anon_vma_chain;
+
+struct anon_vma {
+	struct anon_vma *root;		/* the oldest anon_vma of the fork chain */
+	struct anon_vma *parent;	/* the anon_vma this one was forked from */
+	int refcount;			/* chains linking it + child anon_vmas */
+	struct anon_vma_chain *head;	/* rb_root: the VMAs that may map its pages */
+	uint64_t id;
+};
+
+/* struct anon_vma_chain: one link between a VMA and an anon_vma. */
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *same_vma;	/* the VMA's next link */
+	struct anon_vma_chain *prev, *next;	/* the anon_vma's VMAs */
+};
+
 struct vm_area_struct {
 	uint64_t vm_start;
 	uint64_t vm_end;
 	uint32_t vm_flags;
-	uint64_t anon_vma;		/* anon_vma identity, 0 until an anon page is made */
+	struct anon_vma *anon_vma;	/* where its new anon pages go; NULL until the first */
+	struct anon_vma_chain *anon_vma_chain;	/* every anon_vma whose pages it may map */
 	struct address_space *vm_file;	/* the shmem object of a shared anonymous mapping */
-	uint64_t vm_pgoff;		/* offset in vm_file, in pages */
+	/*
+	 * Offset in vm_file, in pages; for anonymous memory the start address
+	 * >> PAGE_SHIFT when created, so linear_page_index() stays an anon
+	 * page's identity through split, merge and stack growth.
+	 */
+	uint64_t vm_pgoff;
+	struct vm_area_struct *i_mmap_prev, *i_mmap_next;	/* vm_file's i_mmap list */
+	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous memory */
 	struct mm_struct *vm_mm;
 };
 

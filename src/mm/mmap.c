@@ -95,6 +95,53 @@ static void vma_remove_at(struct mm_struct *mm, int i)
 	mm->map_count--;
 }
 
+/* vm_area_alloc(): a new VMA of mm, linked to nothing yet. */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = calloc(1, sizeof(*v));
+
+	if (v)
+		v->vm_mm = mm;
+	return v;
+}
+
+/*
+ * vm_area_dup() + the links a copy needs: the same anon_vmas
+ * (anon_vma_clone), a place in the file's i_mmap and a reference on it.
+ * For a split; fork links its copy with anon_vma_fork() instead.
+ */
+struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig)
+{
+	struct vm_area_struct *v = malloc(sizeof(*v));
+
+	if (!v)
+		return NULL;
+	*v = *orig;
+	v->anon_vma = NULL;
+	v->anon_vma_chain = NULL;
+	if (anon_vma_clone(v, orig)) {
+		unlink_anon_vmas(v);
+		free(v);
+		return NULL;
+	}
+	if (v->vm_file) {
+		mapping_get(v->vm_file);
+		vma_link_file(v);
+	}
+	return v;
+}
+
+/* vm_area_free() after unlink_anon_vmas() / unlink_file_vma(): drop every link. */
+void vm_area_free(struct machine *m, struct vm_area_struct *v)
+{
+	unlink_anon_vmas(v);
+	if (v->vm_file) {
+		unlink_file_vma(v);
+		mapping_put(m, v->vm_file);
+	}
+	free(v);
+}
+
 static uint64_t vma_pages(const struct vm_area_struct *v)
 {
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
@@ -185,16 +232,16 @@ void mm_setup_layout(struct machine *m, struct mm_struct *mm)
 /* The initial stack VMA, as exec leaves it: 132 KiB below the stack top. */
 int setup_stack(struct machine *m, struct mm_struct *mm)
 {
-	struct vm_area_struct *v = calloc(1, sizeof(*v));
+	struct vm_area_struct *v = vm_area_alloc(mm);
 	uint64_t pages = INITIAL_STACK >> PAGE_SHIFT;
 
 	if (!v)
 		return -ENOMEM;
 	v->vm_start = mm->start_stack - INITIAL_STACK;
 	v->vm_end = mm->start_stack;
+	v->vm_pgoff = v->vm_start >> PAGE_SHIFT;	/* setup_arg_pages() */
 	v->vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC |
 		      VM_GROWSDOWN | VM_ACCOUNT;
-	v->vm_mm = mm;
 	if (vm_enough_memory(m, pages)) {
 		free(v);
 		return -ENOMEM;
@@ -274,37 +321,58 @@ static int get_unmapped_area(struct machine *m, struct mm_struct *mm, uint64_t h
 
 /* ---- splitting and merging ---- */
 
-/* __split_vma(): make addr a VMA boundary. */
+/*
+ * __split_vma(): make addr a VMA boundary. The upper part is a copy with
+ * the same anon_vmas and a vm_pgoff advanced by the pages below addr, for
+ * anonymous memory as for files, so linear_page_index() does not change.
+ */
 int split_vma_at(struct machine *m, struct mm_struct *mm, uint64_t addr)
 {
 	struct vm_area_struct *v = vma_lookup(mm, addr), *n;
 
-	(void)m;
 	if (!v || v->vm_start == addr)
 		return 0;
-	n = malloc(sizeof(*n));
+	n = vm_area_dup(v);
 	if (!n)
 		return -ENOMEM;
-	*n = *v;
 	n->vm_start = addr;
-	if (n->vm_file) {
-		n->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
-		mapping_get(n->vm_file);
-	}
+	n->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
 	v->vm_end = addr;
-	return vma_insert(mm, n);
+	if (vma_insert(mm, n)) {
+		v->vm_end = n->vm_end;
+		vm_area_free(m, n);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-/* is_mergeable_vma() + anon_vma compatibility: can b be appended to a? */
+/*
+ * is_mergeable_anon_vma(): two VMAs may share their pages' anon_vma if it
+ * is the same one, or one has none and the other's chain is a single link
+ * (its pages can be found from the merged VMA alone).
+ */
+static bool mergeable_anon_vma(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	const struct vm_area_struct *with = a->anon_vma ? a : b;
+
+	if (a->anon_vma && b->anon_vma)
+		return a->anon_vma == b->anon_vma;
+	return !with->anon_vma || !with->anon_vma_chain->same_vma;
+}
+
+/*
+ * is_mergeable_vma() + can_vma_merge_after(): can b be appended to a? The
+ * offsets must run on (for anonymous memory too: vm_pgoff is its address).
+ */
 static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
 		return false;
-	if (a->vm_file && b->vm_pgoff != a->vm_pgoff + vma_pages(a))
+	if (b->vm_pgoff != a->vm_pgoff + vma_pages(a))
 		return false;
 	if (a->vm_flags & VM_GROWSDOWN)
 		return false;
-	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+	return mergeable_anon_vma(a, b);
 }
 
 /* Merge neighbours that became identical around [start, end) (vma_merge). */
@@ -319,17 +387,13 @@ void vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t start, ui
 
 		if (a->vm_start > end)
 			break;
-		if (!can_merge(a, b)) {
+		if (!can_merge(a, b) || (!a->anon_vma && b->anon_vma && anon_vma_clone(a, b))) {
 			i++;
 			continue;
 		}
-		a->vm_end = b->vm_end;
-		if (!a->anon_vma)
-			a->anon_vma = b->anon_vma;
-		if (b->vm_file)
-			mapping_put(m, b->vm_file);
+		a->vm_end = b->vm_end;	/* dup_anon_vma() above gave a b's anon_vma */
 		vma_remove_at(mm, i + 1);
-		free(b);
+		vm_area_free(m, b);
 	}
 }
 
@@ -385,19 +449,24 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 	} else if (file) {
 		mapping_get(file);
 	}
-	v = calloc(1, sizeof(*v));
+	v = vm_area_alloc(mm);
 	if (v) {
 		v->vm_start = addr;
 		v->vm_end = addr + len;
 		v->vm_flags = vm_flags;
 		v->vm_file = file;
-		v->vm_pgoff = pgoff;
-		v->vm_mm = mm;
+		/* do_mmap(): a private anonymous mapping's offset is its address */
+		v->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
+		if (file) {
+			v->vm_ops = &shmem_vm_ops;
+			vma_link_file(v);
+		}
 	}
 	if (!v || vma_insert(mm, v)) {
-		free(v);
 		m->vm_committed_as -= (int64_t)charged;
-		if (file)
+		if (v)
+			vm_area_free(m, v);
+		else if (file)
 			mapping_put(m, file);
 		return -ENOMEM;
 	}
@@ -424,9 +493,7 @@ static void remove_vma(struct machine *m, struct mm_struct *mm, struct vm_area_s
 	}
 	if (v->vm_flags & VM_LOCKED)
 		mm->locked_vm -= pages;
-	if (v->vm_file)
-		mapping_put(m, v->vm_file);
-	free(v);
+	vm_area_free(m, v);
 }
 
 /*
@@ -439,12 +506,12 @@ void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_str
 {
 	struct mmu_gather tlb;
 
-	tlb_gather_mmu(&tlb, mm, fullmm);
+	tlb_gather_mmu(&tlb, mm, t, fullmm);
 	update_hiwater_rss(mm);
 	for (int i = first; i <= last; i++) {
 		struct vm_area_struct *v = mm->vmas[i];
 
-		zap_vma_range(m, &tlb, t, v, v->vm_start, v->vm_end);
+		zap_vma_range(m, &tlb, v, v->vm_start, v->vm_end);
 	}
 	for (int i = first; i <= last;) {
 		uint64_t start = mm->vmas[i]->vm_start;
@@ -457,7 +524,7 @@ void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_str
 			       j < last ? mm->vmas[j + 1]->vm_start : ceiling);
 		i = j + 1;
 	}
-	tlb_finish_mmu(m, &tlb, t);
+	tlb_finish_mmu(m, &tlb);
 	update_hiwater_vm(mm);
 	for (int i = last; i >= first; i--) {
 		struct vm_area_struct *v = mm->vmas[i];
@@ -494,11 +561,9 @@ int do_munmap(struct machine *m, struct task_struct *t, uint64_t start, uint64_t
 	return 0;
 }
 
-/* Tear down a whole address space (exit_mmap()). */
-void mmput(struct machine *m, struct mm_struct *mm)
+/* mmput() -> exit_mmap(): t lets go of mm; the last user tears it down, charged to t. */
+void mmput(struct machine *m, struct mm_struct *mm, struct task_struct *t)
 {
-	struct task_struct *t = m->current;
-
 	if (--mm->users > 0)
 		return;
 	if (mm->map_count)
@@ -550,13 +615,13 @@ int do_brk(struct machine *m, struct task_struct *t, uint64_t brk)
 	if (heap && heap->vm_end == oldbrk && heap->vm_flags == flags && !heap->vm_file) {
 		heap->vm_end = newbrk;	/* do_brk_flags() expands the brk VMA */
 	} else {
-		struct vm_area_struct *v = calloc(1, sizeof(*v));
+		struct vm_area_struct *v = vm_area_alloc(mm);
 
 		if (v) {
 			v->vm_start = oldbrk;
 			v->vm_end = newbrk;
+			v->vm_pgoff = oldbrk >> PAGE_SHIFT;	/* do_brk_flags() */
 			v->vm_flags = (uint32_t)flags;
-			v->vm_mm = mm;
 		}
 		if (!v || vma_insert(mm, v)) {
 			free(v);
@@ -599,6 +664,7 @@ int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct 
 		return -ENOMEM;
 	mm->committed += grow;
 	vma->vm_start = start;
+	vma->vm_pgoff -= grow;	/* expand_downwards(): the pages keep their index */
 	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
 	return 0;
 }

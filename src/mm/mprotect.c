@@ -38,40 +38,59 @@ static bool pte_needs_flush(pte_t old, pte_t new)
 	return false;
 }
 
+struct change_prot {
+	struct mmu_gather *tlb;
+	pte_t newprot;
+	bool try_writable;
+};
+
+/* change_pte_range() for one PTE: pte_modify() it, flush if it lost something. */
+static int change_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
+{
+	struct change_prot *cp = walk->private;
+	pte_t old = *ptep, new;
+
+	if (kind != WALK_PRESENT)
+		return 0;	/* swap entries keep their protection in the VMA */
+	new = (old & PAGE_CHG_MASK) | cp->newprot;
+	if (cp->try_writable && !(new & _PAGE_RW) && (new & _PAGE_PRESENT) && !pte_special(new)) {
+		struct page *page = pfn_to_page(walk->m, pte_pfn(new));
+
+		if (PageFlag(page, PG_anon) && PageFlag(page, PG_anon_exclusive))
+			new |= _PAGE_RW;
+	}
+	*ptep = new;
+	if (pte_needs_flush(old, new))
+		tlb_adjust_range(cp->tlb, addr, PAGE_SIZE);
+	return 0;
+}
+
+/* change_pmd_range(): a huge PMD would be changed whole or split (THP is not modelled). */
+static int change_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
+			    enum walk_kind kind)
+{
+	(void)pmd;
+	(void)addr;
+	(void)next;
+	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "mprotect met a huge PMD while THP is not modelled");
+	return 0;
+}
+
+static const struct mm_walk_ops change_prot_ops = {
+	.pmd_entry = change_pmd_entry,
+	.pte_entry = change_pte_entry,
+};
+
 static void change_pte_range(struct machine *m, struct mmu_gather *tlb,
 			     struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
-	pte_t newprot = vm_get_page_prot(vma->vm_flags);
-	bool try_writable = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	struct change_prot cp = {
+		.tlb = tlb,
+		.newprot = vm_get_page_prot(vma->vm_flags),
+		.try_writable = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE,
+	};
 
-	for (uint64_t addr = start; addr < end;) {
-		uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
-		pte_t *table = pte_table(m, vma->vm_mm, addr);
-
-		if (next > end)
-			next = end;
-		if (!table) {
-			addr = next;
-			continue;
-		}
-		for (; addr < next; addr += PAGE_SIZE) {
-			pte_t *ptep = &table[pte_index(addr)], old = *ptep, new;
-
-			if (!pte_present(old))
-				continue;
-			new = (old & PAGE_CHG_MASK) | newprot;
-			if (try_writable && !(new & _PAGE_RW) && (new & _PAGE_PRESENT) &&
-			    !pte_special(new)) {
-				struct page *page = pfn_to_page(m, pte_pfn(new));
-
-				if (PageFlag(page, PG_anon) && PageFlag(page, PG_anon_exclusive))
-					new |= _PAGE_RW;
-			}
-			*ptep = new;
-			if (pte_needs_flush(old, new))
-				tlb_adjust_range(tlb, addr, PAGE_SIZE);
-		}
-	}
+	walk_page_range_vma(m, vma, start, end, &change_prot_ops, &cp);
 }
 
 int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len,
@@ -90,7 +109,7 @@ int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64
 	end = start + len;
 	if (end <= start)
 		return -ENOMEM;
-	tlb_gather_mmu(&tlb, mm, false);
+	tlb_gather_mmu(&tlb, mm, t, false);
 	for (addr = start; addr < end;) {
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		uint32_t newflags;
@@ -134,7 +153,7 @@ int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64
 		}
 		addr = vend;
 	}
-	tlb_finish_mmu(m, &tlb, t);
+	tlb_finish_mmu(m, &tlb);
 	vma_merge_range(m, mm, start, end);
 	charge(m, t, COST_VMA_OP, false);
 	return err;

@@ -166,6 +166,20 @@ pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool a
 	return &pte[pte_index(addr)];
 }
 
+pte_t *pmd_alloc(struct machine *m, struct mm_struct *mm, uint64_t addr)
+{
+	pte_t *pud, *pmd;
+
+	pud = next_table(m, mm, &mm->pgd[pgd_index(addr)], 3, true);
+	if (!pud)
+		return NULL;
+	VM_BUG_ON(m, pmd_huge(pud[pud_index(addr)]), "a huge PUD in a user page table");
+	pmd = next_table(m, mm, &pud[pud_index(addr)], 2, true);
+	if (!pmd)
+		return NULL;
+	return &pmd[pmd_index(addr)];
+}
+
 pte_t *pte_table(struct machine *m, struct mm_struct *mm, uint64_t addr)
 {
 	pte_t *p = pte_offset(m, mm, addr & PMD_MASK, false);

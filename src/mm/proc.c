@@ -203,39 +203,50 @@ static void smaps_page(struct machine *m, struct vm_proc *p, uint64_t *pss, uint
 	}
 }
 
+struct smaps_walk {
+	struct vm_proc *p;
+	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked;
+};
+
+/* smaps_pte_entry(): one mapped page (the zero page and swap entries add nothing here). */
+static int smaps_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
+{
+	struct smaps_walk *sw = walk->private;
+
+	(void)addr;
+	if (kind != WALK_PRESENT || pte_special(*ptep))
+		return 0;
+	smaps_page(walk->m, sw->p, &sw->pss, &sw->pss_anon, &sw->pss_file, &sw->pss_shmem,
+		   &sw->pss_dirty, &sw->pss_locked, *ptep, walk->vma->vm_flags & VM_LOCKED);
+	return 0;
+}
+
+/* smaps_pmd_entry(): a huge PMD would count whole (smaps_pmd_entry); THP is not modelled. */
+static int smaps_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
+			   enum walk_kind kind)
+{
+	(void)pmd;
+	(void)addr;
+	(void)next;
+	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "smaps met a huge PMD while THP is not modelled");
+	return 0;
+}
+
+static const struct mm_walk_ops smaps_walk_ops = {
+	.pmd_entry = smaps_pmd_entry,
+	.pte_entry = smaps_pte_entry,
+};
+
 /* show_smaps_rollup(): the whole address space summed, values in kB. */
 static void fill_smaps_rollup(struct machine *m, const struct mm_struct *mm, struct vm_proc *p)
 {
-	uint64_t pss = 0, pss_anon = 0, pss_file = 0, pss_shmem = 0, pss_dirty = 0, pss_locked = 0;
+	struct smaps_walk sw = { .p = p };
 
 	if (!mm->map_count)
 		return;
 	p->vm_lo = mm->vmas[0]->vm_start;
 	p->vm_hi = mm->vmas[mm->map_count - 1]->vm_end;
-	for (int i = 0; i < mm->map_count; i++) {
-		const struct vm_area_struct *v = mm->vmas[i];
-		bool locked = v->vm_flags & VM_LOCKED;
-
-		for (uint64_t addr = v->vm_start; addr < v->vm_end;) {
-			uint64_t next = (addr + PMD_SIZE) & PMD_MASK;
-			pte_t *table = pte_table(m, (struct mm_struct *)mm, addr);
-
-			if (next > v->vm_end)
-				next = v->vm_end;
-			if (!table) {
-				addr = next;
-				continue;
-			}
-			for (; addr < next; addr += PAGE_SIZE) {
-				pte_t pte = table[pte_index(addr)];
-
-				if (!pte_present(pte) || pte_special(pte))
-					continue;
-				smaps_page(m, p, &pss, &pss_anon, &pss_file, &pss_shmem, &pss_dirty,
-					   &pss_locked, pte, locked);
-			}
-		}
-	}
+	walk_page_range(m, (struct mm_struct *)mm, p->vm_lo, p->vm_hi, &smaps_walk_ops, &sw);
 	p->rss >>= 10;
 	p->anonymous >>= 10;
 	p->referenced >>= 10;
@@ -243,12 +254,12 @@ static void fill_smaps_rollup(struct machine *m, const struct mm_struct *mm, str
 	p->private_clean >>= 10;
 	p->shared_dirty >>= 10;
 	p->shared_clean >>= 10;
-	p->pss = pss >> PSS_SHIFT >> 10;
-	p->pss_anon = pss_anon >> PSS_SHIFT >> 10;
-	p->pss_file = pss_file >> PSS_SHIFT >> 10;
-	p->pss_shmem = pss_shmem >> PSS_SHIFT >> 10;
-	p->pss_dirty = pss_dirty >> PSS_SHIFT >> 10;
-	p->locked = pss_locked >> PSS_SHIFT >> 10;
+	p->pss = sw.pss >> PSS_SHIFT >> 10;
+	p->pss_anon = sw.pss_anon >> PSS_SHIFT >> 10;
+	p->pss_file = sw.pss_file >> PSS_SHIFT >> 10;
+	p->pss_shmem = sw.pss_shmem >> PSS_SHIFT >> 10;
+	p->pss_dirty = sw.pss_dirty >> PSS_SHIFT >> 10;
+	p->locked = sw.pss_locked >> PSS_SHIFT >> 10;
 }
 
 static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_proc *p)

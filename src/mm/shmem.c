@@ -8,7 +8,9 @@
  * touch of a page, read or write, allocates it (zeroed), adds it to the
  * cache (Cached, Shmem, the anon LRU because it is swap-backed) and maps it.
  * The PTE is writable at once (shmem needs no write-notify), so a write
- * after a read costs no fault. Read faults try fault-around first.
+ * after a read costs no fault. Read faults try fault-around first: shmem's
+ * vm_operations_struct has filemap_map_pages() as its map_pages, as in
+ * Linux, and memory.c's do_read_fault() calls it.
  *
  * The cache of a mapping is an array of frame numbers indexed by page
  * offset: lookups on the fault path are array reads, not tree walks.
@@ -74,15 +76,16 @@ void mapping_put(struct machine *m, struct address_space *as)
 }
 
 /* shmem_get_folio_gfp(SGP_CACHE): the cached page, or a new zeroed one. */
-static struct page *shmem_get_page(struct machine *m, struct address_space *as, uint64_t idx,
-				   bool *allocated)
+static struct page *shmem_get_page(struct machine *m, struct vm_area_struct *vma, uint64_t idx,
+				   uint64_t addr, bool *allocated)
 {
+	struct address_space *as = vma->vm_file;
 	struct page *page;
 
 	*allocated = false;
 	if (as->pages[idx] != PFN_NONE)
 		return pfn_to_page(m, as->pages[idx]);
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
+	page = vma_alloc_folio(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0, vma, addr);
 	if (!page)
 		return NULL;
 	SetPageFlag(page, PG_swapbacked);
@@ -99,43 +102,28 @@ static struct page *shmem_get_page(struct machine *m, struct address_space *as, 
 }
 
 /*
- * do_read_fault() / do_shared_fault() for a shmem VMA: fault-around on a
- * read, then ->fault() (shmem_fault) and finish_fault() mapping the page.
+ * shmem_fault(), the ->fault of shmem VMAs: the page at the fault's offset
+ * from the object's cache, allocated (zeroed) if it is not there yet.
+ * finish_fault() maps it (memory.c).
  */
-unsigned shmem_fault(struct machine *m, struct task_struct *t, struct vm_area_struct *vma,
-		     uint64_t addr, unsigned flags, pte_t *ptep)
+static unsigned shmem_fault(struct machine *m, struct vm_fault *vmf)
 {
-	bool write = flags & FAULT_FLAG_WRITE;
-	uint64_t idx = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	struct page *page;
+	struct vm_area_struct *vma = vmf->vma;
 	bool allocated;
 
-	if (idx >= vma->vm_file->size)
+	if (vmf->pgoff >= vma->vm_file->size)
 		return VM_FAULT_SIGBUS;
-	if (!write && do_fault_around(m, t, vma, addr, ptep) == VM_FAULT_NOPAGE) {
-		if (m->event_fn) {
-			struct vm_event ev = {
-				.time = t->clock, .kind = EV_FAULT, .pid = t->pid, .cpu = t->cpu,
-				.addr = addr, .pfn = pte_pfn(*ptep), .what = "shmem: fault-around",
-			};
-			mm_emit(m, &ev);
-		}
-		return VM_FAULT_NOPAGE;
-	}
-	page = shmem_get_page(m, vma->vm_file, idx, &allocated);
-	if (!page)
+	vmf->page = shmem_get_page(m, vma, vmf->pgoff, vmf->address, &allocated);
+	if (!vmf->page)
 		return VM_FAULT_OOM;
-	map_file_page(m, vma, ptep, page, write);
-	if (write)
-		SetPageFlag(page, PG_dirty);	/* fault_dirty_shared_page() */
-	charge(m, t, COST_SHMEM_FAULT, false);
-	if (m->event_fn) {
-		struct vm_event ev = {
-			.time = t->clock, .kind = EV_FAULT, .pid = t->pid, .cpu = t->cpu,
-			.addr = addr, .pfn = page_to_pfn(m, page), .write = write,
-			.what = allocated ? "shmem: new page" : "shmem: page from cache",
-		};
-		mm_emit(m, &ev);
-	}
+	charge(m, vmf->task, COST_SHMEM_FAULT, false);
+	vmf->what = allocated ? "shmem: new page" : "shmem: page from cache";
 	return 0;
 }
+
+const struct vm_operations_struct shmem_vm_ops = {
+	.name = "shmem",
+	.fault = shmem_fault,
+	.map_pages = filemap_map_pages,
+	.fault_around_event = "shmem: fault-around",
+};

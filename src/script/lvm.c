@@ -43,6 +43,19 @@ static void on_event(void *ctx, const struct vm_event *ev)
 	sb_free(&b);
 }
 
+/* A VM_BUG_ON in the simulated kernel: say which rule broke, and where the scenario was. */
+static void on_bug(void *ctx, const char *file, int line, const char *rule)
+{
+	struct scenario *sc = ctx;
+	lua_Debug ar;
+
+	fflush(sc->out);
+	if (lua_getstack(sc->L, 1, &ar) && lua_getinfo(sc->L, "Sl", &ar))
+		fprintf(stderr, "%s:%d: ", ar.short_src, ar.currentline);
+	fprintf(stderr, "vmlab: kernel rule broken (%s:%d): %s\n", file, line, rule);
+	exit(3);
+}
+
 vm_machine *scenario_machine(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
@@ -55,6 +68,7 @@ vm_machine *scenario_machine(lua_State *L)
 	sc->be.m = vm_new(&sc->cfg, err, sizeof(err));
 	if (!sc->be.m)
 		luaL_error(L, "vm.config: %s", err);
+	vm_set_bug_callback(sc->be.m, on_bug, sc);
 	if (sc->opt->events)
 		vm_set_event_callback(sc->be.m, on_event, sc);
 	return sc->be.m;
