@@ -360,7 +360,7 @@ static void set_head(struct call *c, uint64_t chunk)
 
 static int sys_mmap(struct call *c, uint64_t len, uint64_t *addr)
 {
-	return do_mmap(c->m, c->t, 0, len, VM_READ | VM_WRITE, NULL, 0, false, addr);
+	return ksys_mmap(c->m, c->t, len, VM_READ | VM_WRITE, addr);
 }
 
 /* sysmalloc() for the heap: grow top by brk so it can hold nb. */
@@ -379,7 +379,7 @@ static int grow_heap(struct call *c, struct arena *a, uint64_t nb)
 	old_end = mm->brk;
 	if (old_end != a->top + a->top_size)
 		return -ENOMEM;		/* a foreign brk: not modelled */
-	if (do_brk(c->m, c->t, old_end + size))
+	if (ksys_brk(c->m, c->t, old_end + size))
 		return -ENOMEM;
 	a->top_size += size;
 	if (a->max_heap_end < a->top + a->top_size)
@@ -482,7 +482,7 @@ static int systrim(struct call *c, struct arena *a, uint64_t pad)
 	extra = ((uint64_t)top_area - pad) & PAGE_MASK;
 	if (!extra || mm->brk != a->top + a->top_size)
 		return 0;
-	if (do_brk(c->m, c->t, mm->brk - extra))
+	if (ksys_brk(c->m, c->t, mm->brk - extra))
 		return 0;
 	a->top_size -= extra;
 	return 1;
@@ -743,7 +743,7 @@ int vm_malloc_free(vm_machine *m, int pid, uint64_t addr, struct vm_result *r)
 			a->mmap_threshold = size;
 			a->trim_threshold = 2 * size;
 		}
-		do_munmap(m, t, a->pool[i].addr, size);
+		ksys_munmap(m, t, a->pool[i].addr, size);
 		a->n_mmaps--;
 		chunk_release(a, i);
 		return libc_exit(&c, &b, r, 0);
@@ -787,7 +787,7 @@ static int mtrim(struct call *c, struct arena *a, uint64_t pad)
 		start = PAGE_ALIGN(ch->addr + MALLOC_CHUNK_SIZE);
 		size = ch->size - (start - ch->addr);
 		if (size > PAGE_SIZE - 1) {
-			do_madvise(c->m, c->t, start, size & PAGE_MASK, VM_MADV_DONTNEED);
+			ksys_madvise(c->m, c->t, start, size & PAGE_MASK, VM_MADV_DONTNEED);
 			result = 1;
 		}
 	}

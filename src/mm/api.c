@@ -64,6 +64,17 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "swappiness must be between 0 and 200 (vm.swappiness)");
 		return -1;
 	}
+	/* what nothing implements yet is refused, never silently ignored */
+	if (c->swappiness != 60) {
+		snprintf(err, errlen, "swappiness = %d: reclaim is not modelled yet (it arrives with "
+			 "the files, swap and reclaim work); leave it at the default 60", c->swappiness);
+		return -1;
+	}
+	if (c->thp == VM_THP_ALWAYS) {
+		snprintf(err, errlen, "thp = \"always\": transparent huge page faults are not "
+			 "modelled in this version of vmlab (\"madvise\", the default, or \"never\")");
+		return -1;
+	}
 	if (c->watermark_scale_factor < 1 || c->watermark_scale_factor > 3000) {
 		snprintf(err, errlen, "watermark_scale_factor must be between 1 and 3000");
 		return -1;
@@ -234,13 +245,17 @@ static struct task_struct *syscall_enter(struct machine *m, int pid, struct op_b
 	return t;
 }
 
-static void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
-			 struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
+static const char *const madv_names[NR_VM_MADV] = {
+	"madvise(normal)", "madvise(random)", "madvise(sequential)", "madvise(willneed)",
+	"madvise(dontneed)", "madvise(cold)", "madvise(pageout)", "madvise(hugepage)",
+	"madvise(nohugepage)", "madvise(populate_read)", "madvise(populate_write)",
+	"madvise(dontfork)", "madvise(dofork)",
+};
+
+/* The event of a system call that returned ret (EV_SYSCALL, for --events). */
+static void syscall_event(struct machine *m, struct task_struct *t, const char *what,
+			  uint64_t addr, uint64_t len, int ret)
 {
-	if (r) {
-		memset(r, 0, sizeof(*r));
-		op_end(b, t, r);
-	}
 	if (m->event_fn) {
 		struct vm_event ev = {
 			.time = t->clock, .kind = EV_SYSCALL, .pid = t->pid, .cpu = t->cpu,
@@ -248,6 +263,63 @@ static void syscall_exit(struct machine *m, struct task_struct *t, const struct 
 		};
 		mm_emit(m, &ev);
 	}
+}
+
+static void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
+			 struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
+{
+	if (r) {
+		memset(r, 0, sizeof(*r));
+		op_end(b, t, r);
+	}
+	syscall_event(m, t, what, addr, len, ret);
+}
+
+/*
+ * System calls a task makes from inside an operation (the glibc model's
+ * brk, mmap, munmap and madvise): entered and reported like the public
+ * entry points, within the operation's own bracket.
+ */
+int ksys_mmap(struct machine *m, struct task_struct *t, uint64_t len, uint32_t vm_flags,
+	      uint64_t *addr)
+{
+	int err;
+
+	charge(m, t, COST_SYSCALL, false);
+	err = do_mmap(m, t, 0, len, vm_flags, NULL, 0, false, addr);
+	syscall_event(m, t, "mmap", err ? 0 : *addr, len, err);
+	return err;
+}
+
+int ksys_munmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len)
+{
+	int err;
+
+	charge(m, t, COST_SYSCALL, false);
+	err = do_munmap(m, t, addr, len);
+	syscall_event(m, t, "munmap", addr, len, err);
+	return err;
+}
+
+int ksys_brk(struct machine *m, struct task_struct *t, uint64_t newbrk)
+{
+	int err;
+
+	charge(m, t, COST_SYSCALL, false);
+	err = do_brk(m, t, newbrk);
+	syscall_event(m, t, "brk", newbrk, 0, err);
+	return err;
+}
+
+int ksys_madvise(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
+		 enum vm_madv advice)
+{
+	int err;
+
+	charge(m, t, COST_SYSCALL, false);
+	err = do_madvise(m, t, addr, len, advice);
+	syscall_event(m, t, madv_names[advice], addr, len, err);
+	return err;
 }
 
 /* ---- processes ---- */
@@ -420,12 +492,6 @@ int vm_mprotect(vm_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 	return err;
 }
 
-static const char *const madv_names[NR_VM_MADV] = {
-	"madvise(normal)", "madvise(random)", "madvise(sequential)", "madvise(willneed)",
-	"madvise(dontneed)", "madvise(cold)", "madvise(pageout)", "madvise(hugepage)",
-	"madvise(nohugepage)", "madvise(populate_read)", "madvise(populate_write)",
-	"madvise(dontfork)", "madvise(dofork)",
-};
 
 int vm_madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_madv advice,
 	       struct vm_result *r)

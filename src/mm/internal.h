@@ -13,22 +13,61 @@
 #include "../../include/vmlab.h"
 #include "mm_types.h"
 
-/* ---- /proc/vmstat events (enum vm_event_item, in the kernel's order) ---- */
+/*
+ * ---- /proc/vmstat events (enum vm_event_item, in the kernel's order) ----
+ * One list gives both the enum and the names /proc/vmstat prints.
+ */
+#define VM_EVENT_ITEMS(X) \
+	X(PGPGIN, "pgpgin") \
+	X(PGPGOUT, "pgpgout") \
+	X(PSWPIN, "pswpin") \
+	X(PSWPOUT, "pswpout") \
+	X(PGALLOC_DMA, "pgalloc_dma") \
+	X(PGALLOC_DMA32, "pgalloc_dma32") \
+	X(PGALLOC_NORMAL, "pgalloc_normal") \
+	X(ALLOCSTALL_DMA, "allocstall_dma") \
+	X(ALLOCSTALL_DMA32, "allocstall_dma32") \
+	X(ALLOCSTALL_NORMAL, "allocstall_normal") \
+	X(PGFREE, "pgfree") \
+	X(PGACTIVATE, "pgactivate") \
+	X(PGDEACTIVATE, "pgdeactivate") \
+	X(PGLAZYFREE, "pglazyfree") \
+	X(PGFAULT, "pgfault") \
+	X(PGMAJFAULT, "pgmajfault") \
+	X(PGLAZYFREED, "pglazyfreed") \
+	X(PGREFILL, "pgrefill") \
+	X(PGREUSE, "pgreuse") \
+	X(PGSTEAL_KSWAPD, "pgsteal_kswapd") \
+	X(PGSTEAL_DIRECT, "pgsteal_direct") \
+	X(PGSCAN_KSWAPD, "pgscan_kswapd") \
+	X(PGSCAN_DIRECT, "pgscan_direct") \
+	X(PGSCAN_ANON, "pgscan_anon") \
+	X(PGSCAN_FILE, "pgscan_file") \
+	X(PGSTEAL_ANON, "pgsteal_anon") \
+	X(PGSTEAL_FILE, "pgsteal_file") \
+	X(PAGEOUTRUN, "pageoutrun") \
+	X(PGROTATED, "pgrotated") \
+	X(DROP_PAGECACHE, "drop_pagecache") \
+	X(DROP_SLAB, "drop_slab") \
+	X(OOM_KILL, "oom_kill") \
+	X(UNEVICTABLE_PGCULLED, "unevictable_pgs_culled") \
+	X(UNEVICTABLE_PGMLOCKED, "unevictable_pgs_mlocked") \
+	X(UNEVICTABLE_PGMUNLOCKED, "unevictable_pgs_munlocked") \
+	X(THP_FAULT_ALLOC, "thp_fault_alloc") \
+	X(THP_FAULT_FALLBACK, "thp_fault_fallback") \
+	X(THP_SPLIT_PMD, "thp_split_pmd") \
+	X(THP_ZERO_PAGE_ALLOC, "thp_zero_page_alloc") \
+	X(SWAP_RA, "swap_ra") \
+	X(SWAP_RA_HIT, "swap_ra_hit") \
+	X(NR_TLB_REMOTE_FLUSH, "nr_tlb_remote_flush") \
+	X(NR_TLB_REMOTE_FLUSH_RECEIVED, "nr_tlb_remote_flush_received") \
+	X(NR_TLB_LOCAL_FLUSH_ALL, "nr_tlb_local_flush_all") \
+	X(NR_TLB_LOCAL_FLUSH_ONE, "nr_tlb_local_flush_one")
 
 enum vm_event_item {
-	PGPGIN, PGPGOUT, PSWPIN, PSWPOUT,
-	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL,
-	ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL,
-	PGFREE, PGACTIVATE, PGDEACTIVATE, PGLAZYFREE,
-	PGFAULT, PGMAJFAULT, PGLAZYFREED, PGREFILL, PGREUSE,
-	PGSTEAL_KSWAPD, PGSTEAL_DIRECT, PGSCAN_KSWAPD, PGSCAN_DIRECT,
-	PGSCAN_ANON, PGSCAN_FILE, PGSTEAL_ANON, PGSTEAL_FILE,
-	PAGEOUTRUN, PGROTATED, DROP_PAGECACHE, DROP_SLAB, OOM_KILL,
-	UNEVICTABLE_PGCULLED, UNEVICTABLE_PGMLOCKED, UNEVICTABLE_PGMUNLOCKED,
-	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PMD, THP_ZERO_PAGE_ALLOC,
-	SWAP_RA, SWAP_RA_HIT,
-	NR_TLB_REMOTE_FLUSH, NR_TLB_REMOTE_FLUSH_RECEIVED,
-	NR_TLB_LOCAL_FLUSH_ALL, NR_TLB_LOCAL_FLUSH_ONE,
+#define X(item, name) item,
+	VM_EVENT_ITEMS(X)
+#undef X
 	NR_VM_EVENT_ITEMS
 };
 
@@ -707,6 +746,15 @@ static inline void note_oom(struct machine *m)
 {
 	m->oom = true;
 }
+
+/* ---- system calls made inside an operation (api.c): charged and reported ---- */
+
+int ksys_mmap(struct machine *m, struct task_struct *t, uint64_t len, uint32_t vm_flags,
+	      uint64_t *addr);
+int ksys_munmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len);
+int ksys_brk(struct machine *m, struct task_struct *t, uint64_t newbrk);
+int ksys_madvise(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
+		 enum vm_madv advice);
 
 /* ---- one operation's deltas (api.c) ---- */
 

@@ -8,8 +8,9 @@
  * struct task_struct with its fault counters and its simulated clock.
  *
  * Lists of pages (buddy free lists, LRU lists) link pages by frame number in
- * two 32-bit fields, so a page costs 48 bytes and a list walk is array
- * indexing, never a pointer chase through malloc'd nodes.
+ * two 32-bit fields, so a page costs 56 bytes (asserted below: at most 64,
+ * as in Linux) and a list walk is array indexing, never a pointer chase
+ * through malloc'd nodes.
  */
 #ifndef VMLAB_MM_TYPES_H
 #define VMLAB_MM_TYPES_H
@@ -103,6 +104,8 @@ struct page {
 	uint32_t mlock_count;	/* VM_LOCKED VMAs mapping it (folio->mlock_count) */
 };
 
+_Static_assert(sizeof(struct page) <= 64, "struct page must stay within 64 bytes, as in Linux");
+
 #define PFN_NONE	UINT32_MAX	/* end of a pfn-linked list */
 
 /* ---- zones and the node (include/linux/mmzone.h) ---- */
@@ -128,15 +131,20 @@ struct free_area {
 };
 
 /* Per-zone counters (enum zone_stat_item). */
+#define ZONE_STAT_ITEMS(X) \
+	X(NR_FREE_PAGES, "nr_free_pages") \
+	X(NR_ZONE_INACTIVE_ANON, "nr_zone_inactive_anon") \
+	X(NR_ZONE_ACTIVE_ANON, "nr_zone_active_anon") \
+	X(NR_ZONE_INACTIVE_FILE, "nr_zone_inactive_file") \
+	X(NR_ZONE_ACTIVE_FILE, "nr_zone_active_file") \
+	X(NR_ZONE_UNEVICTABLE, "nr_zone_unevictable") \
+	X(NR_ZONE_WRITE_PENDING, "nr_zone_write_pending") \
+	X(NR_MLOCK, "nr_mlock")
+
 enum zone_stat_item {
-	NR_FREE_PAGES,
-	NR_ZONE_INACTIVE_ANON,
-	NR_ZONE_ACTIVE_ANON,
-	NR_ZONE_INACTIVE_FILE,
-	NR_ZONE_ACTIVE_FILE,
-	NR_ZONE_UNEVICTABLE,
-	NR_ZONE_WRITE_PENDING,
-	NR_MLOCK,
+#define X(item, name) item,
+	ZONE_STAT_ITEMS(X)
+#undef X
 	NR_VM_ZONE_STAT_ITEMS
 };
 
@@ -163,22 +171,27 @@ enum lru_list {
 };
 
 /* Per-node counters (enum node_stat_item), the ones vmlab models. */
+#define NODE_STAT_ITEMS(X) \
+	X(NR_INACTIVE_ANON, "nr_inactive_anon") \
+	X(NR_ACTIVE_ANON, "nr_active_anon") \
+	X(NR_INACTIVE_FILE, "nr_inactive_file") \
+	X(NR_ACTIVE_FILE, "nr_active_file") \
+	X(NR_UNEVICTABLE, "nr_unevictable") \
+	X(NR_ANON_MAPPED, "nr_anon_pages") /* nr_anon_pages: anon pages mapped by a PTE */ \
+	X(NR_FILE_MAPPED, "nr_mapped") /* nr_mapped */ \
+	X(NR_FILE_PAGES, "nr_file_pages") \
+	X(NR_FILE_DIRTY, "nr_dirty") \
+	X(NR_WRITEBACK, "nr_writeback") \
+	X(NR_SHMEM, "nr_shmem") \
+	X(NR_ANON_THPS, "nr_anon_transparent_hugepages") \
+	X(NR_KERNEL_STACK_KB, "nr_kernel_stack") \
+	X(NR_PAGETABLE, "nr_page_table_pages") /* nr_page_table_pages */ \
+	X(NR_MEMMAP_BOOT_PAGES, "nr_memmap_boot_pages")
+
 enum node_stat_item {
-	NR_INACTIVE_ANON,
-	NR_ACTIVE_ANON,
-	NR_INACTIVE_FILE,
-	NR_ACTIVE_FILE,
-	NR_UNEVICTABLE,
-	NR_ANON_MAPPED,		/* nr_anon_pages: anon pages mapped by a PTE */
-	NR_FILE_MAPPED,		/* nr_mapped */
-	NR_FILE_PAGES,
-	NR_FILE_DIRTY,
-	NR_WRITEBACK,
-	NR_SHMEM,
-	NR_ANON_THPS,
-	NR_KERNEL_STACK_KB,
-	NR_PAGETABLE,		/* nr_page_table_pages */
-	NR_MEMMAP_BOOT_PAGES,
+#define X(item, name) item,
+	NODE_STAT_ITEMS(X)
+#undef X
 	NR_VM_NODE_STAT_ITEMS
 };
 
@@ -205,9 +218,16 @@ struct tlb_entry {
 
 struct tlb_array {
 	struct tlb_entry *e;	/* sets * ways, each set in MRU-first order */
-	uint32_t sets;
+	uint32_t sets;		/* a power of two, as in hardware: a set is picked by mask */
+	uint32_t set_mask;	/* sets - 1 */
 	uint32_t ways;
 };
+
+/* The set a page number falls in: its low bits, as the hardware indexes it. */
+static inline struct tlb_entry *tlb_set(const struct tlb_array *a, uint64_t key)
+{
+	return &a->e[(key & a->set_mask) * a->ways];
+}
 
 /* Linux keeps 6 dynamic ASIDs per CPU (TLB_NR_DYN_ASIDS). */
 #define TLB_NR_DYN_ASIDS	6

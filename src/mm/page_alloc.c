@@ -203,11 +203,25 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned order,
 }
 
 /*
- * alloc_pages(): the fast path against the low watermark, then the slow
- * path's retry against min (__alloc_pages_slowpath, after waking kswapd).
- * Reclaim and the OOM killer belong to the memory-pressure work: until
- * then a failure returns NULL and the caller reports VM_FAULT_OOM.
+ * __alloc_pages_slowpath(): the one place an allocation goes when the
+ * fast path fails, in the kernel's order: wake kswapd
+ * (wake_all_kswapds), retry against the min watermark (ALLOC_WMARK_MIN),
+ * then direct reclaim (__alloc_pages_direct_reclaim) and, when reclaim
+ * makes no progress, the OOM killer (__alloc_pages_may_oom). vmlab has no
+ * reclaim and no OOM killer yet (they come with the memory-pressure
+ * work), so after the retry the allocation fails here: note_oom() and
+ * NULL, which the fault path turns into VM_FAULT_OOM.
  */
+static struct page *__alloc_pages_slowpath(struct machine *m, unsigned order, int highest)
+{
+	struct page *p = get_page_from_freelist(m, order, highest, WMARK_MIN);
+
+	if (!p)
+		note_oom(m);
+	return p;
+}
+
+/* alloc_pages(): the fast path against the low watermark, else the slow path. */
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order)
 {
 	int highest = (gfp & __GFP_DMA32) ? ZONE_DMA32 : ZONE_NORMAL;
@@ -215,11 +229,9 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order)
 
 	p = get_page_from_freelist(m, order, highest, WMARK_LOW);
 	if (!p)
-		p = get_page_from_freelist(m, order, highest, WMARK_MIN);
-	if (!p) {
-		note_oom(m);
+		p = __alloc_pages_slowpath(m, order, highest);
+	if (!p)
 		return NULL;
-	}
 	/* prep_new_page() */
 	for (uint64_t i = 0; i < (1ULL << order); i++) {
 		p[i].flags = 0;

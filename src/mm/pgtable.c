@@ -417,7 +417,7 @@ int vm_pagewalk(vm_machine *m, int pid, uint64_t addr, struct vm_walk *w)
 		struct tlb_array *arr[2] = { &c->l1_4k, &c->stlb };
 
 		for (int k = 0; k < 2 && !w->tlb; k++) {
-			struct tlb_entry *set = &arr[k]->e[((addr >> PAGE_SHIFT) % arr[k]->sets) * arr[k]->ways];
+			struct tlb_entry *set = tlb_set(arr[k], addr >> PAGE_SHIFT);
 
 			for (uint32_t i = 0; i < arr[k]->ways; i++)
 				if (set[i].tag == tag)

@@ -37,10 +37,11 @@ static inline uint64_t make_tag(uint64_t vpn, uint16_t pcid, bool huge)
 
 static int array_init(struct tlb_array *a, int entries, int ways)
 {
-	if (entries <= 0 || ways <= 0 || entries % ways)
+	if (entries <= 0 || ways <= 0 || entries % ways || ((entries / ways) & (entries / ways - 1)))
 		return -1;
 	a->ways = (uint32_t)ways;
 	a->sets = (uint32_t)(entries / ways);
+	a->set_mask = a->sets - 1;
 	a->e = calloc((size_t)entries, sizeof(struct tlb_entry));
 	return a->e ? 0 : -1;
 }
@@ -56,8 +57,8 @@ int tlb_init(struct machine *m, char *err, size_t errlen)
 		if (array_init(&cpu->l1_4k, c->tlb_l1_4k_entries, c->tlb_l1_4k_ways) ||
 		    array_init(&cpu->l1_2m, c->tlb_l1_2m_entries, c->tlb_l1_2m_ways) ||
 		    array_init(&cpu->stlb, c->tlb_l2_entries, c->tlb_l2_ways)) {
-			snprintf(err, errlen, "TLB geometry: entries must be a positive "
-				 "multiple of ways (L1 4K %d/%d, L1 2M %d/%d, L2 %d/%d)",
+			snprintf(err, errlen, "TLB geometry: entries must be ways times a "
+				 "power of two (L1 4K %d/%d, L1 2M %d/%d, L2 %d/%d)",
 				 c->tlb_l1_4k_entries, c->tlb_l1_4k_ways,
 				 c->tlb_l1_2m_entries, c->tlb_l1_2m_ways,
 				 c->tlb_l2_entries, c->tlb_l2_ways);
@@ -79,7 +80,7 @@ void tlb_free(struct machine *m)
 /* Find tag in its set; on a hit move it to the front (MRU). */
 static struct tlb_entry *array_lookup(struct tlb_array *a, uint64_t key, uint64_t tag)
 {
-	struct tlb_entry *set = &a->e[(key % a->sets) * a->ways];
+	struct tlb_entry *set = tlb_set(a, key);
 
 	for (uint32_t i = 0; i < a->ways; i++) {
 		if (set[i].tag == tag) {
@@ -100,7 +101,7 @@ static struct tlb_entry *array_lookup(struct tlb_array *a, uint64_t key, uint64_
 /* Insert at the front of the set, evicting the LRU entry if full. */
 static struct tlb_entry *array_fill(struct tlb_array *a, uint64_t key, uint64_t tag, pte_t pte)
 {
-	struct tlb_entry *set = &a->e[(key % a->sets) * a->ways];
+	struct tlb_entry *set = tlb_set(a, key);
 
 	memmove(&set[1], &set[0], (a->ways - 1) * sizeof(*set));
 	set[0].tag = tag;
@@ -189,10 +190,10 @@ static void invlpg(struct cpu *c, uint64_t addr, uint16_t pcid)
 	uint64_t vpn = addr >> PAGE_SHIFT, vpn2m = vpn >> 9;
 	uint64_t mask = ~0ULL;
 
-	array_remove(&c->l1_4k, (uint32_t)(vpn % c->l1_4k.sets), make_tag(vpn, pcid, false), mask);
-	array_remove(&c->stlb, (uint32_t)(vpn % c->stlb.sets), make_tag(vpn, pcid, false), mask);
-	array_remove(&c->l1_2m, (uint32_t)(vpn2m % c->l1_2m.sets), make_tag(vpn2m, pcid, true), mask);
-	array_remove(&c->stlb, (uint32_t)(vpn2m % c->stlb.sets), make_tag(vpn2m, pcid, true), mask);
+	array_remove(&c->l1_4k, (uint32_t)(vpn & c->l1_4k.set_mask), make_tag(vpn, pcid, false), mask);
+	array_remove(&c->stlb, (uint32_t)(vpn & c->stlb.set_mask), make_tag(vpn, pcid, false), mask);
+	array_remove(&c->l1_2m, (uint32_t)(vpn2m & c->l1_2m.set_mask), make_tag(vpn2m, pcid, true), mask);
+	array_remove(&c->stlb, (uint32_t)(vpn2m & c->stlb.set_mask), make_tag(vpn2m, pcid, true), mask);
 	c->last_tag = 0;
 }
 

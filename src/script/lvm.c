@@ -219,8 +219,7 @@ static int l_config(lua_State *L)
 		else if (!strcmp(s, "madvise"))
 			c->thp = VM_THP_MADVISE;
 		else if (!strcmp(s, "always"))
-			luaL_error(L, "vm.config: thp = \"always\": transparent huge page faults are not "
-				   "modelled in this version of vmlab (\"madvise\", the default, or \"never\")");
+			c->thp = VM_THP_ALWAYS;		/* vm_new() says whether it is modelled */
 		else
 			luaL_error(L, "vm.config: thp must be \"never\", \"madvise\" or \"always\"");
 	}
