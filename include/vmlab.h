@@ -210,6 +210,22 @@ int vm_sched_next(vm_machine *m);
 void vm_sched_run(vm_machine *m, int pid);
 /* pid stopped running (it yielded, blocked or ended). */
 void vm_sched_stop(vm_machine *m, int pid);
+/*
+ * The run loop (vm_run): the kernel runs the task due first, kernel threads
+ * in C and processes through the driver's step function, which runs pid's
+ * body for one turn (until it yields, blocks or ends) and returns 0,
+ * VM_STEP_RETURNED if the body returned (the process then exits with 0), or
+ * VM_STEP_NONE if pid has no body (it is killed).
+ */
+#define VM_STEP_RETURNED	1
+#define VM_STEP_NONE		(-1)
+typedef int (*vm_step_fn)(void *ctx, int pid);
+void vm_set_user_step(vm_machine *m, vm_step_fn fn, void *ctx);
+/*
+ * Run until until(ctx) is true (returns 1) or nothing can run (returns 0;
+ * with until NULL, runs everything and returns 1).
+ */
+int vm_run(vm_machine *m, int (*until)(void *ctx), void *ctx);
 /* Should pid let another process run now (an earlier one is runnable)? */
 int vm_sched_should_yield(vm_machine *m, int pid);
 /* Block pid until target ends (VM_WAIT_CHILD, 0 = any child), target calls

@@ -129,6 +129,9 @@ static int mmu_access_slow(struct machine *m, struct task_struct *t, uint64_t ad
 
 			if (rc)
 				return rc;
+			/* the retry is a safe point: a kill that came during the fault lands */
+			if (t->pending_sig && signal_deliver(m, t))
+				return VM_ESIGNAL;
 		}
 		continue;
 done:

@@ -273,6 +273,7 @@ static void syscall_exit(struct machine *m, struct task_struct *t, const struct 
 		op_end(b, t, r);
 	}
 	syscall_event(m, t, what, addr, len, ret);
+	signal_deliver(m, t);	/* the return to user space is a safe point */
 }
 
 /*
@@ -392,19 +393,12 @@ void vm_exit(vm_machine *m, int pid, int code)
 int vm_kill(vm_machine *m, int pid, int sig)
 {
 	struct task_struct *t = find_task(m, pid);
-	uint64_t when = m->current ? m->current->clock : m->now;
 
 	if (!t)
 		return -ESRCH;
 	if (sig <= 0 || sig > 64)
 		return -EINVAL;
-	if (t->state == TASK_ZOMBIE)
-		return 0;
-	if (t->clock < when)
-		t->clock = when;
-	if (t->state == TASK_BLOCKED)
-		sched_wake(m, t, when);
-	do_exit(m, t, 0, sig);	/* no handlers: every signal's default action ends it */
+	kill_task(m, t, sig);
 	return 0;
 }
 
@@ -642,10 +636,11 @@ int vm_blocked_on(vm_machine *m, int pid, int *target)
 	}
 }
 
+/* The driver's processes in pid order (kernel threads are the kernel's own). */
 int vm_next_pid(vm_machine *m, int after)
 {
 	for (int pid = after + 1; pid <= m->last_pid && pid < m->pid_cap; pid++)
-		if (m->tasks[pid])
+		if (m->tasks[pid] && !m->tasks[pid]->threadfn)
 			return pid;
 	return 0;
 }

@@ -56,12 +56,9 @@ static void remove_child(struct task_struct *parent, int pid)
 	}
 }
 
-/* copy_process() without the mm: a runnable task at its parent's time. */
-struct task_struct *task_create(struct machine *m, const char *comm, struct task_struct *parent)
+/* alloc_pid(): room in the pid table for pid; false if there is no host memory. */
+static bool alloc_pid(struct machine *m, int pid)
 {
-	struct task_struct *t;
-	int pid = m->last_pid < FIRST_USER_PID ? FIRST_USER_PID : m->last_pid + 1;
-
 	if (pid >= m->pid_cap) {
 		int cap = m->pid_cap ? m->pid_cap * 2 : 2048;
 		struct task_struct **n;
@@ -70,11 +67,22 @@ struct task_struct *task_create(struct machine *m, const char *comm, struct task
 			cap *= 2;
 		n = realloc(m->tasks, (size_t)cap * sizeof(*n));
 		if (!n)
-			return NULL;
+			return false;
 		memset(n + m->pid_cap, 0, (size_t)(cap - m->pid_cap) * sizeof(*n));
 		m->tasks = n;
 		m->pid_cap = cap;
 	}
+	return true;
+}
+
+/* copy_process() without the mm: a runnable task at its parent's time. */
+struct task_struct *task_create(struct machine *m, const char *comm, struct task_struct *parent)
+{
+	struct task_struct *t;
+	int pid = m->last_pid < FIRST_USER_PID ? FIRST_USER_PID : m->last_pid + 1;
+
+	if (!alloc_pid(m, pid))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
@@ -291,6 +299,61 @@ void do_exit(struct machine *m, struct task_struct *t, int code, int sig)
 		mm_emit(m, &ev);
 	}
 	exit_notify(m, t);
+}
+
+/*
+ * A kernel thread's task (kernel/kthread.c): no mm, no parent the driver
+ * sees, a pid from 2 up as kthreadd's children get, uid 0.
+ */
+struct task_struct *task_create_kernel(struct machine *m, const char *comm)
+{
+	int pid = m->last_kpid < 2 ? 2 : m->last_kpid + 1;
+	struct task_struct *t;
+
+	if (pid >= FIRST_USER_PID || !alloc_pid(m, pid))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->pid = pid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	t->state = TASK_RUNNABLE;
+	t->clock = t->start_time = m->now;
+	/* from the last CPU down, away from the first processes (pid % nr_cpus) */
+	t->cpu = m->nr_cpus - 1 - (pid - 2) % m->nr_cpus;
+	m->tasks[pid] = t;
+	m->last_kpid = pid;
+	m->nr_tasks++;
+	return t;
+}
+
+/* kill_task(): see internal.h. Blocked tasks wake to die. */
+void kill_task(struct machine *m, struct task_struct *t, int sig)
+{
+	uint64_t when = m->current ? m->current->clock : m->now;
+
+	if (t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+		return;
+	if (t->clock < when)
+		t->clock = when;
+	if (t->state == TASK_BLOCKED)
+		sched_wake(m, t, when);
+	if (t->in_fault) {
+		t->pending_sig = sig;	/* fatal_signal_pending(): seen at the retry */
+		return;
+	}
+	do_exit(m, t, 0, sig);	/* no handlers: every signal's default action ends it */
+}
+
+bool signal_deliver(struct machine *m, struct task_struct *t)
+{
+	int sig = t->pending_sig;
+
+	if (!sig || t->in_fault || t->state == TASK_ZOMBIE || t->state == TASK_DEAD)
+		return false;
+	t->pending_sig = 0;
+	do_exit(m, t, 0, sig);
+	return true;
 }
 
 /* force_sig_fault(SIGSEGV): no handler is modelled, so the process dies. */

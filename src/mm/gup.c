@@ -65,6 +65,8 @@ int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
 			if (ptep && !needs_fault(*ptep, w))
 				continue;
 			ret = handle_mm_fault(m, t, vma, addr, w ? FAULT_FLAG_WRITE : 0);
+			if (t->pending_sig)
+				return -EINTR;	/* fatal_signal_pending(): GUP stops */
 			if (ret & VM_FAULT_OOM)
 				return -ENOMEM;
 			if (ret & VM_FAULT_ERROR)

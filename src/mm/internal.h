@@ -194,6 +194,9 @@ struct machine {
 	void (*task_fork)(struct machine *m, struct task_struct *parent, struct task_struct *child);
 	vm_bug_fn bug_fn;		/* vm_set_bug_callback() */
 	void *bug_ctx;
+	vm_step_fn user_step;		/* vm_set_user_step(): runs a process's body */
+	void *user_step_ctx;
+	int last_kpid;			/* kernel threads take pids below the user range */
 	bool oom;			/* the last allocation failed */
 	bool shadow;			/* keep the content shadow (--check) */
 };
@@ -739,6 +742,20 @@ bool sched_need_resched(const struct task_struct *t);
 void sched_block(struct machine *m, struct task_struct *t, enum block_reason why, int target);
 void sched_wake_ready(struct machine *m, struct task_struct *t);
 void sched_wake(struct machine *m, struct task_struct *t, uint64_t when);
+/* kthread_create(): a kernel thread (pid below 1000, no mm), asleep until woken. */
+struct task_struct *kthread_create(struct machine *m, kthread_fn fn, void *data, const char *name);
+struct task_struct *task_create_kernel(struct machine *m, const char *comm);
+void kthread_sleep(struct machine *m, struct task_struct *t);
+/* wake_up_process(): a sleeping kernel thread becomes runnable at time when. */
+void wake_up_process(struct machine *m, struct task_struct *t, uint64_t when);
+/*
+ * kill_task(): a fatal signal. Delivered at once to a task at a safe
+ * point; one inside a fault gets it when the fault is done
+ * (signal_deliver at the retry), never under it.
+ */
+void kill_task(struct machine *m, struct task_struct *t, int sig);
+/* Deliver a pending fatal signal: true if t died. */
+bool signal_deliver(struct machine *m, struct task_struct *t);
 
 /* ---- OOM (the allocation failures the later reclaim work will handle) ---- */
 

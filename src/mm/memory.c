@@ -443,8 +443,11 @@ void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bo
 unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 			 struct vm_area_struct *vma, uint64_t addr, unsigned flags)
 {
-	unsigned ret = __handle_mm_fault(m, t, vma, addr, flags);
+	unsigned ret;
 
+	t->in_fault++;		/* a kill now waits for the fault to finish */
+	ret = __handle_mm_fault(m, t, vma, addr, flags);
+	t->in_fault--;
 	if (ret & VM_FAULT_OOM && m->event_fn) {
 		struct vm_event ev = {
 			.time = t->clock, .kind = EV_OOM, .pid = t->pid, .cpu = t->cpu,

@@ -364,7 +364,18 @@ enum task_state {
 	TASK_DEAD		/* reaped */
 };
 
-enum block_reason { BLOCK_NONE, BLOCK_WAIT, BLOCK_READY, BLOCK_PAUSE };
+enum block_reason { BLOCK_NONE, BLOCK_WAIT, BLOCK_READY, BLOCK_PAUSE, BLOCK_KTHREAD };
+
+struct machine;
+struct task_struct;
+
+/*
+ * A kernel thread's body (sched.c): called each time the thread is
+ * scheduled; it does one round of work, charging its own clock, and either
+ * returns runnable (it runs again when it is due) or sleeps with
+ * kthread_sleep() until wake_up_process().
+ */
+typedef void (*kthread_fn)(struct machine *m, struct task_struct *t, void *data);
 
 struct task_struct {
 	int pid;
@@ -398,6 +409,10 @@ struct task_struct {
 	uint64_t exit_time;
 	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_walks;
 	void *libc;			/* the modelled glibc malloc state (src/libc) */
+	kthread_fn threadfn;		/* a kernel thread (PF_KTHREAD): its body, in C */
+	void *thread_data;
+	int in_fault;			/* inside handle_mm_fault: a kill must wait */
+	int pending_sig;		/* a fatal signal to deliver at the next safe point */
 };
 
 #define SIGKILL		9

@@ -15,6 +15,16 @@
  *
  * Switching a CPU to a task of another address space is a context switch:
  * switch_mm() picks the PCID (tlb.c) and the switch costs time.
+ *
+ * The run loop is here, in C (vm_run): it picks the task due first, puts
+ * it on a CPU, runs it for its turn and takes it off again. A kernel thread
+ * (kswapd, khugepaged, the flusher and the oom reaper when their mechanisms
+ * land) is a task with a C body (threadfn) and no mm, on the same CPUs and
+ * clock as the processes: it sleeps (kthread_sleep) until a waker calls
+ * wake_up_process(), as kswapd sleeps until wakeup_kswapd(). A process's
+ * body is the driver's (vm_set_user_step: the Lua layer resumes its
+ * coroutine). A fatal signal that arrived while a task was inside a fault
+ * is delivered after its turn at the latest (signal_deliver).
  */
 #include "internal.h"
 
@@ -145,4 +155,76 @@ void sched_wake_ready(struct machine *m, struct task_struct *t)
 void sched_wake(struct machine *m, struct task_struct *t, uint64_t when)
 {
 	wake_at(m, t, when);
+}
+
+/* ---- kernel threads (kernel/kthread.c) ---- */
+
+struct task_struct *kthread_create(struct machine *m, kthread_fn fn, void *data, const char *name)
+{
+	struct task_struct *t = task_create_kernel(m, name);
+
+	if (!t)
+		return NULL;
+	t->threadfn = fn;
+	t->thread_data = data;
+	kthread_sleep(m, t);
+	return t;
+}
+
+/* The thread waits for wake_up_process() (schedule() in TASK_INTERRUPTIBLE). */
+void kthread_sleep(struct machine *m, struct task_struct *t)
+{
+	sched_block(m, t, BLOCK_KTHREAD, 0);
+}
+
+void wake_up_process(struct machine *m, struct task_struct *t, uint64_t when)
+{
+	if (t->state == TASK_BLOCKED && t->blocked_on == BLOCK_KTHREAD)
+		wake_at(m, t, when);
+}
+
+/* ---- the run loop ---- */
+
+void vm_set_user_step(vm_machine *m, vm_step_fn fn, void *ctx)
+{
+	m->user_step = fn;
+	m->user_step_ctx = ctx;
+}
+
+/* One turn of t on its CPU: its C body, or the driver's for a process. */
+static void run_task(struct machine *m, struct task_struct *t)
+{
+	int pid = t->pid, ret;
+
+	sched_dispatch(m, t);
+	if (t->threadfn) {
+		t->threadfn(m, t, t->thread_data);
+		sched_release(m, t);
+		return;
+	}
+	ret = m->user_step ? m->user_step(m->user_step_ctx, pid) : VM_STEP_NONE;
+	t = find_task(m, pid);
+	if (!t)
+		return;
+	sched_release(m, t);
+	if (ret == VM_STEP_RETURNED)
+		do_exit(m, t, 0, 0);		/* the body returned: exit(0) */
+	else if (ret == VM_STEP_NONE)
+		kill_task(m, t, SIGKILL);	/* nothing will ever run it */
+	else
+		signal_deliver(m, t);
+}
+
+int vm_run(vm_machine *m, int (*until)(void *ctx), void *ctx)
+{
+	for (;;) {
+		struct task_struct *t;
+
+		if (until && until(ctx))
+			return 1;
+		t = sched_pick_next(m);
+		if (!t)
+			return !until;
+		run_task(m, t);
+	}
 }

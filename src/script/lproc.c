@@ -3,10 +3,12 @@
  *
  * vm.spawn and self:fork make a process in the simulated kernel and a
  * coroutine that will run its function with the process object as `self`.
- * lproc_resume() puts the process on a CPU (vm_sched_run) and resumes the
- * coroutine; it comes back when the process blocks (wait, pause, sleep),
- * ends, or yields because another process is due earlier in simulated time
- * (after an operation, or when a long touch uses up its quantum).
+ * The run loop is the kernel's (vm_run, src/mm/sched.c): it puts the
+ * process on a CPU and calls lproc_step(), which resumes the coroutine; it
+ * comes back when the process blocks (wait, pause, sleep), ends, or yields
+ * because another task is due earlier in simulated time (after an
+ * operation, or when a long touch uses up its quantum). Kernel threads run
+ * in the same loop, in C.
  *
  * A process may only act on itself: its methods check that it is the one
  * running. An access that kills the process (SIGSEGV) ends its coroutine
@@ -197,18 +199,22 @@ static void drop(lua_State *L, int pid)
 	lua_pop(L, 1);
 }
 
-/* Resume pid's coroutine for one turn on its CPU. */
-static void lproc_resume(struct scenario *sc, int pid)
+/*
+ * The C run loop's user step (vm_run, src/mm/sched.c): resume pid's
+ * coroutine for one turn; the loop has put it on its CPU. Returns
+ * VM_STEP_NONE if the process has no coroutine, VM_STEP_RETURNED when its
+ * function returned (the loop then exits it with status 0), else 0.
+ */
+static int lproc_step(void *ctx, int pid)
 {
+	struct scenario *sc = ctx;
 	lua_State *L = sc->L, *co;
 	int nargs = 0, nres, st;
 
 	procs_table(L);
 	if (lua_rawgeti(L, -1, pid) != LUA_TTABLE) {
 		lua_pop(L, 2);
-		/* a process with no coroutine left: nothing will ever run it */
-		vm_kill(sc->be.m, pid, 9);
-		return;
+		return VM_STEP_NONE;
 	}
 	lua_getfield(L, -1, "co");
 	co = lua_tothread(L, -1);
@@ -221,30 +227,42 @@ static void lproc_resume(struct scenario *sc, int pid)
 		nargs = 1;
 	}
 	lua_pop(L, 3);
-	vm_sched_run(sc->be.m, pid);
 	sc->running_pid = pid;
 	st = lua_resume(co, L, nargs, &nres);
 	sc->running_pid = 0;
-	vm_sched_stop(sc->be.m, pid);
 	if (st == LUA_YIELD) {
 		lua_pop(co, nres);
 		if (vm_task_state(sc->be.m, pid) == 'Z')
 			drop(L, pid);
-		return;
+		return 0;
 	}
 	if (st == LUA_OK) {
 		lua_pop(co, nres);
-		if (vm_task_state(sc->be.m, pid) && vm_task_state(sc->be.m, pid) != 'Z') {
-			vm_exit(sc->be.m, pid, 0);	/* the function returned: exit(0) */
-			record_text(sc, "exit", "", "0");
-		}
 		drop(L, pid);
-		return;
+		if (vm_task_state(sc->be.m, pid) && vm_task_state(sc->be.m, pid) != 'Z') {
+			record_text(sc, "exit", "", "0");
+			return VM_STEP_RETURNED;
+		}
+		return 0;
 	}
 	/* an error in the process's function: the scenario is wrong */
 	lua_pushfstring(L, "%s", lua_isstring(co, -1) ? lua_tostring(co, -1) : "(error object is not a string)");
 	drop(L, pid);
 	lua_error(L);
+	return 0;
+}
+
+struct until {
+	struct scenario *sc;
+	bool (*pred)(struct scenario *, void *);
+	void *ctx;
+};
+
+static int until_pred(void *ctx)
+{
+	struct until *u = ctx;
+
+	return u->pred(u->sc, u->ctx);
 }
 
 /* Run the simulation until pred holds (or, with pred NULL, until nothing can
@@ -252,16 +270,10 @@ static void lproc_resume(struct scenario *sc, int pid)
 static bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *),
 			    void *ctx)
 {
-	for (;;) {
-		int next;
+	struct until u = { sc, pred, ctx };
 
-		if (pred && pred(sc, ctx))
-			return true;
-		next = vm_sched_next(sc->be.m);
-		if (!next)
-			return !pred;
-		lproc_resume(sc, next);
-	}
+	vm_set_user_step(sc->be.m, lproc_step, sc);
+	return vm_run(sc->be.m, pred ? until_pred : NULL, &u) || !pred;
 }
 
 static void sim_finish(struct scenario *sc)

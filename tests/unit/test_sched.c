@@ -83,9 +83,159 @@ static void test_blocking(void **state)
 	vm_free(m);
 }
 
+/* ---- the run loop in C, kernel threads, and safe points for a kill ---- */
+
+struct kt_state {
+	int runs;
+	uint64_t woken_at, ran_at, ran_until;
+	int cpu;
+};
+
+/* A kernel thread's body: 50 us of kernel work, then sleep again. */
+static void kt_body(struct machine *m, struct task_struct *t, void *data)
+{
+	struct kt_state *k = data;
+
+	(void)m;
+	k->runs++;
+	k->ran_at = t->clock;
+	k->cpu = t->cpu;
+	t->clock += 50000;
+	t->stime += 50000;
+	k->ran_until = t->clock;
+	kthread_sleep(m, t);
+}
+
+struct driver {
+	vm_machine *m;
+	struct task_struct *kt;
+	struct kt_state *k;
+	vm_touch_op *op;
+	int pid, steps;
+	uint64_t wake_after;	/* pages faulted before the thread is woken; 0: never */
+	struct vm_result r;
+};
+
+/* The user task's body, in C: a resumable touch; wakes the thread past a threshold. */
+static int drive_step(void *ctx, int pid)
+{
+	struct driver *d = ctx;
+	int rc;
+
+	assert_int_equal(pid, d->pid);
+	d->steps++;
+	rc = vm_touch_step(d->m, d->op, &d->r);
+	if (d->kt && !d->k->runs && find_task(d->m, pid)->min_flt >= d->wake_after) {
+		d->k->woken_at = vm_clock(d->m, pid);
+		wake_up_process(d->m, d->kt, d->k->woken_at);
+	}
+	return rc == VM_EMORE ? 0 : VM_STEP_RETURNED;
+}
+
+static uint64_t run_with_thread(bool thread, struct kt_state *k, int *steps)
+{
+	vm_machine *m = new_machine(1 * GiB, 2);
+	struct driver d = { .m = m, .k = k, .wake_after = 5000 };
+	struct vm_touch_args t = { .len = 64 * MiB, .write = 1 };
+	uint64_t end;
+	int err;
+
+	d.pid = vm_spawn(m, "w", NULL);
+	t.addr = map_anon(m, d.pid, 64 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	d.op = vm_touch_begin(m, d.pid, &t, &err);
+	assert_non_null(d.op);
+	if (thread) {
+		d.kt = kthread_create(m, kt_body, k, "kworker");
+		assert_non_null(d.kt);
+		assert_true(d.kt->pid < 1000 && !d.kt->mm);
+		assert_int_equal(vm_next_pid(m, 0), d.pid);	/* the driver does not see it */
+	}
+	vm_set_user_step(m, drive_step, &d);
+	assert_int_equal(vm_run(m, NULL, NULL), 1);
+	assert_int_equal(d.r.minflt, 16384);
+	assert_int_equal(vm_task_state(m, d.pid), 'Z');
+	end = find_task(m, d.pid)->exit_time;
+	if (thread)
+		assert_int_equal(d.kt->state, TASK_BLOCKED);	/* asleep again */
+	*steps = d.steps;
+	vm_touch_end(d.op);
+	vm_free(m);
+	return end;
+}
+
+/*
+ * The loop runs a C kernel thread beside a user task: asleep until the
+ * task's 5000th fault wakes it, it runs once, at that time, on the other
+ * CPU, and the task's own time is exactly what it is without the thread.
+ */
+static void test_kthread_runs_beside_user_task(void **state)
+{
+	struct kt_state k = { 0 }, none = { 0 };
+	int steps, steps0;
+	uint64_t end = run_with_thread(true, &k, &steps);
+	uint64_t end0 = run_with_thread(false, &none, &steps0);
+
+	(void)state;
+	assert_int_equal(k.runs, 1);
+	assert_true(k.ran_at >= k.woken_at);
+	assert_true(k.ran_at < k.woken_at + 1000000);	/* within a quantum of the wake-up */
+	assert_int_equal(k.cpu, 1);			/* the CPU the task is not using */
+	assert_int_equal(k.ran_until - k.ran_at, 50000);
+	assert_int_equal(end, end0);
+	assert_true(steps > 1);				/* the task ran in quanta */
+}
+
+struct kill_ctx {
+	vm_machine *m;
+	int pid, kills;
+	int state_in_fault;
+};
+
+/* Inside the fault (its --events hook): kill the faulting task. */
+static void kill_in_fault(void *ctx, const struct vm_event *ev)
+{
+	struct kill_ctx *k = ctx;
+
+	if (ev->kind != EV_FAULT || k->kills)
+		return;
+	k->kills++;
+	assert_int_equal(vm_kill(k->m, k->pid, 9), 0);
+	k->state_in_fault = vm_task_state(k->m, k->pid);
+}
+
+/*
+ * A SIGKILL that arrives while the task is inside a fault waits for the
+ * fault to finish (the task and its page tables are intact meanwhile) and
+ * is delivered at the retry: the access returns the death, the fault
+ * counted, the address space is gone.
+ */
+static void test_kill_waits_for_the_fault(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	struct kill_ctx k = { .m = m };
+	struct vm_status st;
+	uint64_t a;
+
+	(void)state;
+	k.pid = vm_spawn(m, "victim", NULL);
+	a = map_anon(m, k.pid, 4 * PAGE_SIZE, VM_PROT_READ | VM_PROT_WRITE);
+	vm_set_event_callback(m, kill_in_fault, &k);
+	assert_int_equal(vm_write(m, k.pid, a, 5, NULL), VM_ESIGNAL);
+	assert_int_equal(k.kills, 1);
+	assert_int_equal(k.state_in_fault, 'R');	/* still alive inside the fault */
+	assert_int_equal(vm_status(m, k.pid, &st), 0);
+	assert_int_equal(st.signal, 9);
+	assert_int_equal(vmstat_of(m, "pgfault"), 1);
+	assert_null(find_task(m, k.pid)->mm);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kthread_runs_beside_user_task),
+		cmocka_unit_test(test_kill_waits_for_the_fault),
 		cmocka_unit_test(test_parallel_vs_shared_cpu),
 		cmocka_unit_test(test_blocking),
 	};
