@@ -149,19 +149,8 @@ static int copy_pte_entry(struct mm_walk *walk, pte_t *sp, uint64_t addr, enum w
 	return 0;
 }
 
-/* copy_pmd_range(): a huge PMD would be shared whole (copy_huge_pmd); THP is not modelled. */
-static int copy_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
-			  enum walk_kind kind)
-{
-	(void)pmd;
-	(void)addr;
-	(void)next;
-	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "fork met a huge PMD while THP is not modelled");
-	return 0;
-}
-
+/* no pmd_entry: a huge PMD stops the walk on a VM_BUG_ON until THP brings copy_huge_pmd() */
 static const struct mm_walk_ops copy_walk_ops = {
-	.pmd_entry = copy_pmd_entry,
 	.pte_entry = copy_pte_entry,
 };
 

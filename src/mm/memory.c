@@ -492,19 +492,8 @@ static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum 
 	return 0;
 }
 
-/* zap_pmd_range(): a huge PMD would be zapped whole or split; THP is not modelled yet. */
-static int zap_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
-			 enum walk_kind kind)
-{
-	(void)pmd;
-	(void)addr;
-	(void)next;
-	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "zap met a huge PMD while THP is not modelled");
-	return 0;
-}
-
+/* no pmd_entry: a huge PMD stops the walk on a VM_BUG_ON until THP brings zap_huge_pmd() */
 static const struct mm_walk_ops zap_walk_ops = {
-	.pmd_entry = zap_pmd_entry,
 	.pte_entry = zap_pte_entry,
 };
 

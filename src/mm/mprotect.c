@@ -65,19 +65,8 @@ static int change_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, en
 	return 0;
 }
 
-/* change_pmd_range(): a huge PMD would be changed whole or split (THP is not modelled). */
-static int change_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
-			    enum walk_kind kind)
-{
-	(void)pmd;
-	(void)addr;
-	(void)next;
-	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "mprotect met a huge PMD while THP is not modelled");
-	return 0;
-}
-
+/* no pmd_entry: a huge PMD stops the walk on a VM_BUG_ON until THP brings change_huge_pmd() */
 static const struct mm_walk_ops change_prot_ops = {
-	.pmd_entry = change_pmd_entry,
 	.pte_entry = change_pte_entry,
 };
 

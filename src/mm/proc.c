@@ -221,19 +221,8 @@ static int smaps_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enu
 	return 0;
 }
 
-/* smaps_pmd_entry(): a huge PMD would count whole (smaps_pmd_entry); THP is not modelled. */
-static int smaps_pmd_entry(struct mm_walk *walk, pte_t *pmd, uint64_t addr, uint64_t next,
-			   enum walk_kind kind)
-{
-	(void)pmd;
-	(void)addr;
-	(void)next;
-	VM_BUG_ON(walk->m, kind != WALK_PRESENT, "smaps met a huge PMD while THP is not modelled");
-	return 0;
-}
-
+/* no pmd_entry: a huge PMD stops the walk on a VM_BUG_ON until THP brings smaps_pmd_entry() */
 static const struct mm_walk_ops smaps_walk_ops = {
-	.pmd_entry = smaps_pmd_entry,
 	.pte_entry = smaps_pte_entry,
 };
 
