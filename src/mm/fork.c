@@ -113,6 +113,8 @@ struct copy_walk {
 	struct task_struct *parent;
 	struct vm_area_struct *dst;
 	bool cow;
+	pte_t *dst_table;	/* the child's PTE table for the 2 MiB at dst_base */
+	uint64_t dst_base;
 };
 
 /* copy_present_pte(): share one present page with the child, write-protecting a private one. */
@@ -125,9 +127,14 @@ static int copy_pte_entry(struct mm_walk *walk, pte_t *sp, uint64_t addr, enum w
 
 	/* copy_nonpresent_pte(): swap entries need swap, which is not modelled yet */
 	VM_BUG_ON(m, kind != WALK_PRESENT, "fork met a non-present PTE while no swap exists");
-	dp = pte_offset(m, dst_mm, addr, true);
-	if (!dp)
-		return -ENOMEM;
+	if (!cw->dst_table || cw->dst_base != (addr & PMD_MASK)) {
+		/* copy_pte_range(): the child's table, made at its first PTE, once per table */
+		cw->dst_table = pte_offset(m, dst_mm, addr & PMD_MASK, true);
+		if (!cw->dst_table)
+			return -ENOMEM;
+		cw->dst_base = addr & PMD_MASK;
+	}
+	dp = &cw->dst_table[pte_index(addr)];
 	if (!pte_special(pte)) {
 		struct page *page = pfn_to_page(m, pte_pfn(pte));
 

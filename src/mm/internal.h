@@ -439,10 +439,11 @@ int pgd_alloc(struct machine *m, struct mm_struct *mm);
 void pgd_free(struct machine *m, struct mm_struct *mm);
 /* The PTE slot for addr; allocates missing tables if alloc. NULL: none / no memory. */
 pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc);
-/* The PTE table covering addr, or NULL: lets a range loop skip empty 2 MiB. */
-pte_t *pte_table(struct machine *m, struct mm_struct *mm, uint64_t addr);
 /* pmd_alloc(): the PMD entry over addr, making the PUD and PMD tables if missing. */
 pte_t *pmd_alloc(struct machine *m, struct mm_struct *mm, uint64_t addr);
+/* pte_offset_map() / pte_alloc(): the PTE slot for addr under the PMD entry *pmd. */
+pte_t *pte_offset_pmd(struct machine *m, struct mm_struct *mm, pte_t *pmd, uint64_t addr,
+		      bool alloc);
 /*
  * struct mmu_gather (include/asm-generic/tlb.h): the range of addresses whose
  * PTEs (or page tables) an operation cleared, flushed once at the end.

@@ -147,7 +147,7 @@ static struct page *alloc_anon_folio(struct machine *m, struct vm_fault *vmf)
 static bool pte_alloc(struct machine *m, struct vm_fault *vmf)
 {
 	if (!vmf->pte)
-		vmf->pte = pte_offset(m, vmf->vma->vm_mm, vmf->address, true);
+		vmf->pte = pte_offset_pmd(m, vmf->vma->vm_mm, vmf->pmd, vmf->address, true);
 	return vmf->pte != NULL;
 }
 
@@ -378,13 +378,8 @@ static unsigned handle_pte_fault(struct machine *m, struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	pte_t *ptep;
 
-	if (pte_none(*vmf->pmd)) {
-		vmf->pte = NULL;
-		vmf->orig_pte = 0;
-	} else {
-		vmf->pte = &table_of(m, *vmf->pmd)[pte_index(vmf->address)];
-		vmf->orig_pte = *vmf->pte;
-	}
+	vmf->pte = pte_offset_pmd(m, vma->vm_mm, vmf->pmd, vmf->address, false);
+	vmf->orig_pte = vmf->pte ? *vmf->pte : 0;
 	if (!vmf->pte || pte_none(vmf->orig_pte))
 		return vma_is_anonymous(vma) ? do_anonymous_page(m, vmf) : do_fault(m, vmf);
 	if (!pte_present(vmf->orig_pte))
@@ -417,6 +412,7 @@ static unsigned __handle_mm_fault(struct machine *m, struct task_struct *t,
 	vmf.pmd = pmd_alloc(m, vma->vm_mm, addr);
 	if (!vmf.pmd)
 		return VM_FAULT_OOM;
+	/* pmd_trans_huge(): do_huge_pmd_*() arrives with THP */
 	VM_BUG_ON(m, pmd_huge(*vmf.pmd), "a huge PMD while THP is not modelled");
 	return handle_pte_fault(m, &vmf);
 }

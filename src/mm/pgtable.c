@@ -133,6 +133,7 @@ void pgd_free(struct machine *m, struct mm_struct *mm)
 /*
  * Descend one level: the table entry *e points to, allocating it if the
  * entry is empty and alloc is set (__pud_alloc/__pmd_alloc/__pte_alloc).
+ * An entry that maps a huge page is never read as a table.
  */
 static pte_t *next_table(struct machine *m, struct mm_struct *mm, pte_t *e, int level,
 			 bool alloc)
@@ -147,12 +148,14 @@ static pte_t *next_table(struct machine *m, struct mm_struct *mm, pte_t *e, int 
 			return NULL;
 		*e = pfn_pte(page_to_pfn(m, p), _PAGE_TABLE);
 	}
+	VM_BUG_ON(m, *e & _PAGE_PSE, "a huge page's entry read as a page table");
 	return table_of(m, *e);
 }
 
-pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc)
+/* The PMD entry over addr, making the PUD and PMD tables if alloc. NULL: none / no memory. */
+static pte_t *pmd_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc)
 {
-	pte_t *pud, *pmd, *pte;
+	pte_t *pud, *pmd;
 
 	pud = next_table(m, mm, &mm->pgd[pgd_index(addr)], 3, alloc);
 	if (!pud)
@@ -160,31 +163,27 @@ pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool a
 	pmd = next_table(m, mm, &pud[pud_index(addr)], 2, alloc);
 	if (!pmd)
 		return NULL;
-	pte = next_table(m, mm, &pmd[pmd_index(addr)], 1, alloc);
-	if (!pte)
-		return NULL;
-	return &pte[pte_index(addr)];
+	return &pmd[pmd_index(addr)];
 }
 
 pte_t *pmd_alloc(struct machine *m, struct mm_struct *mm, uint64_t addr)
 {
-	pte_t *pud, *pmd;
-
-	pud = next_table(m, mm, &mm->pgd[pgd_index(addr)], 3, true);
-	if (!pud)
-		return NULL;
-	VM_BUG_ON(m, pmd_huge(pud[pud_index(addr)]), "a huge PUD in a user page table");
-	pmd = next_table(m, mm, &pud[pud_index(addr)], 2, true);
-	if (!pmd)
-		return NULL;
-	return &pmd[pmd_index(addr)];
+	return pmd_offset(m, mm, addr, true);
 }
 
-pte_t *pte_table(struct machine *m, struct mm_struct *mm, uint64_t addr)
+pte_t *pte_offset_pmd(struct machine *m, struct mm_struct *mm, pte_t *pmd, uint64_t addr,
+		      bool alloc)
 {
-	pte_t *p = pte_offset(m, mm, addr & PMD_MASK, false);
+	pte_t *pte = next_table(m, mm, pmd, 1, alloc);
 
-	return p;	/* entry 0 of the table, i.e. the table itself */
+	return pte ? &pte[pte_index(addr)] : NULL;
+}
+
+pte_t *pte_offset(struct machine *m, struct mm_struct *mm, uint64_t addr, bool alloc)
+{
+	pte_t *pmd = pmd_offset(m, mm, addr, alloc);
+
+	return pmd ? pte_offset_pmd(m, mm, pmd, addr, alloc) : NULL;
 }
 
 /*
