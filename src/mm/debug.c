@@ -168,8 +168,9 @@ static void check_anon_rmap(struct check *c, struct vm_area_struct *v, struct pa
 	struct anon_vma *av = folio_anon_vma(page);
 	bool linked = false;
 
-	for (struct anon_vma_chain *avc = v->anon_vma_chain; avc && !linked; avc = avc->same_vma)
-		linked = avc->anon_vma == av;
+	for (struct list_head *l = v->anon_vma_chain.next; l != &v->anon_vma_chain && !linked;
+	     l = l->next)
+		linked = list_entry(l, struct anon_vma_chain, same_vma)->anon_vma == av;
 	if (!linked)
 		fail(c, "rmap: the anon page at %#llx belongs to anon_vma %llu, which its VMA does "
 			"not link", (unsigned long long)va, av ? (unsigned long long)av->id : 0ULL);

@@ -201,39 +201,18 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 			m->vm_committed_as += (int64_t)pages;
 			mm->committed += pages;
 		}
-		v = malloc(sizeof(*v));
+		v = vm_area_dup(src, mm);
 		if (!v) {
 			err = -ENOMEM;
 			break;
 		}
-		*v = *src;
-		v->vm_mm = mm;
 		v->vm_flags &= ~VM_LOCKED;
-		v->anon_vma = NULL;
-		v->anon_vma_chain = NULL;
-		if (v->vm_file) {
-			mapping_get(v->vm_file);
-			vma_link_file(v);
-		}
 		/* anon_vma_fork(); a VM_WIPEONFORK child starts with nothing */
-		if (!wipe && anon_vma_fork(m, v, src)) {
+		if ((!wipe && anon_vma_fork(m, v, src)) || vma_insert(mm, v)) {
 			vm_area_free(m, v);
 			err = -ENOMEM;
 			break;
 		}
-		if (mm->map_count == mm->vmas_cap) {
-			int cap = mm->vmas_cap ? mm->vmas_cap * 2 : 16;
-			struct vm_area_struct **n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
-
-			if (!n) {
-				vm_area_free(m, v);
-				err = -ENOMEM;
-				break;
-			}
-			mm->vmas = n;
-			mm->vmas_cap = cap;
-		}
-		mm->vmas[mm->map_count++] = v;
 		vm_stat_account(mm, v->vm_flags, (int64_t)pages);
 		/* vma_needs_copy(): only VMAs with anonymous pages have PTEs worth copying */
 		if (src->anon_vma && !wipe)

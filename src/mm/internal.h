@@ -135,7 +135,7 @@ struct address_space {
 	uint64_t nrpages;	/* pages present */
 	uint64_t committed;	/* pages charged to Committed_AS (shmem_acct_size) */
 	void *shadow;		/* shadow.c: what the object must hold */
-	struct vm_area_struct *i_mmap;	/* the VMAs mapping it (rmap.c) */
+	struct list_head i_mmap;	/* the VMAs mapping it (.shared; rmap.c) */
 	int refs;		/* VMAs and other holders */
 	uint64_t id;		/* inode number */
 };
@@ -535,10 +535,12 @@ static inline uint16_t kern_pcid(uint16_t asid)
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);
 int vma_index(struct mm_struct *mm, uint64_t addr);
+/* Put vma in mm's sorted VMA array; -ENOMEM if the array cannot grow. */
+int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma);
 struct mm_struct *mm_alloc(struct machine *m);
 void mmput(struct machine *m, struct mm_struct *mm, struct task_struct *t);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
-struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig);
+struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig, struct mm_struct *mm);
 void vm_area_free(struct machine *m, struct vm_area_struct *v);
 /* Does [start, end) lie entirely inside VMAs? */
 bool range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end);
@@ -673,7 +675,7 @@ void unlink_file_vma(struct vm_area_struct *vma);
 void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			     uint64_t addr);
 void folio_dup_anon_rmap_pte(struct machine *m, struct page *page);
-void folio_add_file_rmap_pte(struct machine *m, struct page *page);
+void folio_add_file_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma);
 void folio_remove_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma);
 
 /* struct rmap_walk_control: rmap_one() returns false to stop the walk. */

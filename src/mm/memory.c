@@ -306,7 +306,6 @@ static unsigned wp_page_copy(struct machine *m, struct vm_fault *vmf, struct pag
 	folio_add_lru_vma(m, new, vma);
 	*ptep = entry;
 	if (old) {
-		munlock_vma_page(m, old, vma);
 		folio_remove_rmap_pte(m, old, vma);
 		put_page(m, old);
 	}
@@ -478,7 +477,6 @@ static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum 
 	add_mm_counter(vma->vm_mm, mm_counter_of(page), -1);
 	if ((pte & _PAGE_DIRTY) && !PageFlag(page, PG_anon))
 		SetPageFlag(page, PG_dirty);	/* folio_mark_dirty() */
-	munlock_vma_page(m, page, vma);
 	folio_remove_rmap_pte(m, page, vma);
 	/*
 	 * The kernel frees pages only after tlb_finish_mmu() flushes; no
@@ -518,8 +516,7 @@ void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 			entry |= _PAGE_RW;
 	}
 	page->refcount++;
-	folio_add_file_rmap_pte(m, page);
-	mlock_vma_page(m, page, vma);
+	folio_add_file_rmap_pte(m, page, vma);
 	add_mm_counter(vma->vm_mm, mm_counter_of(page), 1);
 	*ptep = entry;
 }

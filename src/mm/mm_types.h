@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "../lib/list.h"
 #include "../lib/prng.h"
 
 /* ---- x86-64 paging geometry (arch/x86/include/asm/pgtable_64_types.h) ---- */
@@ -301,7 +302,7 @@ struct anon_vma {
 	struct anon_vma *root;		/* the oldest anon_vma of the fork chain */
 	struct anon_vma *parent;	/* the anon_vma this one was forked from */
 	int refcount;			/* chains linking it + child anon_vmas */
-	struct anon_vma_chain *head;	/* rb_root: the VMAs that may map its pages */
+	struct list_head rb_root;	/* its chains (.rb): the VMAs that may map its pages */
 	uint64_t id;
 };
 
@@ -309,8 +310,8 @@ struct anon_vma {
 struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
-	struct anon_vma_chain *same_vma;	/* the VMA's next link */
-	struct anon_vma_chain *prev, *next;	/* the anon_vma's VMAs */
+	struct list_head same_vma;	/* in vma->anon_vma_chain */
+	struct list_head rb;		/* in anon_vma->rb_root (an interval tree in Linux) */
 };
 
 struct vm_area_struct {
@@ -318,7 +319,7 @@ struct vm_area_struct {
 	uint64_t vm_end;
 	uint32_t vm_flags;
 	struct anon_vma *anon_vma;	/* where its new anon pages go; NULL until the first */
-	struct anon_vma_chain *anon_vma_chain;	/* every anon_vma whose pages it may map */
+	struct list_head anon_vma_chain;	/* its chains (.same_vma): every anon_vma it may map */
 	struct address_space *vm_file;	/* the shmem object of a shared anonymous mapping */
 	/*
 	 * Offset in vm_file, in pages; for anonymous memory the start address
@@ -326,7 +327,7 @@ struct vm_area_struct {
 	 * page's identity through split, merge and stack growth.
 	 */
 	uint64_t vm_pgoff;
-	struct vm_area_struct *i_mmap_prev, *i_mmap_next;	/* vm_file's i_mmap list */
+	struct list_head shared;	/* in vm_file->i_mmap */
 	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous memory */
 	struct mm_struct *vm_mm;
 };

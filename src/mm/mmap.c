@@ -68,7 +68,7 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr)
 	return v && v->vm_start <= addr ? v : NULL;
 }
 
-static int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
+int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	int i;
 
@@ -100,30 +100,30 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *v = calloc(1, sizeof(*v));
 
-	if (v)
-		v->vm_mm = mm;
+	if (!v)
+		return NULL;
+	v->vm_mm = mm;
+	INIT_LIST_HEAD(&v->anon_vma_chain);
+	INIT_LIST_HEAD(&v->shared);
 	return v;
 }
 
 /*
- * vm_area_dup() + the links a copy needs: the same anon_vmas
- * (anon_vma_clone), a place in the file's i_mmap and a reference on it.
- * For a split; fork links its copy with anon_vma_fork() instead.
+ * vm_area_dup(): a copy of orig for mm with no anon_vma links yet (split
+ * adds them with anon_vma_clone(), fork with anon_vma_fork()), in its
+ * file's i_mmap and holding a reference on the file.
  */
-struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig)
+struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig, struct mm_struct *mm)
 {
 	struct vm_area_struct *v = malloc(sizeof(*v));
 
 	if (!v)
 		return NULL;
 	*v = *orig;
+	v->vm_mm = mm;
 	v->anon_vma = NULL;
-	v->anon_vma_chain = NULL;
-	if (anon_vma_clone(v, orig)) {
-		unlink_anon_vmas(v);
-		free(v);
-		return NULL;
-	}
+	INIT_LIST_HEAD(&v->anon_vma_chain);
+	INIT_LIST_HEAD(&v->shared);
 	if (v->vm_file) {
 		mapping_get(v->vm_file);
 		vma_link_file(v);
@@ -131,7 +131,7 @@ struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig)
 	return v;
 }
 
-/* vm_area_free() after unlink_anon_vmas() / unlink_file_vma(): drop every link. */
+/* vm_area_free(): unlink the VMA from its anon_vmas and its file, and free it. */
 void vm_area_free(struct machine *m, struct vm_area_struct *v)
 {
 	unlink_anon_vmas(v);
@@ -332,9 +332,13 @@ int split_vma_at(struct machine *m, struct mm_struct *mm, uint64_t addr)
 
 	if (!v || v->vm_start == addr)
 		return 0;
-	n = vm_area_dup(v);
+	n = vm_area_dup(v, mm);
 	if (!n)
 		return -ENOMEM;
+	if (anon_vma_clone(n, v)) {
+		vm_area_free(m, n);
+		return -ENOMEM;
+	}
 	n->vm_start = addr;
 	n->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
 	v->vm_end = addr;
@@ -357,7 +361,7 @@ static bool mergeable_anon_vma(const struct vm_area_struct *a, const struct vm_a
 
 	if (a->anon_vma && b->anon_vma)
 		return a->anon_vma == b->anon_vma;
-	return !with->anon_vma || !with->anon_vma_chain->same_vma;
+	return !with->anon_vma || list_is_singular(&with->anon_vma_chain);
 }
 
 /*

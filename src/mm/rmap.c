@@ -48,6 +48,7 @@ static struct anon_vma *anon_vma_alloc(struct machine *m, struct anon_vma *paren
 	if (!av)
 		return NULL;
 	av->id = ++m->next_anon_vma;
+	INIT_LIST_HEAD(&av->rb_root);
 	av->parent = parent;
 	av->root = parent ? parent->root : av;
 	if (parent)
@@ -74,13 +75,8 @@ static int anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma *av)
 		return -ENOMEM;
 	avc->vma = vma;
 	avc->anon_vma = av;
-	avc->same_vma = vma->anon_vma_chain;
-	vma->anon_vma_chain = avc;
-	avc->prev = NULL;
-	avc->next = av->head;
-	if (av->head)
-		av->head->prev = avc;
-	av->head = avc;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	list_add(&avc->rb, &av->rb_root);
 	av->refcount++;
 	return 0;
 }
@@ -111,8 +107,8 @@ int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 /* anon_vma_clone(): dst (a split-off part, or a merge target) may map all of src's pages. */
 int anon_vma_clone(struct vm_area_struct *dst, const struct vm_area_struct *src)
 {
-	for (struct anon_vma_chain *avc = src->anon_vma_chain; avc; avc = avc->same_vma)
-		if (anon_vma_chain_link(dst, avc->anon_vma))
+	for (struct list_head *l = src->anon_vma_chain.next; l != &src->anon_vma_chain; l = l->next)
+		if (anon_vma_chain_link(dst, list_entry(l, struct anon_vma_chain, same_vma)->anon_vma))
 			return -ENOMEM;
 	if (!dst->anon_vma)
 		dst->anon_vma = src->anon_vma;
@@ -128,8 +124,6 @@ int anon_vma_fork(struct machine *m, struct vm_area_struct *vma, const struct vm
 {
 	struct anon_vma *av;
 
-	vma->anon_vma = NULL;
-	vma->anon_vma_chain = NULL;
 	if (!pvma->anon_vma)
 		return 0;
 	if (anon_vma_clone(vma, pvma))
@@ -149,23 +143,16 @@ int anon_vma_fork(struct machine *m, struct vm_area_struct *vma, const struct vm
 /* unlink_anon_vmas(): the VMA goes; each anon_vma it linked loses a reference. */
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
-	struct anon_vma_chain *avc = vma->anon_vma_chain;
-
-	while (avc) {
-		struct anon_vma_chain *next = avc->same_vma;
+	while (!list_empty(&vma->anon_vma_chain)) {
+		struct anon_vma_chain *avc =
+			list_entry(vma->anon_vma_chain.next, struct anon_vma_chain, same_vma);
 		struct anon_vma *av = avc->anon_vma;
 
-		if (avc->prev)
-			avc->prev->next = avc->next;
-		else
-			av->head = avc->next;
-		if (avc->next)
-			avc->next->prev = avc->prev;
+		list_del_init(&avc->same_vma);
+		list_del_init(&avc->rb);
 		free(avc);
 		put_anon_vma(av);
-		avc = next;
 	}
-	vma->anon_vma_chain = NULL;
 	vma->anon_vma = NULL;
 }
 
@@ -173,26 +160,12 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 
 void vma_link_file(struct vm_area_struct *vma)
 {
-	struct address_space *as = vma->vm_file;
-
-	vma->i_mmap_prev = NULL;
-	vma->i_mmap_next = as->i_mmap;
-	if (as->i_mmap)
-		as->i_mmap->i_mmap_prev = vma;
-	as->i_mmap = vma;
+	list_add(&vma->shared, &vma->vm_file->i_mmap);
 }
 
 void unlink_file_vma(struct vm_area_struct *vma)
 {
-	struct address_space *as = vma->vm_file;
-
-	if (vma->i_mmap_prev)
-		vma->i_mmap_prev->i_mmap_next = vma->i_mmap_next;
-	else
-		as->i_mmap = vma->i_mmap_next;
-	if (vma->i_mmap_next)
-		vma->i_mmap_next->i_mmap_prev = vma->i_mmap_prev;
-	vma->i_mmap_prev = vma->i_mmap_next = NULL;
+	list_del_init(&vma->shared);
 }
 
 /* ---- mapcounts and the counters that follow them ---- */
@@ -224,18 +197,25 @@ void folio_dup_anon_rmap_pte(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_anon_exclusive);
 }
 
-/* folio_add_file_rmap_pte(): one more PTE maps a page-cache (shmem) page. */
-void folio_add_file_rmap_pte(struct machine *m, struct page *page)
+/*
+ * folio_add_file_rmap_pte(): one more PTE of vma maps a page-cache (shmem)
+ * page; in a VM_LOCKED VMA it is mlocked (__folio_add_file_rmap).
+ */
+void folio_add_file_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma)
 {
 	if (page->mapcount++ == 0)
 		mod_node_page_state(m, NR_FILE_MAPPED, 1);
+	mlock_vma_page(m, page, vma);
 }
 
-/* folio_remove_rmap_pte(): a PTE of vma no longer maps the page. */
+/*
+ * folio_remove_rmap_pte(): a PTE of vma no longer maps the page; a
+ * VM_LOCKED VMA's mapping is munlocked first (__folio_remove_rmap).
+ */
 void folio_remove_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma)
 {
-	(void)vma;
 	VM_BUG_ON(m, page->mapcount <= 0, "a page unmapped more often than it was mapped");
+	munlock_vma_page(m, page, vma);
 	if (--page->mapcount > 0)
 		return;
 	if (PageFlag(page, PG_anon))
@@ -294,15 +274,17 @@ void rmap_walk(struct machine *m, struct page *page, const struct rmap_walk_cont
 	if (PageFlag(page, PG_anon)) {
 		struct anon_vma *av = folio_anon_vma(page);
 
-		for (struct anon_vma_chain *avc = av ? av->head : NULL; avc; avc = avc->next)
-			if (!rmap_one(m, page, avc->vma, rwc))
+		for (struct list_head *l = av ? av->rb_root.next : NULL; l && l != &av->rb_root;
+		     l = l->next)
+			if (!rmap_one(m, page, list_entry(l, struct anon_vma_chain, rb)->vma, rwc))
 				return;
 		return;
 	}
 	if (!page->mapping)
 		return;
-	for (struct vm_area_struct *vma = page->mapping->i_mmap; vma; vma = vma->i_mmap_next)
-		if (!rmap_one(m, page, vma, rwc))
+	for (struct list_head *l = page->mapping->i_mmap.next; l != &page->mapping->i_mmap;
+	     l = l->next)
+		if (!rmap_one(m, page, list_entry(l, struct vm_area_struct, shared), rwc))
 			return;
 }
 

@@ -32,6 +32,7 @@ struct address_space *shmem_create(struct machine *m, uint64_t size)
 	for (uint64_t i = 0; i < size; i++)
 		as->pages[i] = PFN_NONE;
 	as->size = size;
+	INIT_LIST_HEAD(&as->i_mmap);
 	as->refs = 1;
 	as->id = ++m->next_mapping_id;
 	return as;
@@ -57,7 +58,7 @@ static void shmem_delete_from_page_cache(struct machine *m, struct address_space
 }
 
 /* shmem_truncate_range() over the whole object, then evict it. */
-void shmem_truncate(struct machine *m, struct address_space *as)
+static void shmem_truncate(struct machine *m, struct address_space *as)
 {
 	for (uint64_t i = 0; i < as->size && as->nrpages; i++)
 		if (as->pages[i] != PFN_NONE)
