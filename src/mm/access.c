@@ -129,7 +129,11 @@ static int mmu_access_slow(struct machine *m, struct task_struct *t, uint64_t ad
 
 			if (rc)
 				return rc;
-			/* the retry is a safe point: a kill that came during the fault lands */
+			/*
+			 * The retry is a safe point: a kill that came during the
+			 * fault lands here (do_user_addr_fault's
+			 * fault_signal_pending() after a fault that returned).
+			 */
 			if (t->pending_sig && signal_deliver(m, t))
 				return VM_ESIGNAL;
 		}

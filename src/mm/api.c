@@ -273,7 +273,8 @@ static void syscall_exit(struct machine *m, struct task_struct *t, const struct 
 		op_end(b, t, r);
 	}
 	syscall_event(m, t, what, addr, len, ret);
-	signal_deliver(m, t);	/* the return to user space is a safe point */
+	/* the return to user space is a safe point (exit_to_user_mode_loop) */
+	signal_deliver(m, t);
 }
 
 /*

@@ -191,14 +191,18 @@ static int check_pte(struct mm_walk *walk, pte_t *ptep, uint64_t va, enum walk_k
 	struct vm_area_struct *v = vma_lookup(mm, va);
 	uint64_t pfn;
 
-	if (!v)
-		return fail(c, "PTE %#llx at %#llx lies outside every VMA",
-			    (unsigned long long)pte, (unsigned long long)va), 0;
-	if (kind != WALK_PRESENT)
-		return fail(c, "non-present PTE %#llx at %#llx (%s)", (unsigned long long)pte,
-			    (unsigned long long)va,
-			    kind == WALK_SWAP ? "a swap entry, but no swap exists" :
-						"an entry nothing makes"), 0;
+	if (!v) {
+		fail(c, "PTE %#llx at %#llx lies outside every VMA",
+			     (unsigned long long)pte, (unsigned long long)va);
+		return 0;	/* go on: --check reports the first violation */
+	}
+	if (kind != WALK_PRESENT) {
+		fail(c, "non-present PTE %#llx at %#llx (%s)", (unsigned long long)pte,
+			     (unsigned long long)va,
+			     kind == WALK_SWAP ? "a swap entry, but no swap exists" :
+						 "an entry nothing makes");
+		return 0;
+	}
 	pfn = pte_pfn(pte);
 	if (m->shadow && (pte & _PAGE_PRESENT)) {
 		uint8_t want = shadow_expect(mm, v, va);
@@ -217,9 +221,11 @@ static int check_pte(struct mm_walk *walk, pte_t *ptep, uint64_t va, enum walk_k
 			fail(c, "the zero page is mapped writable at %#llx", (unsigned long long)va);
 		return 0;
 	}
-	if (!ram_pfn(m, pfn))
-		return fail(c, "PTE at %#llx maps pfn %#llx outside RAM", (unsigned long long)va,
-			    (unsigned long long)pfn), 0;
+	if (!ram_pfn(m, pfn)) {
+		fail(c, "PTE at %#llx maps pfn %#llx outside RAM", (unsigned long long)va,
+			     (unsigned long long)pfn);
+		return 0;
+	}
 	c->maps[pfn]++;
 	if (v->vm_flags & VM_LOCKED)
 		c->locked[pfn]++;

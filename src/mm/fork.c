@@ -75,27 +75,40 @@ static bool alloc_pid(struct machine *m, int pid)
 	return true;
 }
 
-/* copy_process() without the mm: a runnable task at its parent's time. */
-struct task_struct *task_create(struct machine *m, const char *comm, struct task_struct *parent)
+/* A runnable task with this pid and name at clock, in the pid table. */
+static struct task_struct *task_alloc(struct machine *m, int pid, const char *comm, uint64_t clock)
 {
 	struct task_struct *t;
-	int pid = m->last_pid < FIRST_USER_PID ? FIRST_USER_PID : m->last_pid + 1;
 
 	if (!alloc_pid(m, pid))
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	if (parent && add_child(parent, pid)) {
-		free(t);
-		return NULL;
-	}
 	t->pid = pid;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);
-	t->parent = parent;
 	t->state = TASK_RUNNABLE;
-	t->clock = parent ? parent->clock : m->now;
-	t->start_time = t->clock;
+	t->clock = t->start_time = clock;
+	m->tasks[pid] = t;
+	m->nr_tasks++;
+	return t;
+}
+
+/* copy_process() without the mm: a runnable task at its parent's time. */
+struct task_struct *task_create(struct machine *m, const char *comm, struct task_struct *parent)
+{
+	struct task_struct *t;
+	int pid = m->last_pid < FIRST_USER_PID ? FIRST_USER_PID : m->last_pid + 1;
+
+	if (parent && add_child(parent, pid))
+		return NULL;
+	t = task_alloc(m, pid, comm, parent ? parent->clock : m->now);
+	if (!t) {
+		if (parent)
+			remove_child(parent, pid);
+		return NULL;
+	}
+	t->parent = parent;
 	if (parent) {
 		t->uid = parent->uid;
 		t->oom_score_adj = parent->oom_score_adj;
@@ -103,9 +116,7 @@ struct task_struct *task_create(struct machine *m, const char *comm, struct task
 	} else {
 		t->cpu = pid % m->nr_cpus;
 	}
-	m->tasks[pid] = t;
 	m->last_pid = pid;
-	m->nr_tasks++;
 	return t;
 }
 
@@ -283,22 +294,17 @@ void do_exit(struct machine *m, struct task_struct *t, int code, int sig)
 struct task_struct *task_create_kernel(struct machine *m, const char *comm)
 {
 	int pid = m->last_kpid < 2 ? 2 : m->last_kpid + 1;
-	struct task_struct *t;
+	struct task_struct *t = pid < FIRST_USER_PID ? task_alloc(m, pid, comm, m->now) : NULL;
 
-	if (pid >= FIRST_USER_PID || !alloc_pid(m, pid))
-		return NULL;
-	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->pid = pid;
-	snprintf(t->comm, sizeof(t->comm), "%s", comm);
-	t->state = TASK_RUNNABLE;
-	t->clock = t->start_time = m->now;
-	/* from the last CPU down, away from the first processes (pid % nr_cpus) */
+	/*
+	 * vmlab's stand-in for the scheduler's idle-CPU choice on wake-up
+	 * (select_task_rq_fair -> select_idle_sibling): kernel threads start
+	 * from the last CPU down, away from the first processes (pid % nr_cpus).
+	 */
 	t->cpu = m->nr_cpus - 1 - (pid - 2) % m->nr_cpus;
-	m->tasks[pid] = t;
 	m->last_kpid = pid;
-	m->nr_tasks++;
 	return t;
 }
 

@@ -66,7 +66,7 @@ int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
 				continue;
 			ret = handle_mm_fault(m, t, vma, addr, w ? FAULT_FLAG_WRITE : 0);
 			if (t->pending_sig)
-				return -EINTR;	/* fatal_signal_pending(): GUP stops */
+				return -EINTR;	/* __get_user_pages: fatal_signal_pending() stops it */
 			if (ret & VM_FAULT_OOM)
 				return -ENOMEM;
 			if (ret & VM_FAULT_ERROR)

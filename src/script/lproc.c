@@ -171,6 +171,23 @@ static void procs_table(lua_State *L)
 	}
 }
 
+/* The Lua state running now: the process's coroutine during its turn, else the driver's. */
+lua_State *lproc_running_state(struct scenario *sc)
+{
+	lua_State *L = sc->L, *co = NULL;
+
+	if (!sc->running_pid)
+		return L;
+	procs_table(L);
+	if (lua_rawgeti(L, -1, sc->running_pid) == LUA_TTABLE) {
+		lua_getfield(L, -1, "co");
+		co = lua_tothread(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 2);
+	return co ? co : L;
+}
+
 /* Create the coroutine that will run fn (at index fn_idx) as process obj. */
 static void lproc_start(lua_State *L, int obj_idx, int fn_idx)
 {
@@ -205,7 +222,7 @@ static void drop(lua_State *L, int pid)
  * VM_STEP_NONE if the process has no coroutine, VM_STEP_RETURNED when its
  * function returned (the loop then exits it with status 0), else 0.
  */
-static int lproc_step(void *ctx, int pid)
+int lproc_step(void *ctx, int pid)
 {
 	struct scenario *sc = ctx;
 	lua_State *L = sc->L, *co;
@@ -272,8 +289,7 @@ static bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *,
 {
 	struct until u = { sc, pred, ctx };
 
-	vm_set_user_step(sc->be.m, lproc_step, sc);
-	return vm_run(sc->be.m, pred ? until_pred : NULL, &u) || !pred;
+	return vm_run(sc->be.m, pred ? until_pred : NULL, &u);
 }
 
 static void sim_finish(struct scenario *sc)

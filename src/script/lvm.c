@@ -47,10 +47,11 @@ static void on_event(void *ctx, const struct vm_event *ev)
 static void on_bug(void *ctx, const char *file, int line, const char *rule)
 {
 	struct scenario *sc = ctx;
+	lua_State *L = lproc_running_state(sc);
 	lua_Debug ar;
 
 	fflush(sc->out);
-	if (lua_getstack(sc->L, 1, &ar) && lua_getinfo(sc->L, "Sl", &ar))
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))
 		fprintf(stderr, "%s:%d: ", ar.short_src, ar.currentline);
 	fprintf(stderr, "vmlab: kernel rule broken (%s:%d): %s\n", file, line, rule);
 	exit(3);
@@ -69,6 +70,7 @@ vm_machine *scenario_machine(lua_State *L)
 	if (!sc->be.m)
 		luaL_error(L, "vm.config: %s", err);
 	vm_set_bug_callback(sc->be.m, on_bug, sc);
+	vm_set_user_step(sc->be.m, lproc_step, sc);
 	if (sc->opt->events)
 		vm_set_event_callback(sc->be.m, on_event, sc);
 	return sc->be.m;

@@ -136,6 +136,9 @@ extern const struct life_ops real_life;
 void lproc_push_status(lua_State *L, const struct vm_status *st);
 /* The running process (0 at the driver's level). */
 int lproc_current(lua_State *L);
+lua_State *lproc_running_state(struct scenario *sc);
+/* The simulator's user step for vm_run(): resumes pid's coroutine for one turn. */
+int lproc_step(void *ctx, int pid);
 
 /* ---- option tables and values (largs.c) ---- */
 

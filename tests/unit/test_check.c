@@ -28,15 +28,6 @@ static void expect_violation(vm_machine *m, const char *what)
 		fail_msg("checker said \"%s\", expected it to mention \"%s\"", err, what);
 }
 
-static struct page *page_at(vm_machine *m, int pid, uint64_t addr)
-{
-	struct vm_walk w;
-
-	vm_pagewalk(m, pid, addr, &w);
-	assert_true(w.mapped);
-	return pfn_to_page(m, w.pfn);
-}
-
 static void test_content_loss(void **state)
 {
 	vm_machine *m = checked_machine();

@@ -45,15 +45,6 @@ static bool found_in(const struct found *f, struct mm_struct *mm, uint64_t addr)
 	return false;
 }
 
-static struct page *page_at(vm_machine *m, int pid, uint64_t addr)
-{
-	pte_t pte = walk_peek(m, find_task(m, pid)->mm, addr);
-
-	assert_true(pte & _PAGE_PRESENT);
-	assert_false(pte_special(pte));
-	return pfn_to_page(m, pte_pfn(pte));
-}
-
 static bool mapped_at(vm_machine *m, int pid, uint64_t addr, struct page *page)
 {
 	pte_t pte = walk_peek(m, find_task(m, pid)->mm, addr);

@@ -88,6 +88,17 @@ static inline struct vm_result touch(vm_machine *m, int pid, uint64_t addr, uint
 	return r;
 }
 
+/* The page (never the zero page) mapped at addr in pid. */
+static inline struct page *page_at(vm_machine *m, int pid, uint64_t addr)
+{
+	struct vm_walk w;
+
+	assert_int_equal(vm_pagewalk(m, pid, addr, &w), 0);
+	assert_true(w.mapped);
+	assert_false(w.zero_page);
+	return pfn_to_page(m, w.pfn);
+}
+
 static inline int64_t vmstat_of(vm_machine *m, const char *name)
 {
 	struct vm_snapshot s;
