@@ -723,10 +723,22 @@ void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 /* ---- mlock (mlock.c) ---- */
 
 void folio_add_lru_vma(struct machine *m, struct page *page, struct vm_area_struct *vma);
-void mlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma);
 void mlock_folio(struct machine *m, struct page *page);
 void munlock_folio(struct machine *m, struct page *page);
-void munlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma);
+
+/* mlock_vma_folio(): a page newly mapped into a VM_LOCKED VMA (inline: once per mapped PTE). */
+static inline void mlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_LOCKED)
+		mlock_folio(m, page);
+}
+
+/* munlock_vma_folio(): a mapping of a VM_LOCKED VMA goes away. */
+static inline void munlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_LOCKED)
+		munlock_folio(m, page);
+}
 
 /* ---- tasks (fork.c, sched.c) ---- */
 

@@ -54,20 +54,6 @@ void folio_add_lru_vma(struct machine *m, struct page *page, struct vm_area_stru
 		folio_add_lru(m, page, LRU_INACTIVE_ANON);
 }
 
-/* mlock_vma_folio(): a page newly mapped into a VM_LOCKED VMA. */
-void mlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma)
-{
-	if (vma->vm_flags & VM_LOCKED)
-		mlock_folio(m, page);
-}
-
-/* munlock_vma_folio(): a mapping of a VM_LOCKED VMA goes away. */
-void munlock_vma_page(struct machine *m, struct page *page, struct vm_area_struct *vma)
-{
-	if (vma->vm_flags & VM_LOCKED)
-		munlock_folio(m, page);
-}
-
 /* mlock_pte_range(): (un)lock the present pages of VMAs whose flag changes. */
 static int mlock_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
 {
