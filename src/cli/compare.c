@@ -5,7 +5,8 @@
  * Each side is a `vmlab run --json` of its own (a fresh process: the real
  * run must start with glibc's heap untouched), with the same seed; the
  * simulated kernel is the profile of the host's release (--kernel host)
- * unless told otherwise. Their records are then matched operation by
+ * unless told otherwise, with its built-in time model or (--costs) the one
+ * vmlab calibrate measured on this machine. Their records are then matched operation by
  * operation: a process is known by its name and, among processes of the
  * same name, by its rank in creation order; an operation by its place
  * among that process's operations. Fault counts must be equal, RSS and
@@ -35,6 +36,7 @@
 
 struct compare_options {
 	const char *seed, *kernel, *limit, *json;
+	const char *costs;		/* the sim side's time model (vmlab calibrate's) */
 	int repeat;			/* real runs; their median time counts */
 	bool summary, verbose;
 	bool no_time;			/* show times, judge none (for tests: no timing) */
@@ -72,6 +74,10 @@ static int run_side(const struct compare_options *co, const char *dir, bool real
 	} else {
 		argv[n++] = "--kernel";
 		argv[n++] = co->kernel ? co->kernel : "host";
+		if (co->costs) {
+			argv[n++] = "--costs";
+			argv[n++] = co->costs;
+		}
 	}
 	if (co->seed) {
 		argv[n++] = "--seed";
@@ -562,9 +568,10 @@ static void print_tally(const struct tally *t)
 
 static void compare_usage(void)
 {
-	fputs("usage: vmlab compare [--seed N] [--kernel K] [--limit SIZE] [--repeat N] [--no-time]\n"
-	      "                     [--json FILE] SCENARIO.lua [ARGS]\n"
-	      "       vmlab compare --summary [--repeat N] [--json FILE] SCENARIO.lua...\n", stderr);
+	fputs("usage: vmlab compare [--seed N] [--kernel K] [--costs PROFILE] [--limit SIZE]\n"
+	      "                     [--repeat N] [--no-time] [--json FILE] SCENARIO.lua [ARGS]\n"
+	      "       vmlab compare --summary [--repeat N] [--costs PROFILE] [--json FILE] "
+	      "SCENARIO.lua...\n", stderr);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -577,7 +584,8 @@ int cmd_compare(int argc, char **argv)
 	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i];
 		const char **val = !strcmp(a, "--seed") ? &co.seed : !strcmp(a, "--kernel") ? &co.kernel :
-				   !strcmp(a, "--limit") ? &co.limit : !strcmp(a, "--json") ? &co.json : NULL;
+				   !strcmp(a, "--limit") ? &co.limit : !strcmp(a, "--json") ? &co.json :
+				   !strcmp(a, "--costs") ? &co.costs : NULL;
 
 		if (!strcmp(a, "--repeat")) {
 			if (i + 1 >= argc || (co.repeat = atoi(argv[i + 1])) < 1 || co.repeat > MAX_REPEAT) {

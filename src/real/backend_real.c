@@ -26,6 +26,7 @@
 #include "real.h"
 #include "procfs.h"
 #include "cgroup.h"
+#include "supervisor.h"
 #include "../lib/pattern.h"
 #include "../lib/u64map.h"
 #include "../lib/xalloc.h"
@@ -361,7 +362,7 @@ static int r_snapshot(struct backend *b, struct vm_snapshot *s)
 
 int real_run_pids(struct backend *b, int *pids, int max)
 {
-	const struct real_run *rp = b->real;
+	const struct real_run *rp = b->priv;
 
 	if (cgroup_dir()[0])
 		return cgroup_pids(rp ? rp->driver : 0, pids, max);
@@ -375,6 +376,14 @@ static int r_pagewalk(struct backend *b, int pid, uint64_t addr, struct vm_walk 
 	(void)addr;
 	(void)w;
 	return -ENOSYS;		/* the real page tables are not visible from user space */
+}
+
+/* A real process is never asked to let another run: the host schedules them. */
+static bool r_should_yield(struct backend *b, int pid)
+{
+	(void)b;
+	(void)pid;
+	return false;
 }
 
 const struct backend_ops real_backend_ops = {
@@ -395,4 +404,18 @@ const struct backend_ops real_backend_ops = {
 	.snapshot = r_snapshot,
 	.snapshot_release = procfs_snapshot_release,
 	.pagewalk = r_pagewalk,
+	.coroutines = false,
+	.spawn = real_spawn,
+	.fork = real_fork,
+	.wait = real_wait,
+	.wait_ready = real_wait_ready,
+	.ready = real_ready,
+	.kill = real_kill,
+	.sleep = real_sleep,
+	.pause = real_pause,
+	.exit = real_exit,
+	.status = real_status,
+	.should_yield = r_should_yield,
+	.why_blocked = real_why_blocked,
+	.finish = real_finish,
 };

@@ -130,9 +130,9 @@ static int m_mmap(lua_State *L)
 	err = sc->be.ops->mmap(&sc->be, p->pid, &a, &addr, &r);
 	record_op(sc, p, "mmap", err ? NULL : &r, L, 2);
 	if (err)
-		return sc->life->finish_op(L, push_errno(L, err));
+		return lproc_finish_op(L, push_errno(L, err));
 	push_handle(L, addr, a.len, "mmap", &r);
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 /* The common tail of munmap, mprotect, madvise, mlock, munlock. */
@@ -143,9 +143,9 @@ static int range_op_done(lua_State *L, struct lproc *p, const char *op, int err,
 
 	record_op(sc, p, op, err ? NULL : r, L, 0);
 	if (err)
-		return sc->life->finish_op(L, push_errno(L, err));
+		return lproc_finish_op(L, push_errno(L, err));
 	push_result(L, r);
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static int m_munmap(lua_State *L)
@@ -258,7 +258,7 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	u->op = NULL;
 	record_op(sc, p, "touch", rc ? NULL : &r, L, 3);
 	if (rc == VM_ESIGNAL)
-		return sc->life->died(L, p);
+		return lproc_died(L, p);
 	if (rc == -ENOMEM)
 		luaL_error(L, "touch: out of memory: the simulated machine has no free page left and "
 			   "vmlab does not model reclaim or the OOM killer yet (give vm.config a "
@@ -266,7 +266,7 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	if (rc)
 		luaL_error(L, "touch: %s", errno_name(rc));
 	push_result(L, &r);
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static int m_touch(lua_State *L)
@@ -378,13 +378,13 @@ static int access_op(lua_State *L, bool write)
 	sc->pending_op = NULL;
 	record_op(sc, p, op, rc ? NULL : &r, L, 0);
 	if (rc == VM_ESIGNAL)
-		return sc->life->died(L, p);
+		return lproc_died(L, p);
 	if (rc)
 		luaL_error(L, "%s: %s", op, errno_name(rc));
 	if (!write)
 		lua_pushinteger(L, r.value);
 	push_result(L, &r);
-	return sc->life->finish_op(L, write ? 1 : 2);
+	return lproc_finish_op(L, write ? 1 : 2);
 }
 
 static int m_read(lua_State *L) { return access_op(L, false); }
@@ -413,11 +413,11 @@ static int alloc_op(lua_State *L, bool zero)
 	sc->pending_op = NULL;
 	record_op(sc, p, op, err ? NULL : &r, L, 3);
 	if (err == VM_ESIGNAL)
-		return sc->life->died(L, p);
+		return lproc_died(L, p);
 	if (err)
-		return sc->life->finish_op(L, push_errno(L, err));
+		return lproc_finish_op(L, push_errno(L, err));
 	push_handle(L, addr, size, "malloc", &r);
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static int m_malloc(lua_State *L) { return alloc_op(L, false); }
@@ -434,7 +434,7 @@ static int m_free(lua_State *L)
 	if (lua_isnil(L, 2)) {
 		memset(&r, 0, sizeof(r));
 		push_result(L, &r);
-		return sc->life->finish_op(L, 1);	/* free(NULL) */
+		return lproc_finish_op(L, 1);	/* free(NULL) */
 	}
 	get_range(L, 2, 0, 0, "free", &addr, &len);
 	sc->pending_op = "free";
@@ -445,9 +445,9 @@ static int m_free(lua_State *L)
 			   "would abort the process: \"free(): invalid pointer\")", (void *)(uintptr_t)addr);
 	record_op(sc, p, "free", err ? NULL : &r, L, 0);
 	if (err == VM_ESIGNAL)
-		return sc->life->died(L, p);
+		return lproc_died(L, p);
 	push_result(L, &r);
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static int m_malloc_trim(lua_State *L)
@@ -463,11 +463,11 @@ static int m_malloc_trim(lua_State *L)
 	sc->pending_op = NULL;
 	record_op(sc, p, "malloc_trim", ret < 0 ? NULL : &r, L, 0);
 	if (ret == VM_ESIGNAL)
-		return sc->life->died(L, p);
+		return lproc_died(L, p);
 	push_result(L, &r);
 	lua_pushboolean(L, ret == 1);
 	lua_setfield(L, -2, "released");
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static void set_int(lua_State *L, const char *k, int64_t v)
@@ -509,7 +509,7 @@ static int m_stat(lua_State *L)
 		set_int(L, "perf_faults", (int64_t)i.perf_faults);
 	set_int(L, "private_dirty_kb", (int64_t)i.private_dirty);
 	set_int(L, "shared_dirty_kb", (int64_t)i.shared_dirty);
-	return sc->life->finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static int mapping_tostring(lua_State *L)

@@ -1,9 +1,11 @@
 /*
- * lproc.c - process objects, and simulated processes as Lua coroutines.
+ * lproc.c - process objects and their life: vm.spawn, vm.wait, self:fork,
+ * self:wait... over the backend's process operations (backend.h), the same
+ * bindings for both kernels.
  *
- * vm.spawn and self:fork make a process in the simulated kernel and a
- * coroutine that will run its function with the process object as `self`.
- * The run loop is the kernel's (vm_run, src/mm/sched.c): it puts the
+ * On the simulator, vm.spawn and self:fork make a process in the simulated
+ * kernel and a coroutine that will run its function with the process
+ * object as `self`. The run loop is the kernel's (vm_run, src/mm/sched.c): it puts the
  * process on a CPU and calls lproc_step(), which resumes the coroutine; it
  * comes back when the process blocks (wait, pause, sleep), ends, or yields
  * because another task is due earlier in simulated time (after an
@@ -16,8 +18,9 @@
  * driver spawned, the death is announced the way a shell announces a
  * foreground job's ("Segmentation fault (core dumped)", "Killed").
  *
- * The real backend's processes (lreal.c) share the objects, status tables
- * and announcements defined here.
+ * On the real kernel, spawn and fork return in the new process too, which
+ * runs its function in its own copy of the Lua state (lreal.c) instead of
+ * a coroutine, and blocking calls block in the system call.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -59,7 +62,7 @@ struct lproc *lproc_new(lua_State *L, int pid, const char *name, bool spawned)
 
 int lproc_current(lua_State *L)
 {
-	return scenario_of(L)->life->current(L);
+	return scenario_of(L)->running_pid;
 }
 
 struct lproc *lproc_self(lua_State *L, const char *method)
@@ -99,23 +102,6 @@ int lproc_signum(const char *name)
 		if (!strcasecmp(signals[i].name + 3, name))
 			return signals[i].sig;
 	return 0;
-}
-
-void lproc_add_wait(luaL_Buffer *b, bool first, int pid, int kind, int target)
-{
-	char line[96];
-
-	if (kind == VM_WAIT_PAUSE)
-		snprintf(line, sizeof(line), "%spid %d is paused", first ? "" : "; ", pid);
-	else if (kind == VM_WAIT_READY)
-		snprintf(line, sizeof(line), "%spid %d waits for pid %d to be ready", first ? "" : "; ",
-			 pid, target);
-	else if (target)
-		snprintf(line, sizeof(line), "%spid %d waits for its child %d", first ? "" : "; ", pid,
-			 target);
-	else
-		snprintf(line, sizeof(line), "%spid %d waits for a child", first ? "" : "; ", pid);
-	luaL_addstring(b, line);
 }
 
 void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status *st)
@@ -159,7 +145,7 @@ void lproc_push_status(lua_State *L, const struct vm_status *st)
 	}
 }
 
-/* ---- the simulator's coroutines ---- */
+/* ---- coroutines (a backend whose processes are coroutines: the sim) ---- */
 
 static void procs_table(lua_State *L)
 {
@@ -249,14 +235,14 @@ int lproc_step(void *ctx, int pid)
 	sc->running_pid = 0;
 	if (st == LUA_YIELD) {
 		lua_pop(co, nres);
-		if (vm_task_state(sc->be.m, pid) == 'Z')
+		if (vm_task_state(sc->m, pid) == 'Z')
 			drop(L, pid);
 		return 0;
 	}
 	if (st == LUA_OK) {
 		lua_pop(co, nres);
 		drop(L, pid);
-		if (vm_task_state(sc->be.m, pid) && vm_task_state(sc->be.m, pid) != 'Z') {
+		if (vm_task_state(sc->m, pid) && vm_task_state(sc->m, pid) != 'Z') {
 			record_text(sc, "exit", "", "0");
 			return VM_STEP_RETURNED;
 		}
@@ -269,45 +255,18 @@ int lproc_step(void *ctx, int pid)
 	return 0;
 }
 
-struct until {
-	struct scenario *sc;
-	bool (*pred)(struct scenario *, void *);
-	void *ctx;
-};
-
-static int until_pred(void *ctx)
+/* A new process's body: a coroutine of this state (sim), or this very
+ * process, which fork(2) has just made (real: runs fn, never returns). */
+static void lproc_body(lua_State *L, int pid, const char *name, bool spawned, int fn_idx)
 {
-	struct until *u = ctx;
+	struct scenario *sc = scenario_of(L);
 
-	return u->pred(u->sc, u->ctx);
-}
-
-/* Run the simulation until pred holds (or, with pred NULL, until nothing can
- * run). Returns false if nothing can run any more and pred still fails. */
-static bool lproc_run_until(struct scenario *sc, bool (*pred)(struct scenario *, void *),
-			    void *ctx)
-{
-	struct until u = { sc, pred, ctx };
-
-	return vm_run(sc->be.m, pred ? until_pred : NULL, &u);
-}
-
-static void sim_finish(struct scenario *sc)
-{
-	vm_machine *m = sc->be.m;
-
-	if (!m)
-		return;
-	lproc_run_until(sc, NULL, NULL);
-	/* what still waits (paused, or waiting for those) ends with the session */
-	for (int pid = vm_next_pid(m, 0); pid; pid = vm_next_pid(m, pid))
-		if (vm_task_state(m, pid) != 'Z')
-			vm_kill(m, pid, 9);
-}
-
-static int sim_current(lua_State *L)
-{
-	return scenario_of(L)->running_pid;
+	fn_idx = lua_absindex(L, fn_idx);
+	if (pid == 0)
+		lreal_run_process(L, name, spawned, fn_idx);
+	lproc_new(L, pid, name, spawned);
+	if (sc->be.ops->coroutines)
+		lproc_start(L, -1, fn_idx);
 }
 
 /* ---- after operations ---- */
@@ -324,7 +283,7 @@ void scenario_check(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	char err[512];
 
-	if (!sc->opt->check || !sc->be.m || !vm_check(sc->be.m, err, sizeof(err)))
+	if (!sc->opt->check || !sc->m || !vm_check(sc->m, err, sizeof(err)))
 		return;
 	lua_Debug ar;
 
@@ -335,26 +294,122 @@ void scenario_check(lua_State *L)
 	exit(3);
 }
 
-static int sim_finish_op(lua_State *L, int nres)
+int lproc_finish_op(lua_State *L, int nres)
 {
 	struct scenario *sc = scenario_of(L);
 	int pid = lproc_current(L);
 
 	scenario_check(L);
-	if (pid && vm_sched_should_yield(sc->be.m, pid))
+	if (pid && sc->be.ops->should_yield(&sc->be, pid))
 		return lua_yieldk(L, 0, nres, k_return);
 	return nres;
 }
 
-/* The process died in an operation: its function stops here for good. */
-static int sim_died(lua_State *L, struct lproc *p)
+int lproc_died(lua_State *L, struct lproc *p)
 {
 	struct scenario *sc = scenario_of(L);
 	struct vm_status st;
 
-	if (!vm_status(sc->be.m, p->pid, &st))
+	if (!sc->be.ops->coroutines)	/* a real process dies of the signal itself */
+		return luaL_error(L, "vmlab: process %d (%s) reported its own death (a vmlab bug)",
+				  p->pid, p->name);
+	if (!sc->be.ops->status(&sc->be, p->pid, &st))
 		lproc_announce(sc, p, &st);
-	return lua_yield(L, 0);
+	return lua_yield(L, 0);		/* its function stops here for good */
+}
+
+/* The driver's wait failed: a process's function failed, or nothing can
+ * ever make it end (what = "vm.wait(a): process 3 can never end"). */
+static int driver_failed(lua_State *L, int err, const char *what)
+{
+	struct scenario *sc = scenario_of(L);
+	char why[1024];
+
+	if (err == -ECANCELED)
+		return lreal_raise(L);
+	if (err != -EDEADLK)
+		return luaL_error(L, "%s: %s", what, errno_name(err));
+	sc->be.ops->why_blocked(&sc->be, why, sizeof(why));
+	return luaL_error(L, "%s: nothing else can run (%s)", what, why);
+}
+
+int lproc_finish(lua_State *L)
+{
+	struct scenario *sc = scenario_of(L);
+
+	if (sc->be.ops->finish(&sc->be) == -ECANCELED)
+		lreal_raise(L);
+	return 0;
+}
+
+/* ---- arguments ---- */
+
+static void spawn_args(lua_State *L, struct vm_spawn_opts *o)
+{
+	static const char *const known[] = { "oom_score_adj", "uid", "cgroup", NULL };
+
+	o->uid = 0;
+	o->oom_score_adj = 0;
+	if (lproc_current(L))
+		luaL_error(L, "vm.spawn is for the scenario's top level; inside a process use "
+			   "self:fork(name, fn)");
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	if (lua_isnoneornil(L, 3))
+		return;
+	luaL_checktype(L, 3, LUA_TTABLE);
+	args_check_keys(L, 3, "vm.spawn", known);
+	o->oom_score_adj = (int)args_opt_int(L, 3, "oom_score_adj", 0, "vm.spawn");
+	o->uid = (int)args_opt_int(L, 3, "uid", 0, "vm.spawn");
+	if (o->oom_score_adj < -1000 || o->oom_score_adj > 1000)
+		luaL_error(L, "vm.spawn: oom_score_adj must be between -1000 and 1000");
+	if (o->uid < 0)
+		luaL_error(L, "vm.spawn: uid must be 0 or more");
+	args_not_yet(L, 3, "cgroup", "vm.spawn", "memory cgroups arrive with the memory-pressure work");
+}
+
+static void wait_args(lua_State *L, struct lproc *p)
+{
+	if (lproc_current(L))
+		luaL_error(L, "vm.wait is for the scenario's top level; inside a process use "
+			   "self:wait(child)");
+	if (!p->spawned)
+		luaL_error(L, "vm.wait: process %d (%s) was forked by another process; only its parent "
+			   "can wait for it", p->pid, p->name);
+}
+
+static int exit_args(lua_State *L, struct lproc *p)
+{
+	lua_Integer code = luaL_optinteger(L, 2, 0);
+
+	if (code < 0 || code > 255)
+		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
+	record_text(scenario_of(L), "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
+	return (int)code;
+}
+
+static int not_a_child(lua_State *L, const struct lproc *c, const struct lproc *p)
+{
+	return luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid, c->name,
+			  p->pid, p->name);
+}
+
+static int kill_signal(lua_State *L, int idx)
+{
+	int sig;
+
+	if (lua_isnoneornil(L, idx))
+		return 15;
+	if (lua_isinteger(L, idx)) {
+		lua_Integer v = lua_tointeger(L, idx);
+
+		if (v < 1 || v > 64)
+			luaL_error(L, "vm.kill: signal %d does not exist", (int)v);
+		return (int)v;
+	}
+	sig = lproc_signum(luaL_checkstring(L, idx));
+	if (!sig)
+		luaL_error(L, "vm.kill: unknown signal \"%s\"", lua_tostring(L, idx));
+	return sig;
 }
 
 /* ---- process life: self:* ---- */
@@ -367,48 +422,41 @@ static int m_fork(lua_State *L)
 	int child;
 
 	luaL_checktype(L, 3, LUA_TFUNCTION);
-	child = vm_fork(sc->be.m, p->pid, name);
+	child = sc->be.ops->fork(&sc->be, p->pid, name);
 	if (child < 0)
-		return sim_finish_op(L, push_errno(L, child));
-	lproc_new(L, child, name, false);
-	lproc_start(L, -1, 3);
+		return lproc_finish_op(L, push_errno(L, child));
+	lproc_body(L, child, name, false, 3);
 	record_text(sc, "fork", name, p->name);
-	return sim_finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
+/* self:wait(c), and its continuation once the kernel woke p: call again. */
 static int k_wait(lua_State *L, int status, lua_KContext ctx)
 {
 	struct scenario *sc = scenario_of(L);
-	struct lproc *c = lua_touserdata(L, (int)ctx);
+	struct lproc *p = lua_touserdata(L, 1), *c = lua_touserdata(L, 2);
 
 	(void)status;
+	(void)ctx;
 	if (!c->reaped) {
-		if (vm_status(sc->be.m, c->pid, &c->st))
-			luaL_error(L, "wait: process %d did not end (a vmlab bug)", c->pid);
-		vm_reap(sc->be.m, c->pid);
+		int rc = sc->be.ops->wait(&sc->be, p->pid, c->pid, &c->st);
+
+		if (rc == -EAGAIN)
+			return lua_yieldk(L, 0, 0, k_wait);
+		if (rc)
+			not_a_child(L, c, p);
 		c->reaped = true;
 	}
 	lproc_push_status(L, &c->st);
-	return sim_finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
 
 static int m_wait(lua_State *L)
 {
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_self(L, "wait");
-	struct lproc *c = lproc_check(L, 2);
-	char s;
-
+	lproc_self(L, "wait");
+	lproc_check(L, 2);
 	lua_settop(L, 2);
-	if (c->reaped)
-		return k_wait(L, LUA_OK, 2);
-	s = vm_task_state(sc->be.m, c->pid);
-	if (c->pid == p->pid || !s || vm_parent(sc->be.m, c->pid) != p->pid)
-		not_a_child(L, c, p);
-	if (s == 'Z')
-		return k_wait(L, LUA_OK, 2);
-	vm_block(sc->be.m, p->pid, VM_WAIT_CHILD, c->pid);
-	return lua_yieldk(L, 0, 2, k_wait);
+	return k_wait(L, LUA_OK, 0);
 }
 
 static int m_exit(lua_State *L)
@@ -416,7 +464,7 @@ static int m_exit(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "exit");
 
-	vm_exit(sc->be.m, p->pid, exit_args(L, p));
+	sc->be.ops->exit(&sc->be, p->pid, exit_args(L, p));
 	return lua_yield(L, 0);
 }
 
@@ -425,8 +473,9 @@ static int m_sleep(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "sleep");
 
-	vm_sleep(sc->be.m, p->pid, args_duration(L, 2, "sleep"));
-	return lua_yieldk(L, 0, 0, k_return);
+	if (sc->be.ops->sleep(&sc->be, p->pid, args_duration(L, 2, "sleep")) == -EAGAIN)
+		return lua_yieldk(L, 0, 0, k_return);
+	return 0;
 }
 
 static int m_pause(lua_State *L)
@@ -434,7 +483,7 @@ static int m_pause(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "pause");
 
-	vm_block(sc->be.m, p->pid, VM_WAIT_PAUSE, 0);
+	sc->be.ops->pause(&sc->be, p->pid);
 	return lua_yield(L, 0);		/* only a signal ends it */
 }
 
@@ -443,14 +492,14 @@ static int m_ready(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_self(L, "ready");
 
-	vm_ready(sc->be.m, p->pid);
+	sc->be.ops->ready(&sc->be, p->pid);
 	record_text(sc, "ready", p->name, "");
-	return sim_finish_op(L, 0);
+	return lproc_finish_op(L, 0);
 }
 
 /* ---- process life: vm.* ---- */
 
-static int l_spawn(lua_State *L)
+int lproc_spawn(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
 	struct vm_spawn_opts o;
@@ -458,132 +507,93 @@ static int l_spawn(lua_State *L)
 	int pid;
 
 	spawn_args(L, &o);
-	pid = vm_spawn(scenario_machine(L), name, &o);
+	scenario_machine(L);
+	pid = sc->be.ops->spawn(&sc->be, name, &o);
+	if (pid == -ECANCELED)
+		lreal_raise(L);
 	if (pid < 0)
 		luaL_error(L, "vm.spawn: %s", errno_name(pid));
-	lproc_new(L, pid, name, true);
-	lproc_start(L, -1, 2);
+	lproc_body(L, pid, name, true, 2);
 	record_text(sc, "spawn", name, "");
 	return 1;
 }
 
-static bool ended(struct scenario *sc, void *ctx)
-{
-	struct lproc *p = ctx;
-	char s = vm_task_state(sc->be.m, p->pid);
-
-	return p->reaped || s == 'Z' || !s;
-}
-
-/* Why nothing can run: who waits for what. */
-static void push_deadlock(lua_State *L, struct scenario *sc)
-{
-	luaL_Buffer b;
-	bool first = true;
-
-	luaL_buffinit(L, &b);
-	for (int pid = vm_next_pid(sc->be.m, 0); pid; pid = vm_next_pid(sc->be.m, pid)) {
-		int target = 0, kind = vm_blocked_on(sc->be.m, pid, &target);
-
-		if (kind < 0)
-			continue;
-		lproc_add_wait(&b, first, pid, kind, target);
-		first = false;
-	}
-	luaL_pushresult(&b);
-}
-
-static int l_wait(lua_State *L)
+int lproc_wait(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_check(L, 1);
 
 	wait_args(L, p);
 	if (!p->reaped) {
-		if (!lproc_run_until(sc, ended, p)) {
-			push_deadlock(L, sc);
-			luaL_error(L, "vm.wait(%s): process %d can never end: nothing else can run (%s)",
-				   p->name, p->pid, lua_tostring(L, -1));
+		int rc = sc->be.ops->wait(&sc->be, 0, p->pid, &p->st);
+
+		if (rc) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "vm.wait(%s): process %d can never end", p->name, p->pid);
+			driver_failed(L, rc, what);
 		}
-		if (vm_status(sc->be.m, p->pid, &p->st) == 0)
-			vm_reap(sc->be.m, p->pid);
 		p->reaped = true;
 	}
 	lproc_push_status(L, &p->st);
 	return 1;
 }
 
-static bool ready_or_ended(struct scenario *sc, void *ctx)
-{
-	struct lproc *p = ctx;
-
-	return vm_is_ready(sc->be.m, p->pid) || ended(sc, ctx);
-}
-
+/* vm.wait_ready(p); ctx 1 in the continuation, after the kernel woke self. */
 static int k_wait_ready(lua_State *L, int status, lua_KContext ctx)
 {
 	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lua_touserdata(L, (int)ctx);
+	struct lproc *p = lua_touserdata(L, 1);
+	int self = lproc_current(L), rc;
 
 	(void)status;
-	lua_pushboolean(L, vm_is_ready(sc->be.m, p->pid));
-	return sim_finish_op(L, 1);
-}
-
-static int l_wait_ready(lua_State *L)
-{
-	struct scenario *sc = scenario_of(L);
-	struct lproc *p = lproc_check(L, 1);
-	int self = lproc_current(L);
-
-	lua_settop(L, 1);
-	if (ready_or_ended(sc, p)) {
-		lua_pushboolean(L, vm_is_ready(sc->be.m, p->pid));
-		return 1;
-	}
-	if (self) {
-		if (self == p->pid)
-			luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
-		vm_block(sc->be.m, self, VM_WAIT_READY, p->pid);
+	rc = sc->be.ops->wait_ready(&sc->be, self, p->pid);
+	if (rc == -EAGAIN)
 		return lua_yieldk(L, 0, 1, k_wait_ready);
+	if (rc == -EINVAL)
+		luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
+	if (rc < 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "vm.wait_ready(%s): it never calls ready() and", p->name);
+		driver_failed(L, rc, what);
 	}
-	if (!lproc_run_until(sc, ready_or_ended, p)) {
-		push_deadlock(L, sc);
-		luaL_error(L, "vm.wait_ready(%s): it never calls ready() and nothing else can run (%s)",
-			   p->name, lua_tostring(L, -1));
-	}
-	lua_pushboolean(L, vm_is_ready(sc->be.m, p->pid));
-	return 1;
+	lua_pushboolean(L, rc);
+	return ctx ? lproc_finish_op(L, 1) : 1;
 }
 
-static int l_kill(lua_State *L)
+int lproc_wait_ready(lua_State *L)
+{
+	lproc_check(L, 1);
+	lua_settop(L, 1);
+	return k_wait_ready(L, LUA_OK, 0);
+}
+
+int lproc_kill(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
 	struct lproc *p = lproc_check(L, 1);
-	int sig = kill_signal(L, 2);
+	int sig = kill_signal(L, 2), self = lproc_current(L);
 	struct vm_status st;
 
-	if (p->reaped || vm_task_state(sc->be.m, p->pid) == 'Z') {
+	if (p->reaped || !sc->be.ops->status(&sc->be, p->pid, &st)) {
 		lua_pushboolean(L, 0);
 		return 1;	/* already gone: kill(2) would say ESRCH */
 	}
-	vm_kill(sc->be.m, p->pid, sig);
 	record_text(sc, "kill", p->name, "");
-	if (!vm_status(sc->be.m, p->pid, &st))
-		lproc_announce(sc, p, &st);
-	if (lproc_current(L) == p->pid)
-		return lua_yield(L, 0);		/* it killed itself */
+	if (!sc->be.ops->kill(&sc->be, self, p->pid, sig)) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	if (sc->be.ops->coroutines) {	/* it ended now (a real one: hooks.ended says) */
+		if (!sc->be.ops->status(&sc->be, p->pid, &st))
+			lproc_announce(sc, p, &st);
+		if (self == p->pid)
+			return lua_yield(L, 0);		/* it killed itself */
+	}
 	lua_pushboolean(L, 1);
-	return sim_finish_op(L, 1);
+	return lproc_finish_op(L, 1);
 }
-
-const struct life_ops sim_life = {
-	.spawn = l_spawn, .wait = l_wait, .wait_ready = l_wait_ready, .kill = l_kill,
-	.fork = m_fork, .pwait = m_wait, .exit = m_exit, .sleep = m_sleep,
-	.pause = m_pause, .ready = m_ready,
-	.finish_op = sim_finish_op, .died = sim_died, .finish = sim_finish,
-	.current = sim_current,
-};
 
 /* ---- metatables ---- */
 
@@ -624,11 +634,11 @@ static int proc_eq(lua_State *L)
 	return 1;
 }
 
-void lproc_register(lua_State *L, const struct life_ops *life)
+void lproc_register(lua_State *L)
 {
 	const luaL_Reg methods[] = {
-		{ "fork", life->fork }, { "wait", life->pwait }, { "exit", life->exit },
-		{ "sleep", life->sleep }, { "pause", life->pause }, { "ready", life->ready },
+		{ "fork", m_fork }, { "wait", m_wait }, { "exit", m_exit },
+		{ "sleep", m_sleep }, { "pause", m_pause }, { "ready", m_ready },
 		{ NULL, NULL },
 	};
 

@@ -5,8 +5,8 @@
  * real backend reports the host's own); vm.show prints a view of the
  * machine as the real tool would, from the backend's /proc snapshot;
  * vm.expect checks a claim and reports file:line when it fails. Process life
- * (vm.spawn, vm.wait, vm.wait_ready, vm.kill) comes from the backend's
- * life_ops. Every operation, view, mark and expectation is also recorded,
+ * (vm.spawn, vm.wait, vm.wait_ready, vm.kill) is lproc.c's, over the
+ * backend's process operations. Every operation, view, mark and expectation is also recorded,
  * for --json and for vmlab compare.
  */
 #include <stdlib.h>
@@ -62,18 +62,19 @@ vm_machine *scenario_machine(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	char err[256];
 
-	if (sc->opt->real || sc->be.m)
-		return sc->be.m;
+	if (sc->opt->real || sc->m)
+		return sc->m;
 	sc->cfg.costs = sc->opt->costs;
 	sc->cfg.check = sc->opt->check;
-	sc->be.m = vm_new(&sc->cfg, err, sizeof(err));
-	if (!sc->be.m)
+	sc->m = vm_new(&sc->cfg, err, sizeof(err));
+	if (!sc->m)
 		luaL_error(L, "vm.config: %s", err);
-	vm_set_bug_callback(sc->be.m, on_bug, sc);
-	vm_set_user_step(sc->be.m, lproc_step, sc);
+	sc->be.priv = sc->m;
+	vm_set_bug_callback(sc->m, on_bug, sc);
+	vm_set_user_step(sc->m, lproc_step, sc);
 	if (sc->opt->events)
-		vm_set_event_callback(sc->be.m, on_event, sc);
-	return sc->be.m;
+		vm_set_event_callback(sc->m, on_event, sc);
+	return sc->m;
 }
 
 /* ---- records (--json, compare) ---- */
@@ -98,8 +99,8 @@ static uint64_t now_ns(struct scenario *sc, int pid)
 {
 	struct timespec ts;
 
-	if (sc->be.m)
-		return pid ? vm_clock(sc->be.m, pid) : vm_now(sc->be.m);
+	if (sc->m)
+		return pid ? vm_clock(sc->m, pid) : vm_now(sc->m);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec - sc->t0;
 }
@@ -178,7 +179,7 @@ void record_text(struct scenario *sc, const char *kind, const char *name, const 
 	if (!sc->recording)
 		return;
 	record_head(&j, kind, now_ns(sc, 0));
-	json_kv_int(&j, "pid", sc->life->current(sc->L));
+	json_kv_int(&j, "pid", sc->running_pid);
 	json_kv_str(&j, "name", name);
 	json_kv_str(&j, "text", text);
 	record_done(sc, &j);
@@ -201,7 +202,7 @@ static int l_config(lua_State *L)
 	struct vm_config *c = &sc->cfg;
 	const char *s;
 
-	if (sc->be.m || sc->configured)
+	if (sc->m || sc->configured)
 		luaL_error(L, "vm.config: the machine is already running; call vm.config once, before "
 			   "the first vm.spawn or view");
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -261,76 +262,6 @@ static int l_config(lua_State *L)
 	lua_call(L, 1, 0);
 	lua_pop(L, 1);
 	return 0;
-}
-
-/* ---- arguments the two lifecycles share ---- */
-
-void spawn_args(lua_State *L, struct vm_spawn_opts *o)
-{
-	static const char *const known[] = { "oom_score_adj", "uid", "cgroup", NULL };
-
-	o->uid = 0;
-	o->oom_score_adj = 0;
-	if (lproc_current(L))
-		luaL_error(L, "vm.spawn is for the scenario's top level; inside a process use "
-			   "self:fork(name, fn)");
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	if (lua_isnoneornil(L, 3))
-		return;
-	luaL_checktype(L, 3, LUA_TTABLE);
-	args_check_keys(L, 3, "vm.spawn", known);
-	o->oom_score_adj = (int)args_opt_int(L, 3, "oom_score_adj", 0, "vm.spawn");
-	o->uid = (int)args_opt_int(L, 3, "uid", 0, "vm.spawn");
-	if (o->oom_score_adj < -1000 || o->oom_score_adj > 1000)
-		luaL_error(L, "vm.spawn: oom_score_adj must be between -1000 and 1000");
-	if (o->uid < 0)
-		luaL_error(L, "vm.spawn: uid must be 0 or more");
-	args_not_yet(L, 3, "cgroup", "vm.spawn", "memory cgroups arrive with the memory-pressure work");
-}
-
-void wait_args(lua_State *L, struct lproc *p)
-{
-	if (lproc_current(L))
-		luaL_error(L, "vm.wait is for the scenario's top level; inside a process use "
-			   "self:wait(child)");
-	if (!p->spawned)
-		luaL_error(L, "vm.wait: process %d (%s) was forked by another process; only its parent "
-			   "can wait for it", p->pid, p->name);
-}
-
-int exit_args(lua_State *L, struct lproc *p)
-{
-	lua_Integer code = luaL_optinteger(L, 2, 0);
-
-	if (code < 0 || code > 255)
-		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
-	record_text(scenario_of(L), "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
-	return (int)code;
-}
-
-int not_a_child(lua_State *L, const struct lproc *c, const struct lproc *p)
-{
-	return luaL_error(L, "wait: process %d (%s) is not a child of process %d (%s)", c->pid, c->name,
-			  p->pid, p->name);
-}
-
-int kill_signal(lua_State *L, int idx)
-{
-	int sig;
-
-	if (lua_isnoneornil(L, idx))
-		return 15;
-	if (lua_isinteger(L, idx)) {
-		lua_Integer v = lua_tointeger(L, idx);
-
-		if (v < 1 || v > 64)
-			luaL_error(L, "vm.kill: signal %d does not exist", (int)v);
-		return (int)v;
-	}
-	sig = lproc_signum(luaL_checkstring(L, idx));
-	if (!sig)
-		luaL_error(L, "vm.kill: unknown signal \"%s\"", lua_tostring(L, idx));
-	return sig;
 }
 
 /* ---- views ---- */
@@ -581,11 +512,11 @@ static int l_not_yet(lua_State *L)
 			  "work (not in this version of vmlab)", lua_tostring(L, lua_upvalueindex(1)));
 }
 
-void lvm_register(lua_State *L, const struct life_ops *life)
+void lvm_register(lua_State *L)
 {
 	const luaL_Reg fns[] = {
-		{ "config", l_config }, { "spawn", life->spawn }, { "wait", life->wait },
-		{ "wait_ready", life->wait_ready }, { "kill", life->kill }, { "show", l_show },
+		{ "config", l_config }, { "spawn", lproc_spawn }, { "wait", lproc_wait },
+		{ "wait_ready", lproc_wait_ready }, { "kill", lproc_kill }, { "show", l_show },
 		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "zoneinfo", l_zoneinfo },
 		{ "mark", l_mark }, { "expect", l_expect }, { "near", l_near }, { "backend", l_backend },
 		{ NULL, NULL },

@@ -6,7 +6,8 @@
  * is written to a temporary file and renamed into place only when the run
  * finished, so a failed run never leaves a half-written file.
  *
- * On the real backend the same happens with real processes (lreal.c). There
+ * On the real backend the same happens with real processes (lreal.c,
+ * src/real/supervisor.c). There
  * the Lua state, the script's text and vmlab's buffers live in a private
  * arena and stdout gets a static buffer, so that glibc's heap is still
  * untouched when a scenario process calls self:malloc.
@@ -23,6 +24,7 @@
 #include "../lib/fdio.h"
 #include "../lib/xalloc.h"
 #include "../real/arena.h"
+#include "../real/supervisor.h"
 
 /* The body, under lua_pcall: the script, then the rest of the run. */
 static int run_body(lua_State *L)
@@ -36,8 +38,7 @@ static int run_body(lua_State *L)
 		lua_pushstring(L, o->argv[i]);
 	lua_call(L, nargs, 0);		/* the chunk is below the arguments */
 	scenario_machine(L);
-	sc->life->finish(sc);
-	return 0;
+	return lproc_finish(L);
 }
 
 static void set_arg_table(lua_State *L, const struct run_options *o)
@@ -97,7 +98,7 @@ static void json_config(struct scenario *sc, struct json *j)
 
 	json_key(j, "config");
 	json_obj_begin(j);
-	if (sc->be.m) {
+	if (sc->m) {
 		json_kv_int(j, "ram", (int64_t)sc->cfg.ram);
 		json_kv_int(j, "cpus", sc->cfg.cpus);
 		json_kv_str(j, "kernel", sc->cfg.kernel);
@@ -117,7 +118,7 @@ static int json_write(struct scenario *sc, int status)
 	const char *path = sc->opt->json;
 
 	json_arr_end(j);
-	if (sc->be.m || sc->opt->real)
+	if (sc->m || sc->opt->real)
 		json_config(sc, j);
 	json_key(j, "expectations");
 	json_obj_begin(j);
@@ -199,28 +200,26 @@ int scenario_run(const struct run_options *opt)
 		return 2;
 	if (opt->real) {
 		sc.be.ops = &real_backend_ops;
-		sc.life = &real_life;
-		if (real_begin(&sc, err, sizeof(err))) {
+		if (lreal_begin(&sc, err, sizeof(err))) {
 			fprintf(stderr, "vmlab run --real: %s\n", err);
 			return 2;
 		}
 		L = lua_newstate(arena_lua_alloc, NULL);
 	} else {
 		sc.be.ops = &sim_backend_ops;
-		sc.life = &sim_life;
 		L = luaL_newstate();
 	}
 	if (!L) {
 		fprintf(stderr, "vmlab: cannot create a Lua state\n");
 		if (opt->real)
-			real_end(&sc);
+			supervisor_end();
 		return 3;
 	}
 	sc.L = L;
 	luaL_openlibs(L);
 	scenario_bind(L, &sc);
-	lproc_register(L, sc.life);
-	lvm_register(L, sc.life);
+	lproc_register(L);
+	lvm_register(L);
 	set_arg_table(L, opt);
 	lua_getglobal(L, "math");
 	lua_getfield(L, -1, "randomseed");
@@ -235,11 +234,11 @@ int scenario_run(const struct run_options *opt)
 	if (rc == LUA_OK)
 		rc = lua_pcall(L, 1, 0, 0);
 	if (opt->real)
-		real_end(&sc);		/* every process gone before the verdict */
+		supervisor_end();	/* every process gone before the verdict */
 	report(&sc, rc, L, &status);
 	lua_close(L);
 	if (sc.recording)
 		json_free(&sc.rec);
-	vm_free(sc.be.m);
+	vm_free(sc.m);
 	return status;
 }

@@ -11,8 +11,9 @@
  * the scheduler when another process is due first. On the real kernel each
  * is a real process with its own copy of the Lua state (lreal.c).
  *
- * The memory operations go through the backend interface (backend.h), the
- * processes' life through life_ops; everything else is shared.
+ * Everything a process does, its memory operations and its life (spawn,
+ * fork, wait, kill...), goes through the backend interface
+ * (src/backend/backend.h); the bindings are the same for both kernels.
  *
  * The top level of the script is the "driver": it configures the machine,
  * spawns processes, waits for them and shows views; it is not a scenario
@@ -29,7 +30,7 @@
 #include "../report/json.h"
 #include "../lib/errname.h"
 #include "../lib/prng.h"
-#include "backend.h"
+#include "../backend/backend.h"
 #include "../real/real.h"
 
 struct run_options {
@@ -55,32 +56,15 @@ struct lproc;
 #define MSG_EXPECT_OK		'E'
 #define MSG_EXPECT_FAILED	'F'
 
-/*
- * Process life: the simulator runs processes as coroutines on its clock
- * (lproc.c), the real backend as real processes (lreal.c). Each entry is a
- * Lua C function of the vm module or of the process object.
- */
-struct life_ops {
-	lua_CFunction spawn, wait, wait_ready, kill;		/* vm.* */
-	lua_CFunction fork, pwait, exit, sleep, pause, ready;	/* self:* */
-	/* after an operation: --check, then maybe let another process run */
-	int (*finish_op)(lua_State *L, int nres);
-	/* the process died in an operation (SIGSEGV): stop its function */
-	int (*died)(lua_State *L, struct lproc *p);
-	/* the end of the script: run or end what is left */
-	void (*finish)(struct scenario *sc);
-	/* which process runs this code (0: the driver) */
-	int (*current)(lua_State *L);
-};
-
 struct scenario {
 	lua_State *L;
 	const struct run_options *opt;
 	struct vm_config cfg;
 	char cfg_kernel[16], cfg_policy[16], cfg_oom[16];
-	struct backend be;		/* sim: be.m is the machine, once booted */
-	const struct life_ops *life;
-	int running_pid;		/* the process whose coroutine runs now, 0: driver */
+	struct backend be;
+	vm_machine *m;			/* sim: the machine (be.priv), once booted */
+	int running_pid;		/* the process running this code, 0: the driver */
+	char proc_error[2048];		/* real: the error a process's function raised */
 	struct json rec;		/* --json records */
 	bool recording;			/* --json (vmlab compare reads it too) */
 	/* where records and expectations go: scenario_deliver, or (in a real
@@ -117,7 +101,7 @@ struct lproc {
 	struct prng rng;	/* the workload's random orders, seeded from seed + name */
 };
 
-void lproc_register(lua_State *L, const struct life_ops *life);
+void lproc_register(lua_State *L);
 struct lproc *lproc_check(lua_State *L, int idx);
 struct lproc *lproc_new(lua_State *L, int pid, const char *name, bool spawned);
 /* Argument 1 must be the process running this code. */
@@ -127,11 +111,18 @@ void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status
 const char *lproc_signame(int sig);
 /* "SIGTERM" or "term" -> 15; 0 for a name vmlab does not know. */
 int lproc_signum(const char *name);
-/* One clause of a deadlock's explanation: what pid waits for (VM_WAIT_*). */
-void lproc_add_wait(luaL_Buffer *b, bool first, int pid, int kind, int target);
 void lmem_register(lua_State *L, int methods);
-extern const struct life_ops sim_life;
-extern const struct life_ops real_life;
+/* vm.spawn, vm.wait, vm.wait_ready, vm.kill */
+int lproc_spawn(lua_State *L);
+int lproc_wait(lua_State *L);
+int lproc_wait_ready(lua_State *L);
+int lproc_kill(lua_State *L);
+/* After an operation: --check, then maybe let another process run. */
+int lproc_finish_op(lua_State *L, int nres);
+/* The process died in an operation (SIGSEGV): its function stops here. */
+int lproc_died(lua_State *L, struct lproc *p);
+/* The end of the script: run or end what is left. */
+int lproc_finish(lua_State *L);
 /* The status table of an ended process. */
 void lproc_push_status(lua_State *L, const struct vm_status *st);
 /* The running process (0 at the driver's level). */
@@ -163,15 +154,7 @@ int push_errno(lua_State *L, int err);
 
 /* ---- the vm module (lvm.c) and records ---- */
 
-void lvm_register(lua_State *L, const struct life_ops *life);
-/* The arguments both lifecycles read the same way. */
-void spawn_args(lua_State *L, struct vm_spawn_opts *o);
-void wait_args(lua_State *L, struct lproc *p);
-int kill_signal(lua_State *L, int idx);
-/* self:exit's code (0-255), recorded. */
-int exit_args(lua_State *L, struct lproc *p);
-/* The error of self:wait(c) when c is not p's child. */
-int not_a_child(lua_State *L, const struct lproc *c, const struct lproc *p);
+void lvm_register(lua_State *L);
 
 void scenario_bind(lua_State *L, struct scenario *sc);
 void record_op(struct scenario *sc, struct lproc *p, const char *op, const struct vm_result *r,
@@ -183,11 +166,13 @@ void scenario_deliver(struct scenario *sc, char type, const char *text);
 /* The shared check after every operation (--check; sim only). */
 void scenario_check(lua_State *L);
 
-/* ---- the real backend's processes (lreal.c) ---- */
+/* ---- the real backend's processes (lreal.c; src/real/supervisor.c) ---- */
 
-/* Before the Lua state exists: the arena, the cgroup, the driver's socket. */
-int real_begin(struct scenario *sc, char *err, size_t n);
-/* After the run: end every process left, remove the cgroup. */
-void real_end(struct scenario *sc);
+/* Before the Lua state exists: the supervisor, with the scenario's hooks. */
+int lreal_begin(struct scenario *sc, char *err, size_t n);
+/* In the process fork(2) just made: run fn (at fn_idx) as it, then exit. */
+_Noreturn void lreal_run_process(lua_State *L, const char *name, bool spawned, int fn_idx);
+/* Raise the error a real process's function raised (sc->proc_error). */
+int lreal_raise(lua_State *L);
 
 #endif

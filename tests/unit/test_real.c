@@ -191,7 +191,7 @@ static void test_pattern(void **state)
 /* The bracket around a real operation: exact faults and RSS, in this process. */
 static void test_real_touch(void **state)
 {
-	struct backend be = { &real_backend_ops, NULL, NULL };
+	struct backend be = { .ops = &real_backend_ops };
 	struct vm_mmap_args m = { .len = 1 << 20, .prot = VM_PROT_READ | VM_PROT_WRITE };
 	struct vm_touch_args t = { .len = 1 << 20, .write = 1, .value = 9, .has_value = 1 };
 	struct vm_result r;
