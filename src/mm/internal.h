@@ -753,7 +753,11 @@ void sched_wake_parent(struct machine *m, struct task_struct *t);
 struct task_struct *sched_pick_next(struct machine *m);
 void sched_dispatch(struct machine *m, struct task_struct *t);
 void sched_release(struct machine *m, struct task_struct *t);
-bool sched_need_resched(const struct task_struct *t);
+/* Has the task used up its quantum? Long operations stop here and yield. */
+static inline bool sched_need_resched(const struct task_struct *t)
+{
+	return t->slice_end && t->clock >= t->slice_end;
+}
 void sched_block(struct machine *m, struct task_struct *t, enum block_reason why, int target);
 void sched_wake_ready(struct machine *m, struct task_struct *t);
 void sched_wake(struct machine *m, struct task_struct *t, uint64_t when);

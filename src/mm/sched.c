@@ -92,12 +92,6 @@ void sched_release(struct machine *m, struct task_struct *t)
 		m->current = NULL;
 }
 
-/* Has the task used up its quantum? Long operations stop here and yield. */
-bool sched_need_resched(const struct task_struct *t)
-{
-	return t->slice_end && t->clock >= t->slice_end;
-}
-
 /* Block t until another task ends, becomes ready, or kills it. */
 void sched_block(struct machine *m, struct task_struct *t, enum block_reason why, int target)
 {

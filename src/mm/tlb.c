@@ -77,29 +77,43 @@ void tlb_free(struct machine *m)
 	}
 }
 
+/*
+ * The way of set that holds tag, or -1. Valid entries are packed at the
+ * front and a valid tag is never 0, so every way can be compared without
+ * testing for the end: in the default geometries (4 and 12 ways) the loop
+ * is unrolled, a compare and a branch per way.
+ */
+static inline int scan_ways(const struct tlb_entry *set, uint32_t ways, uint64_t tag)
+{
+#pragma GCC unroll 12
+	for (uint32_t i = 0; i < ways; i++)
+		if (set[i].tag == tag)
+			return (int)i;
+	return -1;
+}
+
 /* Find tag in its set; on a hit move it to the front (MRU). */
-static struct tlb_entry *array_lookup(struct tlb_array *a, uint64_t key, uint64_t tag)
+static inline struct tlb_entry *array_lookup(struct tlb_array *a, uint64_t key,
+					     uint64_t tag)
 {
 	struct tlb_entry *set = tlb_set(a, key);
+	int i = a->ways == 4 ? scan_ways(set, 4, tag) : a->ways == 12 ? scan_ways(set, 12, tag) :
+		scan_ways(set, a->ways, tag);
 
-	for (uint32_t i = 0; i < a->ways; i++) {
-		if (set[i].tag == tag) {
-			if (i) {
-				struct tlb_entry hit = set[i];
+	if (i < 0)
+		return NULL;
+	if (i) {
+		struct tlb_entry hit = set[i];
 
-				memmove(&set[1], &set[0], i * sizeof(*set));
-				set[0] = hit;
-			}
-			return &set[0];
-		}
-		if (!set[i].tag)
-			return NULL;	/* valid entries are packed at the front */
+		memmove(&set[1], &set[0], (size_t)i * sizeof(*set));
+		set[0] = hit;
 	}
-	return NULL;
+	return &set[0];
 }
 
 /* Insert at the front of the set, evicting the LRU entry if full. */
-static struct tlb_entry *array_fill(struct tlb_array *a, uint64_t key, uint64_t tag, pte_t pte)
+static inline struct tlb_entry *array_fill(struct tlb_array *a, uint64_t key, uint64_t tag,
+					   pte_t pte)
 {
 	struct tlb_entry *set = tlb_set(a, key);
 

@@ -231,6 +231,87 @@ static void test_kill_waits_for_the_fault(void **state)
 	vm_free(m);
 }
 
+/*
+ * Strided sequential and reverse touches of two processes sharing one CPU,
+ * so that quanta end in the middle of pages: the accesses counted together
+ * within a page (touch_linear) must end each quantum where one-by-one
+ * accesses do. With --check's shadow on, every access goes one by one.
+ */
+struct strided { uint64_t ns, hits, walks, accesses, minflt, clock; int yields; };
+
+static void run_strided(bool one_by_one, enum vm_order order, uint64_t stride, int write,
+			struct strided out[2])
+{
+	struct vm_config c;
+	char err[256];
+	vm_machine *m;
+	int pid[2], done = 0;
+	vm_touch_op *op[2];
+
+	vm_config_default(&c);
+	c.ram = 256 * MiB;
+	c.cpus = 1;
+	c.check = one_by_one;
+	m = vm_new(&c, err, sizeof(err));
+	assert_non_null(m);
+	memset(out, 0, 2 * sizeof(*out));
+	for (int i = 0; i < 2; i++) {
+		struct vm_touch_args t = { .len = 1 * MiB + 100, .stride = stride, .order = order,
+					   .write = write, .passes = 100 };
+		int e;
+
+		pid[i] = vm_spawn(m, "s", NULL);
+		t.addr = map_anon(m, pid[i], 4 * MiB, VM_PROT_READ | VM_PROT_WRITE) + 8;
+		op[i] = vm_touch_begin(m, pid[i], &t, &e);
+		assert_non_null(op[i]);
+	}
+	while (done < 2) {
+		int next = vm_sched_next(m), i = next == pid[0] ? 0 : 1;
+		struct vm_result r;
+		int rc;
+
+		vm_sched_run(m, next);
+		rc = vm_touch_step(m, op[i], &r);
+		vm_sched_stop(m, next);
+		if (rc == VM_EMORE) {
+			out[i].yields++;
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		out[i].ns = r.ns;
+		out[i].hits = r.tlb_l1_hits;
+		out[i].walks = r.tlb_walks;
+		out[i].accesses = r.accesses;
+		out[i].minflt = r.minflt;
+		out[i].clock = vm_clock(m, next);
+		vm_touch_end(op[i]);
+		vm_exit(m, next, 0);
+		done++;
+	}
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_strided_runs_end_quanta_exactly(void **state)
+{
+	static const uint64_t strides[] = { 64, 1000, 4095 };
+
+	(void)state;
+	for (int o = VM_ORDER_SEQ; o <= VM_ORDER_REVERSE; o++) {
+		for (size_t s = 0; s < sizeof(strides) / sizeof(strides[0]); s++) {
+			for (int w = 0; w <= 1; w++) {
+				struct strided fast[2], slow[2];
+
+				run_strided(false, (enum vm_order)o, strides[s], w, fast);
+				run_strided(true, (enum vm_order)o, strides[s], w, slow);
+				if (strides[s] == 64)	/* quanta did end mid-touch */
+					assert_true(slow[0].yields >= 4 && slow[1].yields >= 4);
+				assert_memory_equal(fast, slow, sizeof(fast));
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_kill_waits_for_the_fault),
 		cmocka_unit_test(test_parallel_vs_shared_cpu),
 		cmocka_unit_test(test_blocking),
+		cmocka_unit_test(test_strided_runs_end_quanta_exactly),
 	};
 	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }
