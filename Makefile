@@ -5,6 +5,9 @@
 #   make test       install what is missing, build (also with ASan+UBSan), run every test
 #   make fidelity   compare every scenario with the real kernel (vmlab compare)
 #   make bench      benchmarks (not part of make test)
+#   make install    install under PREFIX (/usr/local), staged under DESTDIR if set;
+#                   make uninstall removes what it installed
+#   make deb        a Debian package (../vmlab_VERSION_ARCH.deb)
 #   make clean
 
 CC       ?= cc
@@ -31,7 +34,26 @@ ASAN_REAL  := $(REAL_SRC:%.c=build/asan/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 ASAN_UNIT  := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all demo test check bench deps test-deps asan unit clean lua-check fidelity
+.PHONY: all demo test check bench deps test-deps asan unit clean lua-check fidelity \
+	install uninstall deb
+
+# install locations, as the GNU conventions name them
+VERSION    := $(shell sed -n 's/^\#define VMLAB_VERSION\t*"\(.*\)"/\1/p' include/vmlab.h)
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL    ?= install
+SCENARIOS  := $(wildcard scenarios/*.lua)
+# the shared library: while the major version is 0 any minor version may
+# change the ABI, so the SONAME carries major.minor (libvmlab.so.0.1)
+SO_MAJMIN  := $(basename $(VERSION))
+SONAME     := libvmlab.so.$(SO_MAJMIN)
+PIC_OBJ    := $(LIB_SRC:%.c=build/pic/%.o)
 
 all: vmlab libvmlab.a
 
@@ -41,17 +63,31 @@ lua-check:
 libvmlab.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
+build/pic/%.o: %.c | lua-check
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(OPT) $(CFLAGS) -fPIC $(CPPFLAGS) -MMD -MP -c $< -o $@
+
+# it exports the functions include/vmlab.h declares, and none of the internals
+build/libvmlab.map: include/vmlab.h
+	@mkdir -p build
+	{ echo '{ global:'; grep -o '\bvm_[a-z0-9_]*(' $< | tr -d '(' | sort -u | sed 's/$$/;/'; \
+	  echo 'local: *; };'; } > $@
+
+build/libvmlab.so: $(PIC_OBJ) build/libvmlab.map
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=build/libvmlab.map -o $@ $(PIC_OBJ) -lm
+
 # -z now: symbols bound at start, so a real scenario process never writes
 # its GOT (a copy-on-write fault) in the middle of an operation
 vmlab: $(PROG_OBJ) libvmlab.a | lua-check
-	$(CC) $(OPT) -Wl,-z,now -o $@ $(PROG_OBJ) libvmlab.a $(LUA_LIBS) -lm
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -Wl,-z,now -o $@ $(PROG_OBJ) libvmlab.a $(LUA_LIBS) -lm
 
 build/src/script/%.o build/src/cli/%.o: CPPFLAGS += $(LUA_CFLAGS)
 build/asan/src/script/%.o build/asan/src/cli/%.o: CPPFLAGS += $(LUA_CFLAGS)
 
 build/%.o: %.c | lua-check
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(OPT) $(CPPFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(OPT) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/%.o: %.c | lua-check
 	@mkdir -p $(dir $@)
@@ -106,6 +142,41 @@ build/bench/%: bench/%.c libvmlab.a
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_SRC:bench/%.c=build/bench/%)
 	@for b in $(BENCH_SRC:bench/%.c=build/bench/%); do $$b || exit 1; done
+
+# vmlab finds its scenarios beside its binary (BINDIR/../share/vmlab): keep
+# BINDIR and DATADIR under one PREFIX for `vmlab run NAME` to find them.
+# vmlab.pc is written at install time, for the PREFIX of that install.
+install: all build/libvmlab.so
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR) \
+		$(DESTDIR)$(DATADIR)/vmlab/scenarios
+	$(INSTALL) -m 755 vmlab $(DESTDIR)$(BINDIR)/vmlab
+	$(INSTALL) -m 644 libvmlab.a $(DESTDIR)$(LIBDIR)/libvmlab.a
+	$(INSTALL) -m 644 build/libvmlab.so $(DESTDIR)$(LIBDIR)/$(SONAME).$(lastword $(subst ., ,$(VERSION)))
+	ln -sf $(SONAME).$(lastword $(subst ., ,$(VERSION))) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvmlab.so
+	$(INSTALL) -m 644 include/vmlab.h $(DESTDIR)$(INCLUDEDIR)/vmlab.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' contrib/vmlab.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/vmlab.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/vmlab.pc
+	$(INSTALL) -m 644 docs/vmlab.1 $(DESTDIR)$(MANDIR)/man1/vmlab.1
+	$(INSTALL) -m 644 contrib/vmlab.bash-completion $(DESTDIR)$(COMPLETIONDIR)/vmlab
+	$(INSTALL) -m 644 $(SCENARIOS) $(DESTDIR)$(DATADIR)/vmlab/scenarios/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmlab $(DESTDIR)$(LIBDIR)/libvmlab.a $(DESTDIR)$(LIBDIR)/libvmlab.so \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME).$(lastword $(subst ., ,$(VERSION))) \
+		$(DESTDIR)$(INCLUDEDIR)/vmlab.h $(DESTDIR)$(PKGCONFIGDIR)/vmlab.pc \
+		$(DESTDIR)$(MANDIR)/man1/vmlab.1 $(DESTDIR)$(COMPLETIONDIR)/vmlab \
+		$(addprefix $(DESTDIR)$(DATADIR)/vmlab/scenarios/,$(notdir $(SCENARIOS)))
+	-rmdir $(DESTDIR)$(DATADIR)/vmlab/scenarios $(DESTDIR)$(DATADIR)/vmlab 2>/dev/null
+
+# the Debian packages (vmlab, libvmlab0.1, libvmlab-dev) from debian/, in ..;
+# installs the build tools first when root; lintian must find no error
+deb:
+	@scripts/deps.sh --deb
+	dpkg-buildpackage -us -uc -b
+	lintian --fail-on error ../vmlab_$(VERSION)_$(shell dpkg --print-architecture).changes
 
 clean:
 	rm -rf build vmlab libvmlab.a

@@ -19,6 +19,15 @@
  *
  * Errors are negative errno values (-ENOMEM, -EINVAL, ...), or VM_ESIGNAL when
  * the operation killed the process (SIGSEGV): vm_status() then says how.
+ *
+ * Link with `pkg-config --cflags --libs vmlab` (a static libvmlab.a).
+ *
+ * Stability: while VMLAB_VERSION_MAJOR is 0 the API may change between
+ * minor versions (fields are added to the structures as mechanisms land;
+ * initialise them with vm_config_default or `= { 0 }`, never positionally);
+ * a release says what changed. From 1.0 on, a minor version only adds.
+ * Test VMLAB_VERSION_NUM (major * 10000 + minor * 100 + patch) at compile
+ * time, vm_version() at run time.
  */
 #ifndef VMLAB_H
 #define VMLAB_H
@@ -26,6 +35,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define VMLAB_VERSION_MAJOR	0
+#define VMLAB_VERSION_MINOR	1
+#define VMLAB_VERSION_PATCH	0
+#define VMLAB_VERSION_NUM	(VMLAB_VERSION_MAJOR * 10000 + VMLAB_VERSION_MINOR * 100 + \
+				 VMLAB_VERSION_PATCH)
 #define VMLAB_VERSION	"0.1.0"
 #define VM_PAGE_SIZE	4096ULL
 
@@ -61,6 +75,10 @@ int vm_cost_profile_check(const char *path, char *err, size_t errlen);
 int vm_cost_items(void);
 const char *vm_cost_name(int i);
 uint64_t vm_cost_default(int i);
+/* The library's version (VMLAB_VERSION of the libvmlab.a linked in). */
+const char *vm_version(void);
+/* The i-th kernel profile vmlab knows ("6.18", "6.12", ...), NULL past the last. */
+const char *vm_kernel_profile_name(int i);
 /* The kernel profile for a release such as "6.18.44": its major.minor's (0),
  * the newest older one (1) or the oldest there is (2), written to name. */
 int vm_kernel_profile_match(const char *release, char *name, size_t n);

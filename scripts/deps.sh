@@ -2,6 +2,7 @@
 # deps.sh - make sure the Debian packages vmlab needs are installed.
 #
 # Build: gcc, make, pkg-config, liblua5.4-dev (the scenario language).
+# Debian package (--deb): debhelper, dpkg-dev, fakeroot, lintian.
 # Tests: libcmocka-dev (C unit tests), valgrind (a memcheck pass),
 #        procps (free/vmstat/ps, the oracles the views are compared with),
 #        util-linux (unshare, to show those tools a crafted /proc file).
@@ -11,6 +12,8 @@ set -u
 want="gcc make pkg-config liblua5.4-dev"
 if [ "${1:-}" = "--test" ]; then
 	want="$want libcmocka-dev valgrind procps util-linux"
+elif [ "${1:-}" = "--deb" ]; then
+	want="$want debhelper dpkg-dev fakeroot lintian"
 fi
 missing=""
 for p in $want; do

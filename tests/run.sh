@@ -7,6 +7,8 @@
 #   - scenarios that must fail: exit status and file:line message;
 #   - the command line, --json (and that a failed run writes nothing),
 #     --events, --costs, determinism (same seed, same bytes);
+#   - make install into a scratch DESTDIR, and the installed tree in use
+#     (tests/install/run.sh);
 #   - the views against the real procps free(1), shown the simulator's
 #     /proc/meminfo through a bind mount (root only: said so when skipped);
 #   - a valgrind memcheck pass.
@@ -114,6 +116,17 @@ if [ "$($VMLAB run "$TMP/args.lua" a b 2>&1)" = "$(printf 'a\ta\tb')" ]; then
 else
 	ko "cli: scenario arguments"
 fi
+
+# ---- make install: the installed tree, used as a user would ----
+tests/install/run.sh "$TMP/inst" > "$TMP/inst.out" 2>&1
+while IFS= read -r line; do
+	case "$line" in
+	"ok   "*) ok "${line#ok   }" ;;
+	"FAIL "*) ko "${line#FAIL }" "$TMP/inst.out" ;;
+	esac
+done < "$TMP/inst.out"
+grep -q '^ok   install: make uninstall' "$TMP/inst.out" || grep -q '^FAIL' "$TMP/inst.out" ||
+	ko "install: tests/install/run.sh ended early" "$TMP/inst.out"
 
 # ---- --json: complete, deterministic, never half-written ----
 if $VMLAB run --json "$TMP/a.json" scenarios/cow.lua > "$TMP/a.out" 2>&1 &&

@@ -6,10 +6,20 @@
 #ifndef VMLAB_CLI_H
 #define VMLAB_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 int cmd_run(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+/* The scenarios that came with vmlab: their directory, 0 or -1 (scenarios.c). */
+int scenario_dir(char *buf, size_t n);
+/* name itself if it is a file or a path, else the scenario of that name
+ * (cow or cow.lua) in scenario_dir, written to buf; NULL, said on stderr
+ * as `vmlab cmd: ...`, if there is none. */
+const char *scenario_find(const char *name, char *buf, size_t n, const char *cmd);
 void usage(void);
 
 #endif

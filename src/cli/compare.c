@@ -628,6 +628,16 @@ int cmd_compare(int argc, char **argv)
 		json_key(&j, "scenarios");
 		json_arr_begin(&j);
 	}
+	/* scenarios given by name (vmlab compare cow): the installed ones */
+	for (int k = i; k < (co.summary ? argc : i + 1); k++) {
+		char buf[4096];
+		const char *path = scenario_find(argv[k], buf, sizeof(buf), "compare");
+
+		if (!path)
+			return 2;
+		if (path == buf && !(argv[k] = strdup(buf)))
+			return 3;
+	}
 	if (!co.summary) {
 		rc = compare_one(&co, argv + i, argc - i - 1, &t, co.json ? &j : NULL);
 		if (rc < 2)

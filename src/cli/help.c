@@ -15,6 +15,8 @@ static const char overview[] =
 "on this machine's real kernel, and the two can be set side by side.\n"
 "\n"
 "  vmlab run [OPTIONS] SCENARIO.lua [ARGS]   run a scenario (vmlab help run)\n"
+"  vmlab run NAME                            the scenario NAME that came with vmlab\n"
+"  vmlab list                                those scenarios, with what each shows\n"
 "  vmlab compare SCENARIO.lua [ARGS]         simulated and real, side by side\n"
 "                                            (vmlab help compare)\n"
 "  vmlab calibrate [-o PROFILE]              measure this machine's costs\n"
@@ -22,12 +24,16 @@ static const char overview[] =
 "  vmlab help api                            the scenario API (the vm module)\n"
 "  vmlab help views                          what vm.show can print\n"
 "  vmlab help exit                           exit statuses\n"
-"  vmlab version\n"
+"  vmlab version                             the version, kernel profiles, Lua\n"
 "\n"
-"Examples: scenarios/*.lua. The manual: docs/vmlab.1 (man ./docs/vmlab.1).\n";
+"Examples: vmlab list. The manual: man vmlab (in a checkout: man ./docs/vmlab.1).\n";
 
 static const char run_help[] =
 "vmlab run [OPTIONS] SCENARIO.lua [ARGS]\n"
+"vmlab run [OPTIONS] NAME [ARGS]\n"
+"\n"
+"SCENARIO.lua is a file; a NAME that is no file here is a scenario that came\n"
+"with vmlab (vmlab list): cow runs .../share/vmlab/scenarios/cow.lua.\n"
 "\n"
 "  --seed N       the seed of every random choice (overrides vm.config's);\n"
 "                 the same scenario and seed print the same bytes\n"

@@ -4,16 +4,31 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include <lua.h>
 #include "../../include/vmlab.h"
 
 void usage(void)
 {
 	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
-	      "                 [--kernel K] [--real [--limit SIZE]] SCENARIO.lua [ARGS]\n"
-	      "       vmlab compare [--repeat N] [--json FILE] [--summary] SCENARIO.lua [ARGS]\n"
+	      "                 [--kernel K] [--real [--limit SIZE]] SCENARIO[.lua] [ARGS]\n"
+	      "       vmlab compare [--repeat N] [--costs PROFILE] [--no-time] [--verbose]\n"
+	      "                     [--json FILE] [--summary] SCENARIO[.lua] [ARGS]\n"
+	      "       vmlab list\n"
 	      "       vmlab calibrate [-o PROFILE] [--runs N] [--dir DIR]\n"
 	      "       vmlab help [run | api | views | compare | calibrate | exit]\n"
 	      "       vmlab version\n", stderr);
+}
+
+/* The version, the kernel profiles the simulator knows, and the Lua it embeds. */
+static int version(void)
+{
+	printf("vmlab %s\n", VMLAB_VERSION);
+	printf("kernel profiles:");
+	for (int i = 0; vm_kernel_profile_name(i); i++)
+		printf(" %s", vm_kernel_profile_name(i));
+	printf(" (--kernel NAME; default %s)\n", vm_kernel_profile_name(0));
+	printf("scenario language: %s\n", LUA_RELEASE);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -32,10 +47,10 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 2, argv + 2);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return cmd_help(argc - 2, argv + 2);
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("vmlab %s\n", VMLAB_VERSION);
-		return 0;
-	}
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 2, argv + 2);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))
+		return version();
 	if (!strcmp(cmd, "replay") ||
 	    !strcmp(cmd, "mrc") || !strcmp(cmd, "trace")) {
 		fprintf(stderr, "vmlab: '%s' is not part of this version of vmlab yet\n", cmd);

@@ -1,7 +1,8 @@
 /*
  * run.c - `vmlab run [OPTIONS] SCENARIO.lua [ARGS]`: run a scenario on the
  * simulated kernel. Options come before the scenario; everything after it
- * is the scenario's own arguments (the `arg` table and `...`).
+ * is the scenario's own arguments (the `arg` table and `...`). SCENARIO is a
+ * file, or the name of one that came with vmlab (scenarios.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ static int need_value(int i, int argc, char **argv)
 int cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
+	char path[4096];
 	int i;
 
 	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -99,7 +101,9 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	o.path = argv[i];
+	o.path = scenario_find(argv[i], path, sizeof(path), "run");
+	if (!o.path)
+		return 2;
 	o.argc = argc - i - 1;
 	o.argv = argv + i + 1;
 	return scenario_run(&o);

@@ -13,6 +13,11 @@
 
 /* ---- configuration and the machine ---- */
 
+const char *vm_version(void)
+{
+	return VMLAB_VERSION;
+}
+
 void vm_config_default(struct vm_config *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -208,6 +208,11 @@ int vm_kernel_profile_match(const char *release, char *name, size_t n)
 	return best >= 0 ? 1 : 2;
 }
 
+const char *vm_kernel_profile_name(int i)
+{
+	return i >= 0 && i < (int)(sizeof(profiles) / sizeof(profiles[0])) ? profiles[i].name : NULL;
+}
+
 int kernel_profile_find(const char *name, struct kernel_profile *out)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
