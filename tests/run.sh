@@ -93,6 +93,16 @@ for f in tests/errors/*.lua; do
 		"$(sed -n 's/^-- expect-stderr: *//p' "$f")" "$f"
 done
 
+# ---- the run's guards end what would never end, and say which ----
+expect_error "guard: --max-sim-time ends a touch of 2^62 passes" 2 \
+	"forever.lua:5: the run passed --max-sim-time 1s of simulated time here" \
+	--max-sim-time 1s tests/guards/forever.lua
+expect_error "guard: --timeout (wall clock) ends it too" 2 \
+	"forever.lua: the run took longer than --timeout 1s (wall clock) and was stopped" \
+	--max-sim-time 0 --timeout 1s tests/guards/forever.lua
+expect_error "guard: --lua-mem ends a scenario whose own tables grow without end" 2 \
+	"the scenario's Lua state reached --lua-mem 16M" --lua-mem 16M tests/guards/lua-hog.lua
+
 # ---- the command line ----
 expect_status() {	# label, want, command...
 	label=$1 want=$2
@@ -106,6 +116,7 @@ expect_status "cli: run without a scenario" 2 $VMLAB run
 expect_status "cli: unknown option" 2 $VMLAB run --bogus scenarios/demo.lua
 expect_status "cli: missing scenario file" 2 $VMLAB run no/such/file.lua
 expect_status "cli: --seed needs a number" 2 $VMLAB run --seed x scenarios/demo.lua
+expect_status "cli: --timeout needs a duration" 2 $VMLAB run --timeout soon scenarios/demo.lua
 expect_status "cli: help" 0 $VMLAB help
 expect_status "cli: help api" 0 $VMLAB help api
 expect_status "cli: help of an unknown topic" 2 $VMLAB help nope
@@ -263,6 +274,16 @@ leftovers() {	# (pgrep matches names of at most 15 characters: one pattern each)
 	done
 }
 if [ "$(id -u)" = 0 ]; then
+	$VMLAB run --real --timeout 2s tests/guards/forever.lua > "$TMP/to.out" 2>&1 &
+	drv=$!
+	wait $drv
+	st=$?
+	if [ "$st" = 2 ] && grep -q "took longer than --timeout 2s" "$TMP/to.out" &&
+	   [ -z "$(pgrep -x vmlab-forever)" ] && [ ! -d "/sys/fs/cgroup/vmlab-$drv" ]; then
+		ok "real: --timeout ends the run, kills its processes and removes its cgroup"
+	else
+		ko "real: after --timeout (exit $st): $(pgrep -x vmlab-forever) $(cgroups)" "$TMP/to.out"
+	fi
 	$VMLAB run --real tests/real/hang.lua > "$TMP/hang.out" 2>&1 &
 	drv=$!
 	for i in $(seq 100); do grep -q ready "$TMP/hang.out" && break; sleep 0.1; done

@@ -56,6 +56,12 @@ static const char run_help[] =
 "                 glibc's heap untouched for self:malloc\n"
 "  --limit SIZE   the real run's memory limit (default: the smaller of a\n"
 "                 quarter of RAM and 4G)\n"
+"  --max-sim-time D  end the run (exit 2, at the scenario's line) once a\n"
+"                 process's simulated clock passes D (default 1h; 0: none)\n"
+"  --timeout D    end the run (exit 2) after D of wall-clock time (default\n"
+"                 30min; 0: none); on --real every process of the run goes too\n"
+"  --lua-mem SIZE the scenario's own Lua tables and strings may use SIZE\n"
+"                 (default 1G; 0: no limit); beyond it the run ends, exit 2\n"
 "\n"
 "Arguments after the scenario reach it as the table `arg` and as `...`.\n";
 

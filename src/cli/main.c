@@ -10,7 +10,8 @@
 void usage(void)
 {
 	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
-	      "                 [--kernel K] [--real [--limit SIZE]] SCENARIO[.lua] [ARGS]\n"
+	      "                 [--kernel K] [--real [--limit SIZE]] [--max-sim-time D]\n"
+	      "                 [--timeout D] [--lua-mem SIZE] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab compare [--repeat N] [--costs PROFILE] [--no-time] [--verbose]\n"
 	      "                     [--json FILE] [--summary] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab list\n"

@@ -23,7 +23,10 @@ static int need_value(int i, int argc, char **argv)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_options o = { 0 };
+	struct run_options o = {
+		.max_sim_ns = DEFAULT_MAX_SIM_NS, .timeout_ns = DEFAULT_TIMEOUT_NS,
+		.lua_mem = DEFAULT_LUA_MEM,
+	};
 	char path[4096];
 	int i;
 
@@ -67,6 +70,24 @@ int cmd_run(int argc, char **argv)
 			if (parse_size(argv[++i], &o.limit) || o.limit < (16ULL << 20)) {
 				fprintf(stderr, "vmlab run: --limit needs a size of at least 16M, got '%s'\n",
 					argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(a, "--max-sim-time") || !strcmp(a, "--timeout")) {
+			uint64_t *ns = a[2] == 'm' ? &o.max_sim_ns : &o.timeout_ns;
+
+			if (need_value(i, argc, argv))
+				return 2;
+			if (parse_duration(argv[++i], ns)) {
+				fprintf(stderr, "vmlab run: %s needs a duration such as 10s, 5min or 2h "
+					"(0: no limit), got '%s'\n", a, argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(a, "--lua-mem")) {
+			if (need_value(i, argc, argv))
+				return 2;
+			if (parse_size(argv[++i], &o.lua_mem) || (o.lua_mem && o.lua_mem < (1ULL << 20))) {
+				fprintf(stderr, "vmlab run: --lua-mem needs a size of at least 1M (0: no "
+					"limit), got '%s'\n", argv[i]);
 				return 2;
 			}
 		} else if (!strcmp(a, "--")) {

@@ -121,12 +121,31 @@ int parse_duration(const char *s, uint64_t *ns)
 		mult = 1;
 	else if (!strcmp(s, "min"))
 		mult = 60e9;
+	else if (!strcmp(s, "h"))
+		mult = 3600e9;
 	else
 		return -1;
 	if (whole * mult >= 9.2e18)
 		return -1;
 	*ns = (uint64_t)(whole * mult + 0.5);
 	return 0;
+}
+
+void format_duration(uint64_t ns, char *buf, int len)
+{
+	static const struct { uint64_t ns; const char *unit; } units[] = {
+		{ 3600000000000ULL, "h" }, { 60000000000ULL, "min" }, { 1000000000ULL, "s" },
+		{ 1000000ULL, "ms" }, { 1000ULL, "us" },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ns && ns % units[i].ns == 0) {
+			snprintf(buf, (size_t)len, "%llu%s", (unsigned long long)(ns / units[i].ns),
+				 units[i].unit);
+			return;
+		}
+	}
+	snprintf(buf, (size_t)len, "%lluns", (unsigned long long)ns);
 }
 
 void format_size(uint64_t bytes, char *buf, int len)

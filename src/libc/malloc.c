@@ -226,9 +226,10 @@ static uint64_t request2size(uint64_t req)
 	return s < MINSIZE ? MINSIZE : s;
 }
 
-static int tcache_idx(uint64_t size)
+/* csize2tidx(): unsigned, as glibc's size_t: a huge chunk's index is huge, never negative */
+static uint64_t tcache_idx(uint64_t size)
 {
-	return (int)((size - MINSIZE + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT);
+	return (size - MINSIZE + MALLOC_ALIGNMENT - 1) / MALLOC_ALIGNMENT;
 }
 
 /* ---- free lists ---- */
@@ -529,7 +530,7 @@ static uint64_t free_to_bins(struct call *c, struct arena *a, int32_t i)
 
 /* ---- malloc ---- */
 
-static int32_t tcache_take(struct arena *a, int idx)
+static int32_t tcache_take(struct arena *a, uint64_t idx)
 {
 	int32_t i = a->tcache[idx];
 
@@ -542,7 +543,7 @@ static int32_t tcache_take(struct arena *a, int idx)
 	return i;
 }
 
-static void tcache_put(struct call *c, struct arena *a, int32_t i, int idx)
+static void tcache_put(struct call *c, struct arena *a, int32_t i, uint64_t idx)
 {
 	a->pool[i].where = C_TCACHE;
 	a->pool[i].fd = a->tcache[idx];
@@ -565,7 +566,7 @@ static int32_t int_malloc(struct call *c, struct arena *a, uint64_t nb)
 			a->pool[i].fd = NIL;
 			a->pool[i].where = C_INUSE;
 			/* stash the rest of this fastbin into the tcache */
-			int idx = tcache_idx(nb);
+			uint64_t idx = tcache_idx(nb);
 
 			while (a->fast[fb] != NIL && a->tcache_count[idx] < TCACHE_FILL_COUNT) {
 				int32_t s = a->fast[fb];
@@ -579,7 +580,7 @@ static int32_t int_malloc(struct call *c, struct arena *a, uint64_t nb)
 	if (nb < MIN_LARGE_SIZE) {
 		i = small_bin_take(a, nb);
 		if (i != NIL) {
-			int idx = tcache_idx(nb);
+			uint64_t idx = tcache_idx(nb);
 
 			a->pool[i].where = C_INUSE;
 			set_head(c, a->pool[i].addr + nb);	/* set_inuse_bit_at_offset */
@@ -672,12 +673,12 @@ static int do_malloc(struct machine *m, int pid, uint64_t size, bool zero, uint6
 	struct call c = { m, t, 0 };
 	uint64_t nb, oldtop, oldtop_size;
 	int32_t i = NIL;
-	int idx;
+	uint64_t idx;
 
 	*addr = 0;
 	if (!t)
 		return -ESRCH;
-	if (size > (UINT64_MAX >> 1) - PAGE_SIZE)
+	if (size > INT64_MAX)	/* checked_request2size(): more than PTRDIFF_MAX */
 		return libc_exit(&c, &b, r, -ENOMEM);
 	tcache_init(&c, a);
 	nb = request2size(size);
@@ -725,7 +726,7 @@ int vm_malloc_free(vm_machine *m, int pid, uint64_t addr, struct vm_result *r)
 	struct call c = { m, t, 0 };
 	int32_t i;
 	uint64_t size;
-	int idx;
+	uint64_t idx;
 
 	if (!t)
 		return -ESRCH;

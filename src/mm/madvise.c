@@ -82,7 +82,7 @@ static int cold_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum
 	struct cold_walk *w = walk->private;
 	struct page *page;
 
-	if (kind != WALK_PRESENT || !(*ptep & _PAGE_PRESENT) || pte_special(*ptep))
+	if (kind != WALK_PRESENT || pte_special(*ptep))
 		return 0;
 	page = pfn_to_page(m, pte_pfn(*ptep));
 	if (page->mapcount > 1 || !PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable))

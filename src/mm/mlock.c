@@ -61,7 +61,7 @@ static int mlock_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enu
 	struct page *page;
 
 	(void)addr;
-	if (kind != WALK_PRESENT || !(*ptep & _PAGE_PRESENT) || pte_special(*ptep))
+	if (kind != WALK_PRESENT || pte_special(*ptep))
 		return 0;
 	page = pfn_to_page(walk->m, pte_pfn(*ptep));
 	if (on && !(walk->vma->vm_flags & VM_LOCKED))

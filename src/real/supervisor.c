@@ -749,11 +749,18 @@ int real_finish(struct backend *b)
 
 /* ---- the run ---- */
 
-static void on_stop_signal(int sig)
+void supervisor_kill_all(void)
 {
+	if (supervisor_self())
+		return;		/* a scenario process: the driver cleans up */
 	cgroup_leave();
 	for (int i = 0; i < R.nkids; i++)
 		kill(R.kids[i].pid, SIGKILL);
+}
+
+static void on_stop_signal(int sig)
+{
+	supervisor_kill_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -29,6 +29,9 @@ struct real_options {
 int supervisor_begin(struct backend *b, const struct real_options *o, char *err, size_t n);
 /* After the run: every process left is killed and reaped, the cgroup removed. */
 void supervisor_end(void);
+/* In the driver, from a signal handler: kill every process of the run and
+ * remove the cgroup now (async-signal-safe). */
+void supervisor_kill_all(void);
 /* In a scenario process: a record or an expectation's outcome for the driver
  * (its hooks' deliver), or (type SUPERVISOR_ERROR) its function's error. */
 void supervisor_send(char type, const char *text);

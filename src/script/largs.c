@@ -46,9 +46,13 @@ uint64_t args_size(lua_State *L, int idx, const char *what)
 	uint64_t v;
 
 	if (lua_type(L, idx) == LUA_TNUMBER) {
-		if (!lua_isinteger(L, idx) || lua_tointeger(L, idx) < 0)
-			luaL_error(L, "%s: a size must be a whole, non-negative number of bytes", what);
-		return (uint64_t)lua_tointeger(L, idx);
+		int ok;
+		lua_Integer n = lua_tointegerx(L, idx, &ok);	/* 2048.0 is 2048 */
+
+		if (!ok || n < 0)
+			luaL_error(L, "%s: a size must be a whole, non-negative number of bytes, got %s",
+				   what, luaL_tolstring(L, idx, NULL));
+		return (uint64_t)n;
 	}
 	if (lua_type(L, idx) != LUA_TSTRING)
 		luaL_error(L, "%s: expected a size such as 4096 or \"100M\", got %s", what,
@@ -90,10 +94,30 @@ int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const
 
 	if (!field(L, tbl, key))
 		return dflt;
-	if (!lua_isinteger(L, -1))
-		luaL_error(L, "%s: %s must be an integer, got %s", what, key, luaL_typename(L, -1));
-	v = lua_tointeger(L, -1);
+	{
+		int ok;
+
+		v = lua_tointegerx(L, -1, &ok);		/* 3.0 is 3; 2.5, inf, nan are not */
+		if (!ok || lua_type(L, -1) != LUA_TNUMBER)
+			luaL_error(L, "%s: %s must be a whole number, got %s", what, key,
+				   luaL_tolstring(L, -1, NULL));
+	}
 	lua_pop(L, 1);
+	return v;
+}
+
+int64_t args_opt_range(lua_State *L, int tbl, const char *key, int64_t dflt, int64_t lo,
+		       int64_t hi, const char *what)
+{
+	int64_t v;
+
+	if (!field(L, tbl, key))
+		return dflt;	/* the default may be a marker, such as -1 for "computed" */
+	lua_pop(L, 1);
+	v = args_opt_int(L, tbl, key, dflt, what);
+	if (v < lo || v > hi)
+		luaL_error(L, "%s: %s must be between %I and %I, got %I", what, key, (lua_Integer)lo,
+			   (lua_Integer)hi, (lua_Integer)v);
 	return v;
 }
 
@@ -194,7 +218,7 @@ int args_value(lua_State *L, int idx, const char *what)
 			   luaL_typename(L, idx));
 	v = lua_tointeger(L, idx);
 	if (v < 0 || v > 255)
-		luaL_error(L, "%s: a content value is an integer 0-255, got %d", what, (int)v);
+		luaL_error(L, "%s: a content value is an integer 0-255, got %I", what, (lua_Integer)v);
 	return (int)v;
 }
 

@@ -54,8 +54,8 @@ static void get_range(lua_State *L, int h, int off_idx, int len_idx, const char 
 	else
 		*len = VM_PAGE_SIZE;
 	if (has_len && (off > hlen || *len > hlen - off))
-		luaL_error(L, "%s: offset %d + length %d runs past the end of the mapping (%d bytes)",
-			   what, (int)off, (int)*len, (int)hlen);
+		luaL_error(L, "%s: offset %I + length %I runs past the end of the mapping (%I bytes)",
+			   what, (lua_Integer)off, (lua_Integer)*len, (lua_Integer)hlen);
 	*addr += off;
 }
 
@@ -252,8 +252,10 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	sc->pending_op = "touch";
 	rc = sc->be.ops->touch_step(&sc->be, u->op, &r);
 	sc->pending_op = NULL;
-	if (rc == VM_EMORE)
+	if (rc == VM_EMORE) {
+		scenario_guard(L, p->pid);	/* a touch of passes = 1 << 62 ends here */
 		return lua_yieldk(L, 0, ctx, touch_cont);
+	}
 	sc->be.ops->touch_end(u->op);
 	u->op = NULL;
 	record_op(sc, p, "touch", rc ? NULL : &r, L, 3);
@@ -328,13 +330,24 @@ static int m_touch(lua_State *L)
 		luaL_error(L, "touch: order must be \"seq\", \"reverse\" or \"random\", got \"%s\"", order);
 	lua_getfield(L, 3, "zipf");
 	if (!lua_isnil(L, -1)) {
-		if (!lua_isnumber(L, -1) || lua_tonumber(L, -1) <= 0)
-			luaL_error(L, "touch: zipf is the skew exponent, a number above 0 (0.99 is common)");
+		double s = lua_tonumber(L, -1);
+
+		/* the sampler needs a finite exponent (inf or nan never lands on a page) */
+		if (!lua_isnumber(L, -1) || !(s > 0 && s <= 1000))
+			luaL_error(L, "touch: zipf is the skew exponent, a number above 0 and at most "
+				   "1000 (0.99 is common), got %s", luaL_tolstring(L, -1, NULL));
 		if (a.order != VM_ORDER_SEQ)
 			luaL_error(L, "touch: zipf chooses the order itself; leave order out");
 		a.zipf = lua_tonumber(L, -1);
 		a.order = VM_ORDER_ZIPF;
-		a.count = (uint64_t)args_opt_int(L, 3, "count", 0, "touch");
+		{
+			int64_t count = args_opt_int(L, 3, "count", 0, "touch");
+
+			if (count < 0)
+				luaL_error(L, "touch: count is a number of accesses, 0 or more, got %I",
+					   (lua_Integer)count);
+			a.count = (uint64_t)count;
+		}
 	} else if (args_opt_int(L, 3, "count", -1, "touch") != -1) {
 		luaL_error(L, "touch: count goes with zipf (a number of Zipf-distributed accesses)");
 	}

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include "scenario.h"
+#include "../lib/size.h"
 
 #define PROCS_KEY	"vmlab.procs"
 
@@ -294,12 +295,28 @@ void scenario_check(lua_State *L)
 	exit(3);
 }
 
+void scenario_guard(lua_State *L, int pid)
+{
+	struct scenario *sc = scenario_of(L);
+	uint64_t limit = sc->opt->max_sim_ns;
+
+	if (limit && sc->m && pid && vm_clock(sc->m, pid) > limit) {
+		char d[32], at[32];
+
+		format_duration(limit, d, sizeof(d));
+		snprintf(at, sizeof(at), "%.3f s", (double)vm_clock(sc->m, pid) / 1e9);
+		luaL_error(L, "the run passed --max-sim-time %s of simulated time here (pid %d at "
+			   "%s); give it a larger one if the scenario means it", d, pid, at);
+	}
+}
+
 int lproc_finish_op(lua_State *L, int nres)
 {
 	struct scenario *sc = scenario_of(L);
 	int pid = lproc_current(L);
 
 	scenario_check(L);
+	scenario_guard(L, pid);
 	if (pid && sc->be.ops->should_yield(&sc->be, pid))
 		return lua_yieldk(L, 0, nres, k_return);
 	return nres;
@@ -358,12 +375,8 @@ static void spawn_args(lua_State *L, struct vm_spawn_opts *o)
 		return;
 	luaL_checktype(L, 3, LUA_TTABLE);
 	args_check_keys(L, 3, "vm.spawn", known);
-	o->oom_score_adj = (int)args_opt_int(L, 3, "oom_score_adj", 0, "vm.spawn");
-	o->uid = (int)args_opt_int(L, 3, "uid", 0, "vm.spawn");
-	if (o->oom_score_adj < -1000 || o->oom_score_adj > 1000)
-		luaL_error(L, "vm.spawn: oom_score_adj must be between -1000 and 1000");
-	if (o->uid < 0)
-		luaL_error(L, "vm.spawn: uid must be 0 or more");
+	o->oom_score_adj = (int)args_opt_range(L, 3, "oom_score_adj", 0, -1000, 1000, "vm.spawn");
+	o->uid = (int)args_opt_range(L, 3, "uid", 0, 0, INT32_MAX - 1, "vm.spawn");
 	args_not_yet(L, 3, "cgroup", "vm.spawn", "memory cgroups arrive with the memory-pressure work");
 }
 
@@ -382,7 +395,7 @@ static int exit_args(lua_State *L, struct lproc *p)
 	lua_Integer code = luaL_optinteger(L, 2, 0);
 
 	if (code < 0 || code > 255)
-		luaL_error(L, "exit: the code is 0-255, got %d", (int)code);
+		luaL_error(L, "exit: the code is 0-255, got %I", code);
 	record_text(scenario_of(L), "exit", p->name, lua_tostring(L, 2) ? lua_tostring(L, 2) : "0");
 	return (int)code;
 }
@@ -403,7 +416,7 @@ static int kill_signal(lua_State *L, int idx)
 		lua_Integer v = lua_tointeger(L, idx);
 
 		if (v < 1 || v > 64)
-			luaL_error(L, "vm.kill: signal %d does not exist", (int)v);
+			luaL_error(L, "vm.kill: signal %I does not exist", v);
 		return (int)v;
 	}
 	sig = lproc_signum(luaL_checkstring(L, idx));

@@ -209,7 +209,7 @@ static int l_config(lua_State *L)
 	args_check_keys(L, 1, "vm.config", known);
 	c->ram = args_opt_size(L, 1, "ram", c->ram, "vm.config");
 	c->swap = args_opt_size(L, 1, "swap", c->swap, "vm.config");
-	c->cpus = (int)args_opt_int(L, 1, "cpus", c->cpus, "vm.config");
+	c->cpus = (int)args_opt_range(L, 1, "cpus", c->cpus, 1, INT32_MAX, "vm.config");
 	s = args_opt_str(L, 1, "kernel", NULL, "vm.config");
 	if (s && !sc->opt->kernel) {
 		snprintf(sc->cfg_kernel, sizeof(sc->cfg_kernel), "%s", s);
@@ -226,11 +226,13 @@ static int l_config(lua_State *L)
 		else
 			luaL_error(L, "vm.config: thp must be \"never\", \"madvise\" or \"always\"");
 	}
-	c->swappiness = (int)args_opt_int(L, 1, "swappiness", c->swappiness, "vm.config");
-	c->min_free_kbytes = (long)args_opt_int(L, 1, "min_free_kbytes", c->min_free_kbytes,
-						 "vm.config");
-	c->watermark_scale_factor = (int)args_opt_int(L, 1, "watermark_scale_factor",
-						       c->watermark_scale_factor, "vm.config");
+	/* the sysctls' own bounds (kernel/sysctl.c, mm/page_alloc.c) */
+	c->swappiness = (int)args_opt_range(L, 1, "swappiness", c->swappiness, 0, 200, "vm.config");
+	c->min_free_kbytes = (long)args_opt_range(L, 1, "min_free_kbytes", c->min_free_kbytes, 0,
+						   INT32_MAX, "vm.config");
+	c->watermark_scale_factor = (int)args_opt_range(L, 1, "watermark_scale_factor",
+							 c->watermark_scale_factor, 1, 3000,
+							 "vm.config");
 	s = args_opt_str(L, 1, "policy", NULL, "vm.config");
 	if (s) {
 		snprintf(sc->cfg_policy, sizeof(sc->cfg_policy), "%s", s);

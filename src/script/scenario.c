@@ -13,6 +13,7 @@
  * untouched when a scenario process calls self:malloc.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,68 @@
 #include "../lib/xalloc.h"
 #include "../real/arena.h"
 #include "../real/supervisor.h"
+#include "../lib/size.h"
+
+/* ---- the run's guards: --lua-mem, --timeout ---- */
+
+/* The Lua state's allocator, counting its bytes against --lua-mem. */
+struct lua_cap {
+	lua_Alloc inner;
+	void *ud;
+	size_t used, cap;
+	bool hit;			/* an allocation was refused */
+};
+
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct lua_cap *c = ud;
+	size_t old = ptr ? osize : 0;
+	void *p;
+
+	if (nsize > old && c->cap && c->used - old + nsize > c->cap) {
+		c->hit = true;
+		return NULL;	/* Lua raises "not enough memory" */
+	}
+	p = c->inner(c->ud, ptr, osize, nsize);
+	if (p || !nsize)
+		c->used = c->used - old + nsize;
+	return p;
+}
+
+static char timeout_msg[160];
+static bool timeout_real;
+
+/* --timeout: SIGALRM. Nothing half-written stays (--json is written at the
+ * end only); on the real kernel every process of the run goes too. */
+static void on_timeout(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	if (timeout_real)
+		supervisor_kill_all();
+	n = write(2, timeout_msg, strlen(timeout_msg));
+	(void)n;
+	_exit(2);
+}
+
+static void arm_timeout(const struct run_options *o)
+{
+	char d[32];
+	struct sigaction sa;
+	uint64_t s = (o->timeout_ns + 999999999ULL) / 1000000000ULL;
+
+	if (!o->timeout_ns)
+		return;
+	format_duration(o->timeout_ns, d, sizeof(d));
+	snprintf(timeout_msg, sizeof(timeout_msg), "vmlab: %s: the run took longer than "
+		 "--timeout %s (wall clock) and was stopped\n", o->path, d);
+	timeout_real = o->real;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_timeout;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(s > 0xffffffffULL ? 0xffffffffU : (unsigned)s);
+}
 
 /* The body, under lua_pcall: the script, then the rest of the run. */
 static int run_body(lua_State *L)
@@ -178,8 +241,21 @@ static void report(struct scenario *sc, int rc, lua_State *L, int *status)
 		*status = 2;
 }
 
+/* lauxlib's allocator, as luaL_newstate's */
+static void *std_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	(void)ud;
+	(void)osize;
+	if (!nsize) {
+		free(ptr);
+		return NULL;
+	}
+	return realloc(ptr, nsize);
+}
+
 int scenario_run(const struct run_options *opt)
 {
+	struct lua_cap cap = { 0 };
 	struct scenario sc;
 	lua_State *L;
 	int status = 0, rc;
@@ -198,17 +274,20 @@ int scenario_run(const struct run_options *opt)
 		sc.cfg.seed = opt->seed;
 	if (pick_kernel(&sc, opt->kernel))
 		return 2;
+	cap.cap = opt->lua_mem;
 	if (opt->real) {
 		sc.be.ops = &real_backend_ops;
 		if (lreal_begin(&sc, err, sizeof(err))) {
 			fprintf(stderr, "vmlab run --real: %s\n", err);
 			return 2;
 		}
-		L = lua_newstate(arena_lua_alloc, NULL);
+		cap.inner = arena_lua_alloc;
 	} else {
 		sc.be.ops = &sim_backend_ops;
-		L = luaL_newstate();
+		cap.inner = std_lua_alloc;
 	}
+	L = lua_newstate(capped_alloc, &cap);
+	arm_timeout(opt);
 	if (!L) {
 		fprintf(stderr, "vmlab: cannot create a Lua state\n");
 		if (opt->real)
@@ -235,6 +314,18 @@ int scenario_run(const struct run_options *opt)
 		rc = lua_pcall(L, 1, 0, 0);
 	if (opt->real)
 		supervisor_end();	/* every process gone before the verdict */
+	alarm(0);
+	if (rc != LUA_OK && cap.hit && (rc == LUA_ERRMEM || (lua_tostring(L, -1) &&
+					  strstr(lua_tostring(L, -1), "not enough memory")))) {
+		char sz[32];
+
+		cap.cap = 0;	/* the message itself needs memory */
+		format_size(opt->lua_mem, sz, sizeof(sz));
+		lua_pop(L, 1);
+		lua_pushfstring(L, "vmlab: %s: the scenario's Lua state reached --lua-mem %s "
+				"(its own tables and strings; the simulated memory is not counted)",
+				opt->path, sz);
+	}
 	report(&sc, rc, L, &status);
 	lua_close(L);
 	if (sc.recording)

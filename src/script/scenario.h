@@ -46,7 +46,16 @@ struct run_options {
 	bool real;			/* --real */
 	uint64_t limit;			/* --limit: the real run's memory cgroup */
 	const char *kernel;		/* --kernel NAME|host */
+	/* the guards of a run, each ending it with exit 2 and its name; 0: none */
+	uint64_t max_sim_ns;		/* --max-sim-time: simulated time (sim only) */
+	uint64_t timeout_ns;		/* --timeout: wall-clock time */
+	uint64_t lua_mem;		/* --lua-mem: the Lua state's bytes */
 };
+
+/* The guards' defaults (vmlab help run says them). */
+#define DEFAULT_MAX_SIM_NS	(3600ULL * 1000000000ULL)	/* 1 h */
+#define DEFAULT_TIMEOUT_NS	(1800ULL * 1000000000ULL)	/* 30 min */
+#define DEFAULT_LUA_MEM		(1ULL << 30)			/* 1 GiB */
 
 struct scenario;
 struct lproc;
@@ -138,6 +147,9 @@ void args_check_keys(lua_State *L, int idx, const char *what, const char *const 
 uint64_t args_size(lua_State *L, int idx, const char *what);
 uint64_t args_opt_size(lua_State *L, int tbl, const char *key, uint64_t dflt, const char *what);
 int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const char *what);
+/* args_opt_int within [lo, hi], else an error that shows the value. */
+int64_t args_opt_range(lua_State *L, int tbl, const char *key, int64_t dflt, int64_t lo,
+		       int64_t hi, const char *what);
 bool args_opt_bool(lua_State *L, int tbl, const char *key, bool dflt, const char *what);
 const char *args_opt_str(lua_State *L, int tbl, const char *key, const char *dflt, const char *what);
 uint64_t args_duration(lua_State *L, int idx, const char *what);
@@ -165,6 +177,9 @@ void record_text(struct scenario *sc, const char *kind, const char *name, const 
 void scenario_deliver(struct scenario *sc, char type, const char *text);
 /* The shared check after every operation (--check; sim only). */
 void scenario_check(lua_State *L);
+/* --max-sim-time: raise the error that ends the run once process pid's
+ * simulated clock has passed it. */
+void scenario_guard(lua_State *L, int pid);
 
 /* ---- the real backend's processes (lreal.c; src/real/supervisor.c) ---- */
 

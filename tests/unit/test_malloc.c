@@ -2,6 +2,7 @@
  * test_malloc.c - the glibc 2.36 allocator model, against what glibc 2.36 did
  * on this machine (measured with the same calls in a C program).
  */
+#include <errno.h>
 #include "unit.h"
 
 static void test_calloc_faults(void **state)
@@ -105,6 +106,43 @@ static void test_fork_copies_arena(void **state)
 	vm_free(m);
 }
 
+/*
+ * Huge requests: glibc's checked_request2size() refuses more than
+ * PTRDIFF_MAX, and below that sysmalloc's mmap and brk both fail when the
+ * machine cannot have the memory: ENOMEM, for every size up to SIZE_MAX
+ * (32 to 63 GiB once indexed the tcache with a negative number).
+ */
+static void test_huge_requests(void **state)
+{
+	static const uint64_t sizes[] = {
+		32 * GiB, 40 * GiB, 63 * GiB, 64 * GiB, 1ULL << 40, (1ULL << 62) + 1,
+		INT64_MAX - 4096, INT64_MAX, (uint64_t)INT64_MAX + 1, UINT64_MAX - 16, UINT64_MAX,
+	};
+	vm_machine *m = new_machine(4 * GiB, 1);
+	int pid = vm_spawn(m, "h", NULL);
+	uint64_t p = 1, q;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		assert_int_equal(vm_malloc(m, pid, sizes[i], &p, NULL), -ENOMEM);
+		assert_int_equal(p, 0);
+		assert_int_equal(vm_calloc(m, pid, sizes[i], &p, NULL), -ENOMEM);
+		assert_invariants(m);
+	}
+	assert_int_equal(vm_malloc(m, pid, 100, &q, NULL), 0);	/* the heap still works */
+	assert_int_equal(vm_malloc_free(m, pid, q, NULL), 0);
+	vm_free(m);
+
+	/* where the memory exists, 40 GiB is a mapping like any other */
+	m = new_machine(64 * GiB, 1);
+	pid = vm_spawn(m, "h", NULL);
+	assert_int_equal(vm_malloc(m, pid, 40 * GiB, &p, NULL), 0);
+	assert_int_equal(p % 4096, 16);
+	assert_int_equal(vm_malloc_free(m, pid, p, NULL), 0);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_heap_and_threshold),
 		cmocka_unit_test(test_auto_trim),
 		cmocka_unit_test(test_fork_copies_arena),
+		cmocka_unit_test(test_huge_requests),
 	};
 	return cmocka_run_group_tests_name("malloc", tests, NULL, NULL);
 }

@@ -250,6 +250,37 @@ static void test_mlock(void **state)
 	vm_free(m);
 }
 
+/*
+ * A PROT_NONE page is still present to the kernel (pte_present() is true of
+ * _PAGE_PROTNONE), so munlock through it unlocks the page, as the kernel's
+ * mlock_pte_range() does; and MADV_COLD sees it too.
+ */
+static void test_munlock_through_prot_none(void **state)
+{
+	vm_machine *m = new_machine(256 * MiB, 1);
+	int pid = vm_spawn(m, "t", NULL);
+	uint64_t a = map_anon(m, pid, 16 * 4096, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(vm_mlock(m, pid, a, 16 * 4096, &r), 0);
+	assert_int_equal(vmstat_of(m, "Mlocked"), 64);
+	assert_int_equal(vm_mprotect(m, pid, a, 8 * 4096, 0, NULL), 0);
+	assert_int_equal(vm_munlock(m, pid, a, 16 * 4096, &r), 0);
+	assert_int_equal(vmstat_of(m, "Mlocked"), 0);
+	assert_int_equal(vmstat_of(m, "Unevictable"), 0);
+	assert_invariants(m);
+	/* locked again under PROT_NONE, then unmapped: nothing stays locked */
+	assert_int_equal(vm_mlock(m, pid, a + 8 * 4096, 8 * 4096, &r), 0);
+	assert_int_equal(vm_mprotect(m, pid, a + 8 * 4096, 8 * 4096, 0, NULL), 0);
+	assert_int_equal(vm_madvise(m, pid, a, 16 * 4096, VM_MADV_COLD, NULL), 0);
+	assert_invariants(m);
+	assert_int_equal(vm_munmap(m, pid, a, 16 * 4096, NULL), 0);
+	assert_int_equal(vmstat_of(m, "Mlocked"), 0);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_munmap_frees_tables),
 		cmocka_unit_test(test_mprotect_split_merge),
 		cmocka_unit_test(test_brk),
+		cmocka_unit_test(test_munlock_through_prot_none),
 		cmocka_unit_test(test_overcommit),
 		cmocka_unit_test(test_map_fixed_replaces),
 		cmocka_unit_test(test_dontneed),
