@@ -39,6 +39,7 @@ struct compare_options {
 	const char *costs;		/* the sim side's time model (vmlab calibrate's) */
 	int repeat;			/* real runs; their median time counts */
 	bool summary, verbose;
+	bool unsafe;			/* both sides: Lua's full libraries */
 	bool no_time;			/* show times, judge none (for tests: no timing) */
 };
 
@@ -83,6 +84,8 @@ static int run_side(const struct compare_options *co, const char *dir, bool real
 		argv[n++] = "--seed";
 		argv[n++] = co->seed;
 	}
+	if (co->unsafe)
+		argv[n++] = "--unsafe";
 	argv[n++] = "--json";
 	argv[n++] = json;
 	for (int i = 0; i <= nargs && n < 63; i++)
@@ -598,6 +601,8 @@ int cmd_compare(int argc, char **argv)
 			co.summary = true;
 		} else if (!strcmp(a, "--no-time")) {
 			co.no_time = true;
+		} else if (!strcmp(a, "--unsafe")) {
+			co.unsafe = true;
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			co.verbose = true;
 		} else if (val) {

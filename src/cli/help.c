@@ -61,7 +61,9 @@ static const char run_help[] =
 "  --timeout D    end the run (exit 2) after D of wall-clock time (default\n"
 "                 30min; 0: none); on --real every process of the run goes too\n"
 "  --lua-mem SIZE the scenario's own Lua tables and strings may use SIZE\n"
-"                 (default 1G; 0: no limit); beyond it the run ends, exit 2\n"
+"                 (default 1G; 0: no limit); beyond it the run ends, exit 2\n""  --unsafe       give the scenario Lua's full os, io, debug and package\n"
+"                 libraries (normally it has no os.execute, io.popen, file\n"
+"                 access, os.exit, C modules or binary chunks: vmlab help api)\n"
 "\n"
 "Arguments after the scenario reach it as the table `arg` and as `...`.\n";
 
@@ -88,7 +90,7 @@ static const char compare_help[] =
 "                 wrote on this machine (make fidelity makes one first), so\n"
 "                 times are judged against this machine's speed, not the\n"
 "                 reference machine's\n"
-"  --seed N, --kernel K, --limit SIZE   as for vmlab run\n"
+"  --seed N, --kernel K, --limit SIZE, --unsafe   as for vmlab run\n"
 "\n"
 "Exit status: 0 everything matched, 1 a mismatch or a failed expectation on\n"
 "either side, 2 a run could not be done.\n";
@@ -140,7 +142,13 @@ static const char api_help[] =
 "\n"
 "Handles (from mmap and malloc) carry addr, len and the call's own\n"
 "minflt/majflt/ns. A hand-made { addr = 0 } handle points anywhere: reading\n"
-"it is a null-pointer dereference.\n";
+"it is a null-pointer dereference.\n"
+"\n"
+"The scenario's Lua: string, table, math, utf8, coroutine, print, io.write\n"
+"(io.stdout, io.stderr), os.time, os.clock, os.date, load of text chunks, and\n"
+"require \"lib.util\" for lib/util.lua beside the scenario. No os.execute,\n"
+"io.popen, files, os.exit, os.getenv, debug, C modules or binary chunks, on\n"
+"either backend (vmlab run --unsafe lifts this).\n";
 
 static const char views_help[] =
 "vm.show(VIEW [, p [, handle [, off]]])\n"

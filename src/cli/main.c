@@ -11,7 +11,7 @@ void usage(void)
 {
 	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
 	      "                 [--kernel K] [--real [--limit SIZE]] [--max-sim-time D]\n"
-	      "                 [--timeout D] [--lua-mem SIZE] SCENARIO[.lua] [ARGS]\n"
+	      "                 [--timeout D] [--lua-mem SIZE] [--unsafe] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab compare [--repeat N] [--costs PROFILE] [--no-time] [--verbose]\n"
 	      "                     [--json FILE] [--summary] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab list\n"

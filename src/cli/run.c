@@ -60,6 +60,8 @@ int cmd_run(int argc, char **argv)
 			o.has_seed = true;
 		} else if (!strcmp(a, "--real")) {
 			o.real = true;
+		} else if (!strcmp(a, "--unsafe")) {
+			o.unsafe = true;
 		} else if (!strcmp(a, "--kernel")) {
 			if (need_value(i, argc, argv))
 				return 2;

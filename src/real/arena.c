@@ -64,6 +64,22 @@ static void unmap(void *p, size_t len)
 	munmap(p, len);
 }
 
+void arena_reserve(size_t bytes)
+{
+	if (bytes > CHUNK)
+		bytes = CHUNK;
+	if ((size_t)(bump_end - bump) < bytes) {
+		char *c = map(CHUNK);
+
+		if (!c)
+			return;
+		bump = c;
+		bump_end = c + CHUNK;
+	}
+	for (size_t off = 0; off < bytes; off += 4096)
+		((volatile char *)bump)[off] = 0;
+}
+
 void arena_each_chunk(void (*fn)(void *start, size_t len))
 {
 	for (int i = 0; i < nmaps; i++)

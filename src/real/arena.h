@@ -16,6 +16,9 @@ void *arena_realloc(void *p, size_t n);
 void arena_free(void *p);
 /* lua_Alloc over the arena. */
 void *arena_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Make the next `bytes` the bump allocator will hand out resident (written),
+ * in a chunk of their own if the current one has less left. */
+void arena_reserve(size_t bytes);
 /* Call fn for every chunk and large block the arena holds. */
 void arena_each_chunk(void (*fn)(void *start, size_t len));
 

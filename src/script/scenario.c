@@ -116,31 +116,6 @@ static void set_arg_table(lua_State *L, const struct run_options *o)
 	lua_setglobal(L, "arg");
 }
 
-/*
- * luaL_loadfile without stdio (whose FILE would come from glibc's heap): the
- * whole file read with read(2), a first line starting with '#' blanked as
- * lua.c does, line numbers kept.
- */
-static int load_script(lua_State *L, const char *path)
-{
-	char *buf;
-	size_t len;
-	int rc;
-
-	if (read_whole(path, &buf, &len)) {
-		lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
-		return LUA_ERRFILE;
-	}
-	if (len && buf[0] == '#')
-		for (size_t i = 0; i < len && buf[i] != '\n'; i++)
-			buf[i] = ' ';
-	lua_pushfstring(L, "@%s", path);
-	rc = luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t");
-	lua_remove(L, -2);
-	x_free(buf);
-	return rc;
-}
-
 static void json_begin(struct scenario *sc)
 {
 	struct json *j = &sc->rec;
@@ -295,7 +270,10 @@ int scenario_run(const struct run_options *opt)
 		return 3;
 	}
 	sc.L = L;
-	luaL_openlibs(L);
+	if (opt->unsafe)
+		fprintf(stderr, "vmlab: --unsafe: the scenario gets Lua's full os, io, debug and "
+			"package libraries%s\n", opt->real ? ", as this user on this machine" : "");
+	lsandbox_open(L, opt->path, opt->unsafe);
 	scenario_bind(L, &sc);
 	lproc_register(L);
 	lvm_register(L);
@@ -309,7 +287,7 @@ int scenario_run(const struct run_options *opt)
 		json_begin(&sc);
 
 	lua_pushcfunction(L, run_body);
-	rc = load_script(L, opt->path);
+	rc = lsandbox_loadfile(L, opt->path);
 	if (rc == LUA_OK)
 		rc = lua_pcall(L, 1, 0, 0);
 	if (opt->real)

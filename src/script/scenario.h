@@ -50,6 +50,7 @@ struct run_options {
 	uint64_t max_sim_ns;		/* --max-sim-time: simulated time (sim only) */
 	uint64_t timeout_ns;		/* --timeout: wall-clock time */
 	uint64_t lua_mem;		/* --lua-mem: the Lua state's bytes */
+	bool unsafe;			/* --unsafe: Lua's full libraries (lsandbox.c) */
 };
 
 /* The guards' defaults (vmlab help run says them). */
@@ -139,6 +140,15 @@ int lproc_current(lua_State *L);
 lua_State *lproc_running_state(struct scenario *sc);
 /* The simulator's user step for vm_run(): resumes pid's coroutine for one turn. */
 int lproc_step(void *ctx, int pid);
+
+/* ---- the scenario's Lua (lsandbox.c) ---- */
+
+/* Open the libraries a scenario may use (all of them if unsafe); require
+ * finds modules beside the script. */
+void lsandbox_open(lua_State *L, const char *script, bool unsafe);
+/* Load a scenario file as a text chunk, read without stdio (LUA_OK, or an
+ * error code with the message pushed). */
+int lsandbox_loadfile(lua_State *L, const char *path);
 
 /* ---- option tables and values (largs.c) ---- */
 
