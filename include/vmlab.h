@@ -99,8 +99,16 @@ int vm_spawn(vm_machine *m, const char *comm, const struct vm_spawn_opts *o);
 int vm_fork(vm_machine *m, int pid, const char *comm);
 /* exit(2) */
 void vm_exit(vm_machine *m, int pid, int code);
-/* kill(2) with SIGKILL/SIGTERM/SIGSEGV... : the process ends now. */
+/*
+ * kill(2). No process installs a handler, so each signal takes its default
+ * action (signal(7)): most end the process now; SIGCHLD, SIGURG, SIGWINCH
+ * and SIGCONT (of a running process) change nothing; the stop signals are
+ * not modelled (-ENOSYS).
+ */
 int vm_kill(vm_machine *m, int pid, int sig);
+enum vm_sig_action { VM_SIG_TERM, VM_SIG_CORE, VM_SIG_IGNORE, VM_SIG_STOP, VM_SIG_CONT };
+/* A signal's default action (kernel/signal.c's SIG_KERNEL_*_MASK); -1 for no such signal. */
+int vm_signal_action(int sig);
 
 struct vm_status {
 	int exited;		/* 1: exit(code); 0: killed by a signal */

@@ -17,6 +17,10 @@
 -- On the real kernel pgfault is the whole machine's, and a process's start
 -- (fork, vmlab's own runtime) moves it by a few hundred: there the pgfault
 -- checks allow for that (vm.near), and `vmlab compare` checks the rest.
+--
+-- The seed's shell printed "(core dumped)": its core limit allowed a dump.
+-- vmlab's processes run with RLIMIT_CORE 0 on both kernels (no core file is
+-- ever written on the host), so the shell's line here is "Segmentation fault".
 
 vm.config{ ram = "256M" }
 

@@ -195,8 +195,10 @@ else
 fi
 
 # ---- the real backend: the same scenarios on this machine's kernel ----
-# (the plain build only: ASan's allocator would stand in for glibc's)
-for f in scenarios/*.lua; do
+# (the plain build only: ASan's allocator would stand in for glibc's), and
+# the tests of what must be the same on both: signals, coroutines, the sandbox
+for f in scenarios/*.lua tests/scenarios/signals.lua tests/scenarios/coroutines.lua \
+	 tests/scenarios/sandbox.lua; do
 	if $VMLAB run --real --check "$f" > "$TMP/re.out" 2>&1; then
 		ok "real: scenario $f (expectations, glibc heap untouched by vmlab)"
 	else

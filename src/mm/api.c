@@ -402,10 +402,18 @@ int vm_kill(vm_machine *m, int pid, int sig)
 
 	if (!t)
 		return -ESRCH;
-	if (sig <= 0 || sig > 64)
+	switch (vm_signal_action(sig)) {
+	case -1:
 		return -EINVAL;
-	kill_task(m, t, sig);
-	return 0;
+	case VM_SIG_STOP:
+		return -ENOSYS;		/* stopped processes are not modelled */
+	case VM_SIG_IGNORE:
+	case VM_SIG_CONT:		/* continuing a running process: nothing */
+		return 0;
+	default:
+		kill_task(m, t, sig);
+		return 0;
+	}
 }
 
 int vm_status(vm_machine *m, int pid, struct vm_status *st)

@@ -265,8 +265,13 @@ void do_exit(struct machine *m, struct task_struct *t, int code, int sig)
 		return;
 	t->exit_code = code;
 	t->exit_signal = sig;
-	if (sig == SIGSEGV)
-		t->core_dumped = true;
+	/*
+	 * do_coredump() writes a core only under a non-zero RLIMIT_CORE;
+	 * vmlab's processes have 0 on both kernels (the real backend sets it,
+	 * so no run ever writes a core file on the host): a core-action signal
+	 * ends the process, and WCOREDUMP is false.
+	 */
+	t->core_dumped = false;
 	charge(m, t, COST_EXIT, false);
 	if (t->mm) {
 		mmput(m, t->mm, t);
@@ -306,6 +311,28 @@ struct task_struct *task_create_kernel(struct machine *m, const char *comm)
 	t->cpu = m->nr_cpus - 1 - (pid - 2) % m->nr_cpus;
 	m->last_kpid = pid;
 	return t;
+}
+
+/*
+ * The default actions (kernel/signal.c: sig_kernel_coredump(),
+ * sig_kernel_ignore(), sig_kernel_stop(); signal(7)); every other signal,
+ * the real-time ones included, terminates.
+ */
+int vm_signal_action(int sig)
+{
+	switch (sig) {
+	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
+	case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+		return VM_SIG_CORE;
+	case SIGCHLD: case SIGURG: case SIGWINCH:
+		return VM_SIG_IGNORE;
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return VM_SIG_STOP;
+	case SIGCONT:
+		return VM_SIG_CONT;
+	default:
+		return sig >= 1 && sig <= 64 ? VM_SIG_TERM : -1;
+	}
 }
 
 /* kill_task(): see internal.h. Blocked tasks wake to die. */

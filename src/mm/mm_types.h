@@ -416,9 +416,28 @@ struct task_struct {
 	int pending_sig;		/* a fatal signal to deliver at the next safe point */
 };
 
+#define SIGHUP		1
+#define SIGINT		2
+#define SIGQUIT		3
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGABRT		6
+#define SIGBUS		7
+#define SIGFPE		8
 #define SIGKILL		9
 #define SIGSEGV		11
 #define SIGTERM		15
+#define SIGCHLD		17
+#define SIGCONT		18
+#define SIGSTOP		19
+#define SIGTSTP		20
+#define SIGTTIN		21
+#define SIGTTOU		22
+#define SIGURG		23
+#define SIGXCPU		24
+#define SIGXFSZ		25
+#define SIGWINCH	28
+#define SIGSYS		31
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2
 

@@ -497,6 +497,8 @@ static void child_setup(const char *name, bool spawned, const struct vm_spawn_op
 	sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	/* no core file is ever written on the host; the simulator models the same */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	prctl(PR_SET_NAME, name, 0, 0, 0);
 	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
 	if (spawned) {
@@ -681,10 +683,11 @@ int real_kill(struct backend *b, int pid, int target, int sig)
 	(void)b;
 	if ((k && k->ended) || kill(target, sig))
 		return 0;	/* already gone: kill(2) said ESRCH */
-	/* the driver's own child: wait for it to go (announced as the shell would);
-	 * every signal vm.kill knows ends a process unless it is caught */
-	for (int ms = 0; k && k->spawned && !k->ended && ms < 10000; ms++)
-		pump(1);
+	/* the driver's own child: wait for it to go (announced as the shell would),
+	 * if the signal's default action ends it */
+	if (vm_signal_action(sig) == VM_SIG_TERM || vm_signal_action(sig) == VM_SIG_CORE)
+		for (int ms = 0; k && k->spawned && !k->ended && ms < 10000; ms++)
+			pump(1);
 	return 1;
 }
 

@@ -254,7 +254,7 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	sc->pending_op = NULL;
 	if (rc == VM_EMORE) {
 		scenario_guard(L, p->pid);	/* a touch of passes = 1 << 62 ends here */
-		return lua_yieldk(L, 0, ctx, touch_cont);
+		return scenario_yield(L, ctx, touch_cont);
 	}
 	sc->be.ops->touch_end(u->op);
 	u->op = NULL;

@@ -81,18 +81,42 @@ struct lproc *lproc_self(lua_State *L, const char *method)
 	return p;
 }
 
-/* The signals scenarios name (x86-64 Linux numbers). */
-static const struct { int sig; const char *name; } signals[] = {
-	{ 1, "SIGHUP" }, { 2, "SIGINT" }, { 6, "SIGABRT" }, { 7, "SIGBUS" }, { 9, "SIGKILL" },
-	{ 10, "SIGUSR1" }, { 11, "SIGSEGV" }, { 12, "SIGUSR2" }, { 15, "SIGTERM" },
+/*
+ * The signals scenarios name (x86-64 Linux numbers), and what bash prints
+ * when one ends a foreground job (its strsignal() texts; nothing for SIGINT
+ * and SIGPIPE), with " (core dumped)" when WCOREDUMP says so.
+ */
+static const struct { int sig; const char *name, *shell; } signals[] = {
+	{ 1, "SIGHUP", "Hangup" }, { 2, "SIGINT", "" }, { 3, "SIGQUIT", "Quit" },
+	{ 4, "SIGILL", "Illegal instruction" }, { 5, "SIGTRAP", "Trace/breakpoint trap" },
+	{ 6, "SIGABRT", "Aborted" }, { 7, "SIGBUS", "Bus error" },
+	{ 8, "SIGFPE", "Floating point exception" }, { 9, "SIGKILL", "Killed" },
+	{ 10, "SIGUSR1", "User defined signal 1" }, { 11, "SIGSEGV", "Segmentation fault" },
+	{ 12, "SIGUSR2", "User defined signal 2" }, { 13, "SIGPIPE", "" },
+	{ 14, "SIGALRM", "Alarm clock" }, { 15, "SIGTERM", "Terminated" },
+	{ 17, "SIGCHLD", "Child exited" }, { 18, "SIGCONT", "Continued" },
+	{ 19, "SIGSTOP", "Stopped (signal)" }, { 20, "SIGTSTP", "Stopped" },
+	{ 21, "SIGTTIN", "Stopped (tty input)" }, { 22, "SIGTTOU", "Stopped (tty output)" },
+	{ 23, "SIGURG", "Urgent I/O condition" }, { 24, "SIGXCPU", "CPU time limit exceeded" },
+	{ 25, "SIGXFSZ", "File size limit exceeded" }, { 26, "SIGVTALRM", "Virtual timer expired" },
+	{ 27, "SIGPROF", "Profiling timer expired" }, { 28, "SIGWINCH", "Window changed" },
+	{ 29, "SIGIO", "I/O possible" }, { 30, "SIGPWR", "Power failure" },
+	{ 31, "SIGSYS", "Bad system call" },
 };
 
-const char *lproc_signame(int sig)
+static int sig_index(int sig)
 {
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		if (signals[i].sig == sig)
-			return signals[i].name;
-	return "signal";
+			return (int)i;
+	return -1;
+}
+
+const char *lproc_signame(int sig)
+{
+	int i = sig_index(sig);
+
+	return i < 0 ? "signal" : signals[i].name;
 }
 
 int lproc_signum(const char *name)
@@ -107,19 +131,17 @@ int lproc_signum(const char *name)
 
 void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status *st)
 {
-	const char *text;
+	char text[64];
+	int i;
 
 	if (!p || !p->spawned || st->exited)
 		return;
-	switch (st->signal) {
-	case 11: text = st->core_dumped ? "Segmentation fault (core dumped)" : "Segmentation fault"; break;
-	case 9: text = "Killed"; break;
-	case 15: text = "Terminated"; break;
-	case 6: text = st->core_dumped ? "Aborted (core dumped)" : "Aborted"; break;
-	case 7: text = st->core_dumped ? "Bus error (core dumped)" : "Bus error"; break;
-	case 2: text = ""; break;
-	default: text = lproc_signame(st->signal); break;
-	}
+	i = sig_index(st->signal);
+	if (i < 0)	/* a real-time signal: bash says "Real-time signal N" */
+		snprintf(text, sizeof(text), "Real-time signal %d", st->signal - 34);
+	else
+		snprintf(text, sizeof(text), "%s%s", signals[i].shell,
+			 *signals[i].shell && st->core_dumped ? " (core dumped)" : "");
 	if (*text)
 		fprintf(sc->out, "%s\n", text);
 	record_text(sc, "shell", p->name, text);
@@ -318,7 +340,7 @@ int lproc_finish_op(lua_State *L, int nres)
 	scenario_check(L);
 	scenario_guard(L, pid);
 	if (pid && sc->be.ops->should_yield(&sc->be, pid))
-		return lua_yieldk(L, 0, nres, k_return);
+		return scenario_yield(L, nres, k_return);
 	return nres;
 }
 
@@ -332,7 +354,7 @@ int lproc_died(lua_State *L, struct lproc *p)
 				  p->pid, p->name);
 	if (!sc->be.ops->status(&sc->be, p->pid, &st))
 		lproc_announce(sc, p, &st);
-	return lua_yield(L, 0);		/* its function stops here for good */
+	return scenario_yield(L, 0, NULL);		/* its function stops here for good */
 }
 
 /* The driver's wait failed: a process's function failed, or nothing can
@@ -455,7 +477,7 @@ static int k_wait(lua_State *L, int status, lua_KContext ctx)
 		int rc = sc->be.ops->wait(&sc->be, p->pid, c->pid, &c->st);
 
 		if (rc == -EAGAIN)
-			return lua_yieldk(L, 0, 0, k_wait);
+			return scenario_yield(L, 0, k_wait);
 		if (rc)
 			not_a_child(L, c, p);
 		c->reaped = true;
@@ -478,7 +500,7 @@ static int m_exit(lua_State *L)
 	struct lproc *p = lproc_self(L, "exit");
 
 	sc->be.ops->exit(&sc->be, p->pid, exit_args(L, p));
-	return lua_yield(L, 0);
+	return scenario_yield(L, 0, NULL);
 }
 
 static int m_sleep(lua_State *L)
@@ -487,7 +509,7 @@ static int m_sleep(lua_State *L)
 	struct lproc *p = lproc_self(L, "sleep");
 
 	if (sc->be.ops->sleep(&sc->be, p->pid, args_duration(L, 2, "sleep")) == -EAGAIN)
-		return lua_yieldk(L, 0, 0, k_return);
+		return scenario_yield(L, 0, k_return);
 	return 0;
 }
 
@@ -497,7 +519,7 @@ static int m_pause(lua_State *L)
 	struct lproc *p = lproc_self(L, "pause");
 
 	sc->be.ops->pause(&sc->be, p->pid);
-	return lua_yield(L, 0);		/* only a signal ends it */
+	return scenario_yield(L, 0, NULL);		/* only a signal ends it */
 }
 
 static int m_ready(lua_State *L)
@@ -562,7 +584,7 @@ static int k_wait_ready(lua_State *L, int status, lua_KContext ctx)
 	(void)status;
 	rc = sc->be.ops->wait_ready(&sc->be, self, p->pid);
 	if (rc == -EAGAIN)
-		return lua_yieldk(L, 0, 1, k_wait_ready);
+		return scenario_yield(L, 1, k_wait_ready);
 	if (rc == -EINVAL)
 		luaL_error(L, "vm.wait_ready: a process cannot wait for itself");
 	if (rc < 0) {
@@ -589,6 +611,10 @@ int lproc_kill(lua_State *L)
 	int sig = kill_signal(L, 2), self = lproc_current(L);
 	struct vm_status st;
 
+	if (vm_signal_action(sig) == VM_SIG_STOP)
+		luaL_error(L, "vm.kill: %s would stop the process, and vmlab does not model stopped "
+			   "processes (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)", lproc_signame(sig));
+
 	if (p->reaped || !sc->be.ops->status(&sc->be, p->pid, &st)) {
 		lua_pushboolean(L, 0);
 		return 1;	/* already gone: kill(2) would say ESRCH */
@@ -602,7 +628,7 @@ int lproc_kill(lua_State *L)
 		if (!sc->be.ops->status(&sc->be, p->pid, &st))
 			lproc_announce(sc, p, &st);
 		if (self == p->pid)
-			return lua_yield(L, 0);		/* it killed itself */
+			return scenario_yield(L, 0, NULL);		/* it killed itself */
 	}
 	lua_pushboolean(L, 1);
 	return lproc_finish_op(L, 1);

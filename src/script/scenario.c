@@ -274,6 +274,7 @@ int scenario_run(const struct run_options *opt)
 		fprintf(stderr, "vmlab: --unsafe: the scenario gets Lua's full os, io, debug and "
 			"package libraries%s\n", opt->real ? ", as this user on this machine" : "");
 	lsandbox_open(L, opt->path, opt->unsafe);
+	lcoroutine_open(L);
 	scenario_bind(L, &sc);
 	lproc_register(L);
 	lvm_register(L);

@@ -141,6 +141,14 @@ lua_State *lproc_running_state(struct scenario *sc);
 /* The simulator's user step for vm_run(): resumes pid's coroutine for one turn. */
 int lproc_step(void *ctx, int pid);
 
+/* ---- the scenario's own coroutines (lcoroutine.c) ---- */
+
+/* vmlab's yield to the run loop (lua_yieldk with a token that the
+ * replaced coroutine.resume/wrap pass up through user coroutines). */
+int scenario_yield(lua_State *L, lua_KContext ctx, lua_KFunction k);
+/* Replace coroutine.resume and coroutine.wrap by the transparent ones. */
+void lcoroutine_open(lua_State *L);
+
 /* ---- the scenario's Lua (lsandbox.c) ---- */
 
 /* Open the libraries a scenario may use (all of them if unsafe); require
