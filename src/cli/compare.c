@@ -40,6 +40,7 @@ struct compare_options {
 	int repeat;			/* real runs; their median time counts */
 	bool summary, verbose;
 	bool unsafe;			/* both sides: Lua's full libraries */
+	bool calibrate;			/* calibrate before each scenario (--calibrate) */
 	bool no_time;			/* show times, judge none (for tests: no timing) */
 };
 
@@ -53,14 +54,58 @@ struct side {
 
 /* ---- running the two sides ---- */
 
+/* Run this vmlab with argv, stdout to /dev/null, stderr to err_path: its exit status, or -1. */
+static int run_vmlab(const char *const argv[], const char *err_path)
+{
+	pid_t pid;
+	int ws;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int out = open("/dev/null", O_WRONLY), err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(3);
+		execv("/proc/self/exe", (char *const *)argv);
+		_exit(3);
+	}
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/*
+ * --calibrate: measure this machine now (vmlab calibrate, 5 runs of each
+ * item) into dir/host.costs, just before the sides run: the host's speed
+ * drifts by tens of percent within minutes on a shared machine (an
+ * anonymous fault took 1.9 us and, two minutes later, 1.5 us here).
+ */
+static int calibrate_now(const char *dir, char *costs, size_t n)
+{
+	char err[4096];
+	const char *argv[] = { "vmlab", "calibrate", "--runs", "5", "-o", costs, NULL };
+
+	snprintf(costs, n, "%s/host.costs", dir);
+	snprintf(err, sizeof(err), "%s/calibrate.err", dir);
+	if (run_vmlab(argv, err) == 0) {
+		unlink(err);
+		return 0;
+	}
+	fprintf(stderr, "vmlab compare: vmlab calibrate failed (%s)\n", err);
+	return -1;
+}
+
 static int run_side(const struct compare_options *co, const char *dir, bool real, char **scenario,
 		    int nargs, struct side *s)
 {
 	char json[4096];
 
 	const char *argv[64];
-	int n = 0, ws;
-	pid_t pid;
+	int n = 0;
 
 	snprintf(json, sizeof(json), "%s/%s.json", dir, s->name);
 	snprintf(s->err_path, sizeof(s->err_path), "%s/%s.err", dir, s->name);
@@ -91,22 +136,9 @@ static int run_side(const struct compare_options *co, const char *dir, bool real
 	for (int i = 0; i <= nargs && n < 63; i++)
 		argv[n++] = scenario[i];
 	argv[n] = NULL;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
+	s->status = run_vmlab(argv, s->err_path);
+	if (s->status < 0)
 		return -1;
-	if (pid == 0) {
-		int out = open("/dev/null", O_WRONLY), err = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(3);
-		execv("/proc/self/exe", (char *const *)argv);
-		_exit(3);
-	}
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	s->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	if (s->status <= 1) {
 		char *text, perr[256];
 		size_t len;
@@ -473,7 +505,8 @@ static void merge_runs(struct oplist *ro, int runs)
 static int compare_one(const struct compare_options *co, char **scenario, int nargs,
 		       struct tally *t, struct json *j)
 {
-	char dir[] = "/tmp/vmlab-compare-XXXXXX", names[MAX_REPEAT][16];
+	char dir[] = "/tmp/vmlab-compare-XXXXXX", names[MAX_REPEAT][16], costs[4096];
+	struct compare_options here;
 	struct side sim = { .name = "sim" }, reals[MAX_REPEAT], *bad = NULL;
 	struct oplist so = { 0 }, ro[MAX_REPEAT];
 	int rc = 0, runs = co->repeat;
@@ -484,6 +517,13 @@ static int compare_one(const struct compare_options *co, char **scenario, int na
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "vmlab compare: cannot make a work directory: %s\n", strerror(errno));
 		return 2;
+	}
+	if (co->calibrate) {
+		if (calibrate_now(dir, costs, sizeof(costs)))
+			return 2;
+		here = *co;
+		here.costs = costs;
+		co = &here;
 	}
 	rc = run_side(co, dir, false, scenario, nargs, &sim);
 	if (!rc && sim.status > 1)
@@ -549,6 +589,8 @@ static int compare_one(const struct compare_options *co, char **scenario, int na
 		rc = t->mismatch || t->sim_failed || t->real_failed ? 1 : 0;
 	}
 	unlink(sim.err_path);
+	if (co->calibrate)
+		unlink(costs);
 	jfree(&sim.doc);
 	free(so.v);
 	for (int k = 0; k < runs; k++) {
@@ -571,9 +613,9 @@ static void print_tally(const struct tally *t)
 
 static void compare_usage(void)
 {
-	fputs("usage: vmlab compare [--seed N] [--kernel K] [--costs PROFILE] [--limit SIZE]\n"
+	fputs("usage: vmlab compare [--seed N] [--kernel K] [--costs PROFILE | --calibrate] [--limit SIZE]\n"
 	      "                     [--repeat N] [--no-time] [--json FILE] SCENARIO.lua [ARGS]\n"
-	      "       vmlab compare --summary [--repeat N] [--costs PROFILE] [--json FILE] "
+	      "       vmlab compare --summary [--repeat N] [--costs PROFILE | --calibrate] [--json FILE] "
 	      "SCENARIO.lua...\n", stderr);
 }
 
@@ -603,6 +645,8 @@ int cmd_compare(int argc, char **argv)
 			co.no_time = true;
 		} else if (!strcmp(a, "--unsafe")) {
 			co.unsafe = true;
+		} else if (!strcmp(a, "--calibrate")) {
+			co.calibrate = true;
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			co.verbose = true;
 		} else if (val) {
