@@ -198,13 +198,24 @@ fi
 # (the plain build only: ASan's allocator would stand in for glibc's), and
 # the tests of what must be the same on both: signals, coroutines, the sandbox
 for f in scenarios/*.lua tests/scenarios/signals.lua tests/scenarios/coroutines.lua \
-	 tests/scenarios/sandbox.lua; do
+	 tests/scenarios/sandbox.lua tests/scenarios/kill-sibling.lua; do
 	if $VMLAB run --real --check "$f" > "$TMP/re.out" 2>&1; then
 		ok "real: scenario $f (expectations, glibc heap untouched by vmlab)"
 	else
 		ko "real: scenario $f" "$TMP/re.out"
 	fi
 done
+if command -v strace > /dev/null; then
+	strace -f -e trace=kill,pidfd_send_signal -o "$TMP/kill.trace" \
+		$VMLAB run --real tests/scenarios/kill-sibling.lua > "$TMP/ks.out" 2>&1
+	if grep -q 'pidfd_send_signal(.*SIGTERM' "$TMP/kill.trace" && ! grep -q ' kill(' "$TMP/kill.trace"; then
+		ok "real: a process signals a sibling through a pidfd, never a bare pid"
+	else
+		ko "real: vm.kill of a sibling (strace)" "$TMP/kill.trace"
+	fi
+else
+	skipped "real: vm.kill through pidfds (strace)" "strace is not installed"
+fi
 for seed in 1 2; do
 	if $VMLAB run --real --check --seed $seed tests/scenarios/stress.lua 200 > "$TMP/st.out" 2>&1; then
 		ok "real: stress, seed $seed, every page's content as the oracle says"

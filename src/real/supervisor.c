@@ -35,6 +35,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +63,7 @@
 
 struct slot {
 	int pid;			/* 0: free */
+	int gone;			/* ended and being reaped: its pid is not ours */
 	int ready;
 	int block, target;		/* what it waits for: RUNNING or VM_WAIT_* */
 	int died_sig, died_code;	/* the signal that killed it (SIGSEGV, SIGBUS) */
@@ -95,6 +97,8 @@ static struct {
 	struct slot *my_slot;
 	struct kid *kids;
 	int nkids, capkids;
+	int forked[64];			/* a process's children it has not reaped */
+	int nforked;
 	struct real_run run;		/* what the backend needs to know */
 	bool has_error;			/* a process's function failed (hooks.error said) */
 	bool finishing, started, check;
@@ -126,7 +130,7 @@ static struct slot *slot_claim(int pid)
 						__ATOMIC_ACQUIRE)) {
 			struct slot *s = &R.slots[i];
 
-			s->ready = s->target = s->died_sig = s->died_code = 0;
+			s->ready = s->target = s->died_sig = s->died_code = s->gone = 0;
 			s->block = RUNNING;
 			s->died_addr = 0;
 			return s;
@@ -304,13 +308,78 @@ static void status_from(int ws, int pid, struct vm_status *st)
 		slot_release(pid);
 }
 
+/*
+ * Reap an ended child (which: its pid, or -1 for any) as waitpid() does,
+ * but mark its slot gone before: once reaped, its pid may be anyone's, and
+ * run_kill must not find it any more. Returns the pid, 0 (none ended, when
+ * not blocking) or -1.
+ */
+static int reap_child(int which, int *ws, bool block)
+{
+	siginfo_t si;
+	struct slot *s;
+	int rc;
+
+	memset(&si, 0, sizeof(si));
+	while ((rc = waitid(which > 0 ? P_PID : P_ALL, which > 0 ? (id_t)which : 0, &si,
+			    WEXITED | WNOWAIT | (block ? 0 : WNOHANG))) < 0 && errno == EINTR)
+		;
+	if (rc < 0)
+		return -1;
+	if (!si.si_pid)
+		return 0;
+	if ((s = slot_of(si.si_pid)))
+		__atomic_store_n(&s->gone, 1, __ATOMIC_RELEASE);
+	while (waitpid(si.si_pid, ws, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return si.si_pid;
+}
+
+/*
+ * kill(2) of a process of this run, never of one that took a reaped
+ * process's pid. A reaper's own unreaped child cannot lose its pid; any
+ * other pid is signalled through a pidfd opened between two looks at its
+ * slot: if the slot is still live after the open, the pid was not reaped
+ * before it (reap_child marks the slot first), so the pidfd is the run's
+ * process. Async-signal-safe. 0 or -errno.
+ */
+static int run_kill(int pid, int sig, bool own_child)
+{
+	const struct slot *s;
+	int fd, rc;
+
+	if (own_child)
+		return kill(pid, sig) ? -errno : 0;
+	s = slot_of(pid);
+	if (!s || __atomic_load_n(&s->gone, __ATOMIC_ACQUIRE))
+		return -ESRCH;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -errno;
+	rc = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE) == pid &&
+	     !__atomic_load_n(&s->gone, __ATOMIC_ACQUIRE) ?
+	     (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) : (errno = ESRCH, -1);
+	rc = rc ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+static bool forked_by_me(int pid)
+{
+	for (int i = 0; i < R.nforked; i++)
+		if (R.forked[i] == pid)
+			return true;
+	return false;
+}
+
 /* Reap every ended child of the driver (its own, and orphans it inherited). */
 static void reap(void)
 {
 	const struct backend_hooks *hk = &R.be->hooks;
 	int ws, pid;
 
-	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
+	while ((pid = reap_child(-1, &ws, false)) > 0) {
 		struct kid *k = kid_of(pid);
 		struct vm_status st;
 
@@ -483,6 +552,7 @@ static void child_setup(const char *name, bool spawned, const struct vm_spawn_op
 	R.self = getpid();
 	snprintf(R.self_name, sizeof(R.self_name), "%s", name);
 	R.nkids = 0;			/* the driver's table is not ours */
+	R.nforked = 0;
 	if (R.sigfd >= 0)
 		close(R.sigfd);
 	if (R.sock[0] >= 0)
@@ -578,6 +648,8 @@ int real_fork(struct backend *b, int pid, const char *name)
 	(void)b;
 	child = do_fork(name, false, NULL);
 	if (child > 0) {
+		if (R.nforked < (int)(sizeof(R.forked) / sizeof(R.forked[0])))
+			R.forked[R.nforked++] = child;
 		h.child = child;
 		snprintf(h.name, sizeof(h.name), "%s", name);
 		send_msg(&h, "", 0);	/* the driver must know of it, to find deadlocks */
@@ -623,12 +695,14 @@ int real_wait(struct backend *b, int pid, int child, struct vm_status *st)
 	if (child == pid)
 		return -ECHILD;
 	set_block(VM_WAIT_CHILD, child);
-	while ((rc = waitpid(child, &ws, 0)) < 0 && errno == EINTR)
-		;
+	rc = reap_child(child, &ws, true);
 	set_block(RUNNING, 0);
-	if (rc < 0)
+	if (rc <= 0)
 		return -ECHILD;
 	status_from(ws, child, st);
+	for (int i = 0; i < R.nforked; i++)
+		if (R.forked[i] == child)
+			R.forked[i] = R.forked[--R.nforked];
 	return 0;
 }
 
@@ -681,7 +755,8 @@ int real_kill(struct backend *b, int pid, int target, int sig)
 	struct kid *k = pid ? NULL : kid_of(target);
 
 	(void)b;
-	if ((k && k->ended) || kill(target, sig))
+	if ((k && k->ended) ||
+	    run_kill(target, sig, pid ? forked_by_me(target) : k && k->spawned))
 		return 0;	/* already gone: kill(2) said ESRCH */
 	/* the driver's own child: wait for it to go (announced as the shell would),
 	 * if the signal's default action ends it */
@@ -758,7 +833,7 @@ void supervisor_kill_all(void)
 		return;		/* a scenario process: the driver cleans up */
 	cgroup_leave();
 	for (int i = 0; i < R.nkids; i++)
-		kill(R.kids[i].pid, SIGKILL);
+		run_kill(R.kids[i].pid, SIGKILL, R.kids[i].spawned && !R.kids[i].ended);
 }
 
 static void on_stop_signal(int sig)
@@ -841,12 +916,13 @@ void supervisor_end(void)
 	reap();
 	for (int i = 0; i < R.nkids; i++)
 		if (kid_live(&R.kids[i]))
-			kill(R.kids[i].pid, SIGKILL);
+			run_kill(R.kids[i].pid, SIGKILL, R.kids[i].spawned);
 	/* everything in the cgroup dies and is reaped; what escaped it (no cgroup) too */
 	cgroup_leave();
 	for (int i = 0; i < R.nkids; i++) {
 		for (int ms = 0; ms < 5000 && alive(R.kids[i].pid); ms++) {
-			kill(R.kids[i].pid, SIGKILL);
+			if (run_kill(R.kids[i].pid, SIGKILL, R.kids[i].spawned && !R.kids[i].ended))
+				break;	/* not ours any more */
 			pump(1);
 		}
 		R.kids[i].ended = true;
