@@ -121,6 +121,18 @@ expect_status "cli: help" 0 $VMLAB help
 expect_status "cli: help api" 0 $VMLAB help api
 expect_status "cli: help of an unknown topic" 2 $VMLAB help nope
 expect_status "cli: version" 0 $VMLAB version
+cat > "$TMP/gone.lua" <<'EOF'
+vm.spawn("parent", function(self)
+  local c = self:fork("gone", function() end)
+  self:sleep("1ms")                  -- c is a zombie now: ended, not yet reaped
+  vm.show("pagetable", c, { addr = 0 })
+end)
+EOF
+if $VMLAB run "$TMP/gone.lua" 2>&1 | grep -q '(pagetable: gone (pid 1001) has ended: it has no address space any more)'; then
+	ok "cli: the page table of a process that has ended says so"
+else
+	ko "cli: the page table of a process that has ended"
+fi
 printf 'print(arg[1], ...)\n' > "$TMP/args.lua"
 if [ "$($VMLAB run "$TMP/args.lua" a b 2>&1)" = "$(printf 'a\ta\tb')" ]; then
 	ok "cli: scenario arguments reach arg and ..."
@@ -287,6 +299,12 @@ leftovers() {	# (pgrep matches names of at most 15 characters: one pattern each)
 	done
 }
 if [ "$(id -u)" = 0 ]; then
+	if $VMLAB run --real --limit 1T scenarios/demo.lua 2>&1 > /dev/null |
+	   grep -q "^vmlab: --limit 1T is more than this machine's RAM (.* GiB): the run is limited to the RAM$"; then
+		ok "real: a --limit above the machine's RAM is capped to it, and said"
+	else
+		ko "real: --limit 1T"
+	fi
 	$VMLAB run --real --timeout 2s tests/guards/forever.lua > "$TMP/to.out" 2>&1 &
 	drv=$!
 	wait $drv

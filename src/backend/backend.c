@@ -1,25 +1,68 @@
 /*
  * backend.c - what both backends share (backend.h): the wording of a
  * deadlock's explanation, so that the simulator and the real kernel
- * describe the same stuck processes in the same words.
+ * describe the same stuck processes in the same words, and a deadlock of
+ * 32,767 paused processes in one line a person can read.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "backend.h"
 
-void backend_add_wait(char *buf, size_t n, int pid, int kind, int target)
+void wait_text_init(struct wait_text *w, char *buf, size_t n)
 {
-	size_t len = strlen(buf);
-	const char *sep = len ? "; " : "";
+	memset(w, 0, sizeof(*w));
+	w->buf = buf;
+	w->n = n;
+	buf[0] = '\0';
+}
 
-	if (len >= n)
+static void appendf(struct wait_text *w, const char *fmt, ...)
+{
+	size_t len = strlen(w->buf);
+	va_list ap;
+
+	if (len + 1 >= w->n)
 		return;
+	va_start(ap, fmt);
+	vsnprintf(w->buf + len, w->n - len, fmt, ap);
+	va_end(ap);
+}
+
+void wait_text_add(struct wait_text *w, int pid, int kind, int target)
+{
+	const char *sep = w->shown ? "; " : "";
+
+	if (w->shown == WAIT_TEXT_SHOWN) {	/* the rest are counted by kind */
+		w->more++;
+		if (kind >= 0 && kind < 3)
+			w->by_kind[kind]++;
+		return;
+	}
+	w->shown++;
 	if (kind == VM_WAIT_PAUSE)
-		snprintf(buf + len, n - len, "%spid %d is paused", sep, pid);
+		appendf(w, "%spid %d is paused", sep, pid);
 	else if (kind == VM_WAIT_READY)
-		snprintf(buf + len, n - len, "%spid %d waits for pid %d to be ready", sep, pid, target);
+		appendf(w, "%spid %d waits for pid %d to be ready", sep, pid, target);
 	else if (target)
-		snprintf(buf + len, n - len, "%spid %d waits for its child %d", sep, pid, target);
+		appendf(w, "%spid %d waits for its child %d", sep, pid, target);
 	else
-		snprintf(buf + len, n - len, "%spid %d waits for a child", sep, pid);
+		appendf(w, "%spid %d waits for a child", sep, pid);
+}
+
+void wait_text_end(struct wait_text *w)
+{
+	static const char *const kinds[3] = { "waiting for a child", "waiting for readiness",
+					      "paused" };
+	const char *sep = ":";
+
+	if (!w->more)
+		return;
+	appendf(w, "; and %d more", w->more);
+	for (int k = 0; k < 3; k++) {
+		if (!w->by_kind[k])
+			continue;
+		appendf(w, "%s %d %s", sep, w->by_kind[k], kinds[k]);
+		sep = ",";
+	}
 }

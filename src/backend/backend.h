@@ -124,8 +124,19 @@ struct backend {
 
 extern const struct backend_ops sim_backend_ops;
 
-/* One clause of why_blocked's text ("pid 3 waits for its child 4"),
- * appended to buf (n bytes, NUL-terminated) with "; " between clauses. */
-void backend_add_wait(char *buf, size_t n, int pid, int kind, int target);
+/*
+ * why_blocked's text: a clause per blocked process ("pid 3 waits for its
+ * child 4"), "; " between them, the first WAIT_TEXT_SHOWN in full and the
+ * rest counted by kind ("; and 32759 more: 32759 paused").
+ */
+#define WAIT_TEXT_SHOWN	8
+struct wait_text {
+	char *buf;
+	size_t n;
+	int shown, more, by_kind[3];	/* VM_WAIT_CHILD, _READY, _PAUSE */
+};
+void wait_text_init(struct wait_text *w, char *buf, size_t n);
+void wait_text_add(struct wait_text *w, int pid, int kind, int target);
+void wait_text_end(struct wait_text *w);
 
 #endif

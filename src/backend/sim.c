@@ -220,14 +220,16 @@ static bool s_should_yield(struct backend *b, int pid)
 static void s_why_blocked(struct backend *b, char *buf, size_t n)
 {
 	vm_machine *m = M(b);
+	struct wait_text w;
 
-	buf[0] = '\0';
+	wait_text_init(&w, buf, n);
 	for (int pid = vm_next_pid(m, 0); pid; pid = vm_next_pid(m, pid)) {
 		int target = 0, kind = vm_blocked_on(m, pid, &target);
 
 		if (kind >= 0)
-			backend_add_wait(buf, n, pid, kind, target);
+			wait_text_add(&w, pid, kind, target);
 	}
+	wait_text_end(&w);
 }
 
 static int s_finish(struct backend *b)

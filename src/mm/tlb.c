@@ -35,9 +35,14 @@ static inline uint64_t make_tag(uint64_t vpn, uint16_t pcid, bool huge)
 	return TLB_VALID | (huge ? TLB_HUGE : 0) | (vpn << 12) | pcid;
 }
 
+/* The largest array vmlab builds: far above any TLB's (STLBs hold 1-4K entries). */
+#define TLB_MAX_ENTRIES	65536
+#define TLB_MAX_WAYS	64
+
 static int array_init(struct tlb_array *a, int entries, int ways)
 {
-	if (entries <= 0 || ways <= 0 || entries % ways || ((entries / ways) & (entries / ways - 1)))
+	if (entries <= 0 || ways <= 0 || entries > TLB_MAX_ENTRIES || ways > TLB_MAX_WAYS ||
+	    entries % ways || ((entries / ways) & (entries / ways - 1)))
 		return -1;
 	a->ways = (uint32_t)ways;
 	a->sets = (uint32_t)(entries / ways);
@@ -58,7 +63,8 @@ int tlb_init(struct machine *m, char *err, size_t errlen)
 		    array_init(&cpu->l1_2m, c->tlb_l1_2m_entries, c->tlb_l1_2m_ways) ||
 		    array_init(&cpu->stlb, c->tlb_l2_entries, c->tlb_l2_ways)) {
 			snprintf(err, errlen, "TLB geometry: entries must be ways times a "
-				 "power of two (L1 4K %d/%d, L1 2M %d/%d, L2 %d/%d)",
+				 "power of two, at most %d entries of at most %d ways "
+				 "(L1 4K %d/%d, L1 2M %d/%d, L2 %d/%d)", TLB_MAX_ENTRIES, TLB_MAX_WAYS,
 				 c->tlb_l1_4k_entries, c->tlb_l1_4k_ways,
 				 c->tlb_l1_2m_entries, c->tlb_l1_2m_ways,
 				 c->tlb_l2_entries, c->tlb_l2_ways);

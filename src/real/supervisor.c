@@ -46,6 +46,7 @@
 #include "procfs.h"
 #include "real.h"
 #include "../lib/fdio.h"
+#include "../lib/size.h"
 #include "../lib/xalloc.h"
 #include "../report/strbuf.h"
 
@@ -492,15 +493,18 @@ static bool deadlocked(void)
 
 void real_why_blocked(struct backend *b, char *buf, size_t n)
 {
+	struct wait_text w;
+
 	(void)b;
-	buf[0] = '\0';
+	wait_text_init(&w, buf, n);
 	for (int i = 0; i < R.nkids; i++) {
 		const struct slot *s;
 
 		if (!kid_live(&R.kids[i]) || !(s = slot_of(R.kids[i].pid)) || s->block == RUNNING)
 			continue;
-		backend_add_wait(buf, n, s->pid, s->block, s->target);
+		wait_text_add(&w, s->pid, s->block, s->target);
 	}
+	wait_text_end(&w);
 }
 
 /* ---- a scenario process's life ---- */
@@ -849,6 +853,7 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 	sigset_t chld;
 	struct sigaction sa;
 	int sndbuf = 4 << 20;
+	uint64_t limit, ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
 
 	/* from here on, vmlab's own memory never comes from glibc's heap */
 	x_set_allocator(arena_realloc, arena_free);
@@ -858,8 +863,16 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 	R.pending_op = o->pending_op;
 	R.driver = getpid();
 	R.run.driver = R.driver;
-	switch (cgroup_enter(o->limit ? o->limit : cgroup_default_limit(), note, sizeof(note), err,
-			     n)) {
+	limit = o->limit ? o->limit : cgroup_default_limit();
+	if (limit > ram) {	/* a limit above the RAM limits nothing: say so, and use the RAM */
+		char want[32];
+
+		format_size(limit, want, sizeof(want));
+		fprintf(stderr, "vmlab: --limit %s is more than this machine's RAM (%.1f GiB): the "
+			"run is limited to the RAM\n", want, (double)ram / (1 << 30));
+		limit = ram;
+	}
+	switch (cgroup_enter(limit, note, sizeof(note), err, n)) {
 	case -1:
 		return -1;
 	case 1:

@@ -272,10 +272,47 @@ int lproc_step(void *ctx, int pid)
 		return 0;
 	}
 	/* an error in the process's function: the scenario is wrong */
-	lua_pushfstring(L, "%s", lua_isstring(co, -1) ? lua_tostring(co, -1) : "(error object is not a string)");
+	lproc_error_text(L, co, 0);
 	drop(L, pid);
 	lua_error(L);
 	return 0;
+}
+
+void lproc_error_text(lua_State *L, lua_State *from, int level)
+{
+	lua_Debug ar;
+	char where[300] = "";
+
+	if (lua_type(from, -1) == LUA_TSTRING) {
+		lua_pushstring(L, lua_tostring(from, -1));
+		return;
+	}
+	/* error({}) and the like: the innermost Lua function still on the stack says where */
+	for (; lua_getstack(from, level, &ar); level++) {
+		if (lua_getinfo(from, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(where, sizeof(where), "%s:%d: ", ar.short_src, ar.currentline);
+			break;
+		}
+	}
+	if (luaL_callmeta(from, -1, "__tostring")) {
+		char text[512] = "";
+		bool is_str = lua_type(from, -1) == LUA_TSTRING;
+
+		if (is_str)
+			snprintf(text, sizeof(text), "%s", lua_tostring(from, -1));
+		lua_pop(from, 1);
+		if (is_str) {
+			lua_pushfstring(L, "%s%s", where, text);
+			return;
+		}
+	}
+	lua_pushfstring(L, "%s(error object is a %s value)", where, luaL_typename(from, -1));
+}
+
+int scenario_msgh(lua_State *L)
+{
+	lproc_error_text(L, L, 1);
+	return 1;
 }
 
 /* A new process's body: a coroutine of this state (sim), or this very

@@ -26,12 +26,11 @@ _Noreturn void lreal_run_process(lua_State *L, const char *name, bool spawned, i
 
 	sc->sink = child_sink;
 	sc->running_pid = supervisor_self();
+	lua_pushcfunction(L, scenario_msgh);
 	lua_pushvalue(L, fn_idx);
 	lproc_new(L, sc->running_pid, name, spawned);
-	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-
-		supervisor_send(SUPERVISOR_ERROR, msg ? msg : "(error object is not a string)");
+	if (lua_pcall(L, 1, 0, -3) != LUA_OK) {
+		supervisor_send(SUPERVISOR_ERROR, lua_tostring(L, -1));
 		supervisor_exit(70);
 	}
 	record_text(sc, "exit", "", "0");	/* the function returned: exit(0) */

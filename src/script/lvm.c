@@ -9,6 +9,7 @@
  * backend's process operations. Every operation, view, mark and expectation is also recorded,
  * for --json and for vmlab compare.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -189,8 +190,16 @@ void record_text(struct scenario *sc, const char *kind, const char *name, const 
 
 static void tlb_geometry(lua_State *L, const char *key, const char *v, int *entries, int *ways)
 {
-	if (sscanf(v, "%dx%d", entries, ways) != 2 || *entries <= 0 || *ways <= 0)
-		luaL_error(L, "vm.config: %s must be \"ENTRIESxWAYS\", such as \"64x4\"", key);
+	char *x, *end = NULL;
+	long long e = strtoll(v, &x, 10), w = *x == 'x' ? strtoll(x + 1, &end, 10) : 0;
+
+	if (x == v || *x != 'x' || end == x + 1 || *end || e <= 0 || w <= 0)
+		luaL_error(L, "vm.config: %s must be \"ENTRIESxWAYS\", such as \"64x4\", got \"%s\"",
+			   key, v);
+	if (e > 65536 || w > 64)
+		luaL_error(L, "vm.config: %s \"%s\": at most 65536 entries and 64 ways", key, v);
+	*entries = (int)e;
+	*ways = (int)w;
 }
 
 static int l_config(lua_State *L)
@@ -359,9 +368,16 @@ static int l_show(lua_State *L)
 			return luaL_error(L, "vm.show(\"pagetable\", p, h [, off]): give a handle or an "
 					  "address");
 		}
-		if (be->ops->pagewalk(be, p->pid, addr, &w)) {
+		int rc = be->ops->pagewalk(be, p->pid, addr, &w);
+
+		if (rc == -ENOSYS) {
 			fprintf(sc->out, "(pagetable: the real kernel does not show its page tables; "
 				"run this scenario on the simulator to see the walk)\n");
+			return 0;
+		}
+		if (rc) {
+			fprintf(sc->out, "(pagetable: %s (pid %d) has ended: it has no address space "
+				"any more)\n", p->name, p->pid);
 			return 0;
 		}
 		view_pagetable(&b, &w, p->name);
@@ -457,7 +473,8 @@ static int l_expect(lua_State *L)
 		lua_getfield(L, -1, "format");
 		for (int i = 2; i <= n; i++)
 			lua_pushvalue(L, i);
-		lua_call(L, n - 1, 1);
+		if (lua_pcall(L, n - 1, 1, 0) != LUA_OK)	/* said at the scenario's line */
+			luaL_error(L, "vm.expect: its message: %s", lua_tostring(L, -1));
 		msg = lua_tostring(L, -1);
 	}
 	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))

@@ -287,10 +287,11 @@ int scenario_run(const struct run_options *opt)
 	if (sc.recording)
 		json_begin(&sc);
 
+	lua_pushcfunction(L, scenario_msgh);
 	lua_pushcfunction(L, run_body);
 	rc = lsandbox_loadfile(L, opt->path);
 	if (rc == LUA_OK)
-		rc = lua_pcall(L, 1, 0, 0);
+		rc = lua_pcall(L, 1, 0, -3);
 	if (opt->real)
 		supervisor_end();	/* every process gone before the verdict */
 	alarm(0);

@@ -138,6 +138,11 @@ void lproc_push_status(lua_State *L, const struct vm_status *st);
 /* The running process (0 at the driver's level). */
 int lproc_current(lua_State *L);
 lua_State *lproc_running_state(struct scenario *sc);
+/* The error object on top of from as a message for L: a string as is, else
+ * with the position of the innermost Lua function from level up. */
+void lproc_error_text(lua_State *L, lua_State *from, int level);
+/* lua_pcall's message handler for a scenario's code (uses lproc_error_text). */
+int scenario_msgh(lua_State *L);
 /* The simulator's user step for vm_run(): resumes pid's coroutine for one turn. */
 int lproc_step(void *ctx, int pid);
 

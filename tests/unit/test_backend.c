@@ -137,19 +137,32 @@ static void test_deadlock_and_kill(void **state)
 	vm_free(m);
 }
 
-/* The clauses of a deadlock's explanation, and a buffer too small for them. */
+/* The clauses of a deadlock's explanation: the first ones in full, the rest counted. */
 static void test_wait_text(void **state)
 {
-	char buf[64] = "";
-	char tiny[12] = "";
+	char buf[64], tiny[12], big[1024];
+	struct wait_text w;
 
 	(void)state;
-	backend_add_wait(buf, sizeof(buf), 3, VM_WAIT_CHILD, 4);
-	backend_add_wait(buf, sizeof(buf), 4, VM_WAIT_READY, 5);
+	wait_text_init(&w, buf, sizeof(buf));
+	wait_text_add(&w, 3, VM_WAIT_CHILD, 4);
+	wait_text_add(&w, 4, VM_WAIT_READY, 5);
+	wait_text_end(&w);
 	assert_string_equal(buf, "pid 3 waits for its child 4; pid 4 waits for pid 5 to be ready");
-	backend_add_wait(tiny, sizeof(tiny), 3, VM_WAIT_CHILD, 0);
-	backend_add_wait(tiny, sizeof(tiny), 3, VM_WAIT_CHILD, 0);
+	wait_text_init(&w, tiny, sizeof(tiny));
+	wait_text_add(&w, 3, VM_WAIT_CHILD, 0);
+	wait_text_add(&w, 3, VM_WAIT_CHILD, 0);
 	assert_string_equal(tiny, "pid 3 waits");
+	/* 32,767 paused processes and one waiting: a line a person can read */
+	wait_text_init(&w, big, sizeof(big));
+	for (int pid = 1000; pid < 1000 + 32767; pid++)
+		wait_text_add(&w, pid, VM_WAIT_PAUSE, 0);
+	wait_text_add(&w, 40000, VM_WAIT_CHILD, 0);
+	wait_text_end(&w);
+	assert_string_equal(big, "pid 1000 is paused; pid 1001 is paused; pid 1002 is paused; "
+			    "pid 1003 is paused; pid 1004 is paused; pid 1005 is paused; "
+			    "pid 1006 is paused; pid 1007 is paused; and 32760 more: 1 waiting for "
+			    "a child, 32759 paused");
 }
 
 int main(void)
