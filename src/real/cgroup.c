@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -184,6 +185,58 @@ void cgroup_leave(void)
 	write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid()));
 	remove_cg(dir);
 	dir[0] = '\0';
+}
+
+/*
+ * The watchdog: outside the run's cgroup, it waits for the driver to die
+ * (PR_SET_PDEATHSIG) and then does what the driver no longer can. At the
+ * driver's normal end the driver kills it first.
+ */
+static _Noreturn void watchdog(int driver, int ready_fd)
+{
+	char procs[200], num[24];
+	sigset_t set;
+	int sig;
+	ssize_t n;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGINT, SIG_IGN);	/* a terminal's ^C is the driver's to handle */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0);
+	prctl(PR_SET_NAME, "vmlab-watchdog", 0, 0, 0);
+	path_join(procs, sizeof(procs), root, "cgroup.procs");
+	write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid()));
+	n = write(ready_fd, "", 1);	/* out of the cgroup: the driver may go on */
+	(void)n;
+	close(ready_fd);
+	if (getppid() == driver)	/* else it died before the prctl */
+		sigwait(&set, &sig);
+	remove_cg(dir);
+	_exit(0);
+}
+
+int cgroup_watch(void)
+{
+	int driver = (int)getpid(), fds[2];
+	pid_t pid;
+	char c;
+
+	if (!dir[0] || pipe(fds))
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		watchdog(driver, fds[1]);
+	}
+	close(fds[1]);
+	/* once it has left the cgroup, it is never among the run's processes */
+	while (pid > 0 && read(fds[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(fds[0]);
+	return pid < 0 ? -1 : (int)pid;
 }
 
 /* A vmlab-PID cgroup under the root at ctx whose vmlab is gone: remove it. */

@@ -29,6 +29,12 @@ const char *cgroup_dir(void);
 int cgroup_pids(int except, int *pids, int max);
 /* Kill what is left, leave the cgroup and remove it (idempotent). */
 void cgroup_leave(void);
+/*
+ * Fork the run's watchdog: outside the cgroup, it kills everything in it
+ * and removes it when this process (the driver) dies, even of SIGKILL.
+ * Its pid (the driver kills it at its normal end), 0 without a cgroup, -1.
+ */
+int cgroup_watch(void);
 /* Remove the cgroups of earlier runs whose vmlab process is gone. */
 void cgroup_reap_stale(void);
 

@@ -98,6 +98,7 @@ static struct {
 	struct slot *my_slot;
 	struct kid *kids;
 	int nkids, capkids;
+	int watchdog, watchdog_fd;	/* cgroup_watch()'s process, and a pidfd of it */
 	int forked[64];			/* a process's children it has not reaped */
 	int nforked;
 	struct real_run run;		/* what the backend needs to know */
@@ -108,7 +109,7 @@ static struct {
 	int frag_pid;
 	sigset_t old_mask;
 	struct sigaction old_int, old_term, old_hup;
-} R = { .sock = { -1, -1 }, .sigfd = -1 };
+} R = { .sock = { -1, -1 }, .sigfd = -1, .watchdog_fd = -1 };
 
 static char stdout_buf[1 << 16];
 
@@ -384,6 +385,10 @@ static void reap(void)
 		struct kid *k = kid_of(pid);
 		struct vm_status st;
 
+		if (pid == R.watchdog) {	/* it died early: its pid is no longer ours */
+			R.watchdog = 0;
+			continue;
+		}
 		drain_socket();		/* its last words arrived before its death */
 		status_from(ws, pid, &st);
 		if (!k)
@@ -557,6 +562,10 @@ static void child_setup(const char *name, bool spawned, const struct vm_spawn_op
 	snprintf(R.self_name, sizeof(R.self_name), "%s", name);
 	R.nkids = 0;			/* the driver's table is not ours */
 	R.nforked = 0;
+	if (R.watchdog_fd >= 0)		/* nor its watchdog */
+		close(R.watchdog_fd);
+	R.watchdog_fd = -1;
+	R.watchdog = 0;
 	if (R.sigfd >= 0)
 		close(R.sigfd);
 	if (R.sock[0] >= 0)
@@ -879,6 +888,9 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 		fprintf(stderr, "vmlab: %s\n", note);
 		break;
 	}
+	/* a SIGKILL of the driver cannot run its clean-up: the watchdog does it */
+	R.watchdog = cgroup_watch();
+	R.watchdog_fd = R.watchdog > 0 ? (int)syscall(SYS_pidfd_open, R.watchdog, 0) : -1;
 	if (geteuid() != 0)
 		fprintf(stderr, "vmlab: not root: /proc/sys/vm/stat_refresh is not writable, so the "
 			"machine-wide counters (vm.meminfo, vm.vmstat) lag by up to the kernel's "
@@ -931,6 +943,15 @@ void supervisor_end(void)
 		if (kid_live(&R.kids[i]))
 			run_kill(R.kids[i].pid, SIGKILL, R.kids[i].spawned);
 	/* everything in the cgroup dies and is reaped; what escaped it (no cgroup) too */
+	if (R.watchdog > 0) {
+		if (R.watchdog_fd >= 0)
+			syscall(SYS_pidfd_send_signal, R.watchdog_fd, SIGKILL, NULL, 0);
+		waitpid(R.watchdog, NULL, 0);
+		R.watchdog = 0;
+	}
+	if (R.watchdog_fd >= 0)
+		close(R.watchdog_fd);
+	R.watchdog_fd = -1;
 	cgroup_leave();
 	for (int i = 0; i < R.nkids; i++) {
 		for (int ms = 0; ms < 5000 && alive(R.kids[i].pid); ms++) {

@@ -6,7 +6,11 @@ for i = 1, 3 do
   ps[i] = vm.spawn("vmlab-hang" .. i, function(self)
     local m = self:mmap{ len = "8M" }
     self:touch(m)
-    self:fork("vmlab-kid" .. i, function(k) k:touch(m) k:sleep("60s") end)
+    self:fork("vmlab-kid" .. i, function(k)        -- a fork chain three deep
+      k:fork("vmlab-gkid" .. i, function(g) g:touch(m) g:sleep("60s") end)
+      k:touch(m)
+      k:sleep("60s")
+    end)
     self:ready()
     self:sleep("60s")
   end)
