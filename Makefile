@@ -5,6 +5,7 @@
 #   make test       install what is missing, build (also with ASan+UBSan), run every test
 #   make fidelity   compare every scenario with the real kernel (vmlab compare)
 #   make bench      benchmarks (not part of make test)
+#   make fuzz       the fuzzers for SECONDS (default 60): scenarios, then libFuzzer targets
 #   make install    install under PREFIX (/usr/local), staged under DESTDIR if set;
 #                   make uninstall removes what it installed
 #   make deb        a Debian package (../vmlab_VERSION_ARCH.deb)
@@ -35,7 +36,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 ASAN_UNIT  := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
 .PHONY: all demo test check bench deps test-deps asan unit clean lua-check fidelity \
-	install uninstall deb
+	install uninstall deb fuzz
 
 # install locations, as the GNU conventions name them
 VERSION    := $(shell sed -n 's/^\#define VMLAB_VERSION\t*"\(.*\)"/\1/p' include/vmlab.h)
@@ -133,6 +134,25 @@ check: test
 # minutes later, 1.5 us)
 fidelity: all
 	./vmlab compare --summary --repeat 7 --calibrate scenarios/*.lua
+
+# libFuzzer targets (clang): each over the whole program but its main
+SECONDS    ?= 60
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_CC    := clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -Iinclude $(LUA_CFLAGS)
+FUZZ_LINK  := $(LIB_SRC) $(filter-out src/cli/main.c,$(PROG_SRC))
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -o $@ $< $(FUZZ_LINK) $(LUA_LIBS) -lm
+
+fuzz: test-deps
+	@$(MAKE) --no-print-directory all asan
+	@mkdir -p build/fuzz
+	@if command -v clang > /dev/null; then \
+		$(MAKE) --no-print-directory $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%) || exit 1; \
+	else echo "fuzz: clang is missing, so no libFuzzer targets (apt-get install clang)"; fi
+	@tests/fuzz/fuzz.sh $(SECONDS)
 
 build/bench/%: bench/%.c libvmlab.a
 	@mkdir -p $(dir $@)

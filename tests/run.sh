@@ -349,6 +349,22 @@ else
 	skipped "real: interrupted and killed runs, running without root" "needs root"
 fi
 
+# ---- the generative fuzzer: 200 seeds, two workers ----
+FUZZ_OPS=30 tests/fuzz/run.sh 100 1 > "$TMP/fz1.out" 2>&1 &
+fz1=$!
+FUZZ_OPS=30 tests/fuzz/run.sh 100 101 > "$TMP/fz2.out" 2>&1
+fz2=$?
+wait $fz1
+fz1=$?
+for w in 1 2; do
+	line=$(tail -1 "$TMP/fz$w.out")
+	if [ "$w" = 1 ] && [ "$fz1" = 0 ] || [ "$w" = 2 ] && [ "$fz2" = 0 ]; then
+		ok "fuzz (seeds $(( (w - 1) * 100 + 1 ))-$(( w * 100 )), asan+ubsan, --check, twice plain): ${line#fuzz: }"
+	else
+		ko "fuzz (seeds $(( (w - 1) * 100 + 1 ))-$(( w * 100 )))" "$TMP/fz$w.out"
+	fi
+done
+
 # ---- valgrind ----
 if command -v valgrind > /dev/null; then
 	if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \

@@ -10,6 +10,10 @@
 #include <stddef.h>
 
 int cmd_run(int argc, char **argv);
+struct run_options;
+/* vmlab run's options: 0 and *scenario the index of the scenario in argv,
+ * or the exit status (2) after saying what is wrong. */
+int run_parse(int argc, char **argv, struct run_options *o, int *scenario);
 int cmd_help(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);

@@ -200,3 +200,16 @@ int cmd_help(int argc, char **argv)
 	}
 	return 0;
 }
+
+void usage(void)
+{
+	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
+	      "                 [--kernel K] [--real [--limit SIZE]] [--max-sim-time D]\n"
+	      "                 [--timeout D] [--lua-mem SIZE] [--unsafe] SCENARIO[.lua] [ARGS]\n"
+	      "       vmlab compare [--repeat N] [--costs PROFILE] [--no-time] [--verbose]\n"
+	      "                     [--json FILE] [--summary] SCENARIO[.lua] [ARGS]\n"
+	      "       vmlab list\n"
+	      "       vmlab calibrate [-o PROFILE] [--runs N] [--dir DIR]\n"
+	      "       vmlab help [run | api | views | compare | calibrate | exit]\n"
+	      "       vmlab version\n", stderr);
+}

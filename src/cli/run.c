@@ -21,13 +21,12 @@ static int need_value(int i, int argc, char **argv)
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+int run_parse(int argc, char **argv, struct run_options *out, int *scenario)
 {
 	struct run_options o = {
 		.max_sim_ns = DEFAULT_MAX_SIM_NS, .timeout_ns = DEFAULT_TIMEOUT_NS,
 		.lua_mem = DEFAULT_LUA_MEM,
 	};
-	char path[4096];
 	int i;
 
 	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -124,10 +123,23 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
+	o.argc = argc - i - 1;
+	o.argv = argv + i + 1;
+	*out = o;
+	*scenario = i;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options o;
+	char path[4096];
+	int i, rc = run_parse(argc, argv, &o, &i);
+
+	if (rc)
+		return rc;
 	o.path = scenario_find(argv[i], path, sizeof(path), "run");
 	if (!o.path)
 		return 2;
-	o.argc = argc - i - 1;
-	o.argv = argv + i + 1;
 	return scenario_run(&o);
 }

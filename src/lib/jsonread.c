@@ -249,7 +249,10 @@ static int parse_number(struct parser *p, struct jval *v)
 		v->num = strtod(p->s, &end);
 		if (end != s)
 			return fail(p, "bad number");
-		v->i = (int64_t)v->num;
+		/* truncated, and saturated where an int64 cannot hold it (nan: 0) */
+		v->i = v->num >= 9223372036854775807.0 ? INT64_MAX :
+		       v->num <= -9223372036854775808.0 ? INT64_MIN :
+		       v->num == v->num ? (int64_t)v->num : 0;
 	}
 	v->type = integer ? J_INT : J_NUM;
 	p->s = s;

@@ -127,6 +127,10 @@ int parse_duration(const char *s, uint64_t *ns)
 		return -1;
 	if (whole * mult >= 9.2e18)
 		return -1;
+	if (is_exact) {		/* a whole number of units: exact, as a double is not past 2^53 */
+		*ns = exact * (uint64_t)mult;
+		return 0;
+	}
 	*ns = (uint64_t)(whole * mult + 0.5);
 	return 0;
 }

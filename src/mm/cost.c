@@ -96,26 +96,28 @@ void cost_profile_default(struct cost_profile *p)
 }
 
 /*
- * A profile file: lines "name = nanoseconds", '#' comments. Names not
- * listed keep their defaults; an unknown name or a bad number is an error
- * that names the line.
+ * A profile: lines "name = nanoseconds", '#' comments. Names not listed
+ * keep their defaults; an unknown name, a bad number (nan and inf too) or a
+ * line too long is an error that names the line (name:line).
  */
-int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_t errlen)
+int cost_profile_parse(struct cost_profile *p, FILE *f, const char *name_of_f, char *err,
+		       size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char line[256];
 	int lineno = 0;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open cost profile", path);
-		return -1;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		char name[64], *hash = strchr(line, '#'), *s = line, *end;
+		size_t len = strlen(line);
 		double v;
 		int i, n = 0;
 
 		lineno++;
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: the line is longer than %zu bytes", name_of_f,
+				 lineno, sizeof(line) - 2);
+			return -1;
+		}
 		if (hash)
 			*hash = '\0';
 		while (isspace((unsigned char)*s))
@@ -123,32 +125,43 @@ int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_
 		if (!*s)
 			continue;
 		if (sscanf(s, "%63[a-z0-9_] = %n", name, &n) != 1 || !n) {
-			snprintf(err, errlen, "%s:%d: expected 'name = nanoseconds'", path, lineno);
-			fclose(f);
+			snprintf(err, errlen, "%s:%d: expected 'name = nanoseconds'", name_of_f, lineno);
 			return -1;
 		}
 		for (i = 0; i < NR_COST_ITEMS; i++)
 			if (!strcmp(cost_names[i], name))
 				break;
 		if (i == NR_COST_ITEMS) {
-			snprintf(err, errlen, "%s:%d: unknown cost '%s'", path, lineno, name);
-			fclose(f);
+			snprintf(err, errlen, "%s:%d: unknown cost '%s'", name_of_f, lineno, name);
 			return -1;
 		}
 		v = strtod(s + n, &end);
 		while (isspace((unsigned char)*end))
 			end++;
-		if (end == s + n || *end || v < 0 || v > 1e12) {
-			snprintf(err, errlen, "%s:%d: '%s' needs a number of nanoseconds", path, lineno,
-				 name);
-			fclose(f);
+		if (end == s + n || *end || !(v >= 0 && v <= 1e12)) {
+			snprintf(err, errlen, "%s:%d: '%s' needs a number of nanoseconds", name_of_f,
+				 lineno, name);
 			return -1;
 		}
 		p->ns[i] = (uint64_t)(v + 0.5);
 	}
-	fclose(f);
-	snprintf(p->source, sizeof(p->source), "%s", path);
 	return 0;
+}
+
+int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open cost profile", path);
+		return -1;
+	}
+	rc = cost_profile_parse(p, f, path, err, errlen);
+	fclose(f);
+	if (!rc)
+		snprintf(p->source, sizeof(p->source), "%s", path);
+	return rc;
 }
 
 int vm_cost_items(void)

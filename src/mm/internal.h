@@ -114,6 +114,9 @@ extern const char *const cost_names[NR_COST_ITEMS];
 void cost_profile_default(struct cost_profile *p);
 /* Reads a "name = ns" profile over the defaults; -1 with a message on error. */
 int cost_profile_load(struct cost_profile *p, const char *path, char *err, size_t errlen);
+/* The same from an open stream (name_of_f names it in messages). */
+int cost_profile_parse(struct cost_profile *p, FILE *f, const char *name_of_f, char *err,
+		       size_t errlen);
 
 /* ---- kernel profile: version-dependent behaviour ---- */
 
