@@ -55,6 +55,8 @@ struct vm_config {
 	enum vm_thp thp;
 	int swappiness;
 	long min_free_kbytes;		/* -1: the kernel's own computation */
+	uint64_t mmap_min_addr;		/* vm.mmap_min_addr (CONFIG_DEFAULT_MMAP_MIN_ADDR 4096) */
+	int max_map_count;		/* vm.max_map_count (DEFAULT_MAX_MAP_COUNT 65530) */
 	int watermark_scale_factor;
 	const char *policy;		/* page-replacement policy */
 	const char *oom;		/* "modern" or "classic" */

@@ -117,6 +117,11 @@ expect_status "cli: unknown option" 2 $VMLAB run --bogus scenarios/demo.lua
 expect_status "cli: missing scenario file" 2 $VMLAB run no/such/file.lua
 expect_status "cli: --seed needs a number" 2 $VMLAB run --seed x scenarios/demo.lua
 expect_status "cli: --timeout needs a duration" 2 $VMLAB run --timeout soon scenarios/demo.lua
+if $VMLAB run --kernel 5.4 scenarios/demo.lua 2>&1 | grep -q '^vmlab run: --kernel 5.4: no such kernel profile'; then
+	ok "cli: --kernel of no profile is a command-line error, not the scenario's"
+else
+	ko "cli: --kernel 5.4"
+fi
 expect_status "cli: help" 0 $VMLAB help
 expect_status "cli: help api" 0 $VMLAB help api
 expect_status "cli: help of an unknown topic" 2 $VMLAB help nope
@@ -210,7 +215,8 @@ fi
 # (the plain build only: ASan's allocator would stand in for glibc's), and
 # the tests of what must be the same on both: signals, coroutines, the sandbox
 for f in scenarios/*.lua tests/scenarios/signals.lua tests/scenarios/coroutines.lua \
-	 tests/scenarios/sandbox.lua tests/scenarios/kill-sibling.lua; do
+	 tests/scenarios/sandbox.lua tests/scenarios/kill-sibling.lua tests/scenarios/errnos.lua \
+	 tests/scenarios/mprotect-upgrade.lua; do
 	if $VMLAB run --real --check "$f" > "$TMP/re.out" 2>&1; then
 		ok "real: scenario $f (expectations, glibc heap untouched by vmlab)"
 	else

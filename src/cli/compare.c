@@ -613,10 +613,11 @@ static void print_tally(const struct tally *t)
 
 static void compare_usage(void)
 {
-	fputs("usage: vmlab compare [--seed N] [--kernel K] [--costs PROFILE | --calibrate] [--limit SIZE]\n"
-	      "                     [--repeat N] [--no-time] [--json FILE] SCENARIO.lua [ARGS]\n"
-	      "       vmlab compare --summary [--repeat N] [--costs PROFILE | --calibrate] [--json FILE] "
-	      "SCENARIO.lua...\n", stderr);
+	fputs("usage: vmlab compare [--seed N] [--kernel K] [--costs PROFILE | --calibrate]\n"
+	      "                     [--limit SIZE] [--repeat N] [--no-time] [--verbose] [--unsafe]\n"
+	      "                     [--json FILE] SCENARIO.lua [ARGS]\n"
+	      "       vmlab compare --summary [--repeat N] [--costs PROFILE | --calibrate]\n"
+	      "                     [--json FILE] SCENARIO.lua...\n", stderr);
 }
 
 int cmd_compare(int argc, char **argv)

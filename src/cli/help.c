@@ -115,6 +115,7 @@ static const char api_help[] =
 "\n"
 "  vm.config{ ram=\"4G\", cpus=2, kernel=\"6.18\", thp=\"madvise\", seed=1,\n"
 "             min_free_kbytes=nil, watermark_scale_factor=10,\n"
+"             mmap_min_addr=4096, max_map_count=65530,   -- the sysctls\n"
 "             tlb_l1_4k=\"64x4\", tlb_l1_2m=\"32x4\", tlb_l2=\"1536x12\" }\n"
 "  p = vm.spawn(\"name\", function(self) ... end, { oom_score_adj=0, uid=0 })\n"
 "  st = vm.wait(p)       -- { status=\"exited\"|\"signaled\", code=, signal=, addr= }\n"

@@ -21,6 +21,19 @@ static int need_value(int i, int argc, char **argv)
 	return 0;
 }
 
+/* --kernel K: a profile vmlab knows (said on stderr with the list if not). */
+static bool known_kernel(const char *k)
+{
+	for (int i = 0; vm_kernel_profile_name(i); i++)
+		if (!strcmp(vm_kernel_profile_name(i), k))
+			return true;
+	fprintf(stderr, "vmlab run: --kernel %s: no such kernel profile (known:", k);
+	for (int i = 0; vm_kernel_profile_name(i); i++)
+		fprintf(stderr, " %s", vm_kernel_profile_name(i));
+	fprintf(stderr, ", or host)\n");
+	return false;
+}
+
 int run_parse(int argc, char **argv, struct run_options *out, int *scenario)
 {
 	struct run_options o = {
@@ -65,6 +78,8 @@ int run_parse(int argc, char **argv, struct run_options *out, int *scenario)
 			if (need_value(i, argc, argv))
 				return 2;
 			o.kernel = argv[++i];
+			if (strcmp(o.kernel, "host") && !known_kernel(o.kernel))
+				return 2;
 		} else if (!strcmp(a, "--limit")) {
 			if (need_value(i, argc, argv))
 				return 2;

@@ -28,6 +28,8 @@ void vm_config_default(struct vm_config *c)
 	c->thp = VM_THP_MADVISE;
 	c->swappiness = 60;
 	c->min_free_kbytes = -1;
+	c->mmap_min_addr = 4096;	/* security/Kconfig DEFAULT_MMAP_MIN_ADDR */
+	c->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT: USHRT_MAX - 5 */
 	c->watermark_scale_factor = 10;
 	c->policy = "linux";
 	c->oom = "modern";
@@ -82,6 +84,14 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 	}
 	if (c->watermark_scale_factor < 1 || c->watermark_scale_factor > 3000) {
 		snprintf(err, errlen, "watermark_scale_factor must be between 1 and 3000");
+		return -1;
+	}
+	if (c->max_map_count < 1) {
+		snprintf(err, errlen, "max_map_count must be at least 1");
+		return -1;
+	}
+	if (c->mmap_min_addr & (VM_PAGE_SIZE - 1) || c->mmap_min_addr > (1ULL << 32)) {
+		snprintf(err, errlen, "mmap_min_addr must be a multiple of 4096, at most 4G");
 		return -1;
 	}
 	if (c->min_free_kbytes != -1 && (c->min_free_kbytes < 0 ||

@@ -52,12 +52,10 @@ int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
 			w = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 		else
 			w = mode == POPULATE_WRITE;
-		if (w && !(vma->vm_flags & VM_WRITE))
-			return -EFAULT;		/* check_vma_flags() */
-		if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) {
-			addr = vend;		/* PROT_NONE is skipped by populate */
-			continue;
-		}
+		/* check_vma_flags(): no FOLL_FORCE here, so PROT_NONE fails too */
+		if ((w && !(vma->vm_flags & VM_WRITE)) ||
+		    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+			return -EACCES;
 		for (; addr < vend; addr += PAGE_SIZE) {
 			pte_t *ptep = pte_offset(m, mm, addr, false);
 			unsigned ret;

@@ -649,6 +649,13 @@ int vm_access_fill(struct machine *m, struct task_struct *t, uint64_t addr, uint
  */
 enum populate_mode { POPULATE_MMAP, POPULATE_READ, POPULATE_WRITE };
 
+/*
+ * __mm_populate() / faultin_page_range(): fault in [start, end). 0; -EACCES
+ * when a VMA does not allow it (check_vma_flags(): PROT_NONE, or a write to
+ * a read-only mapping), which each caller reports as the kernel's does
+ * (mlock: ENOMEM, MADV_POPULATE_*: EINVAL, mmap: ignored); -EFAULT when a
+ * fault fails; -ENOMEM; -EINTR.
+ */
 int populate_range(struct machine *m, struct task_struct *t, uint64_t start,
 		   uint64_t end, enum populate_mode mode, bool locked_only);
 int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,

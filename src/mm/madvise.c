@@ -151,7 +151,7 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 			return -ENOMEM;
 		err = populate_range(m, t, start, end, advice == VM_MADV_POPULATE_WRITE ?
 				     POPULATE_WRITE : POPULATE_READ, false);
-		return err == -EFAULT ? -EINVAL : err;
+		return err == -EACCES ? -EINVAL : err;	/* madvise_populate() */
 	case VM_MADV_DONTNEED: {
 		struct mmu_gather tlb;
 		uint64_t addr = start;
@@ -189,8 +189,24 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 		struct cold_walk w = { &tlb, advice == VM_MADV_PAGEOUT };
 
 		tlb_gather_mmu(&tlb, mm, t, false);
-		walk_page_range(m, mm, start, end, &cold_walk_ops, &w);
+		/* madvise_walk_vmas(): VMA by VMA; can_madv_lru_vma() refuses a
+		 * locked one with EINVAL, after the ones before it were done */
+		for (uint64_t a = start; a < end;) {
+			struct vm_area_struct *v = find_vma(mm, a);
+
+			if (!v || v->vm_start >= end)
+				break;
+			if (v->vm_flags & VM_LOCKED) {
+				err = -EINVAL;
+				break;
+			}
+			walk_page_range(m, mm, v->vm_start > a ? v->vm_start : a,
+					v->vm_end < end ? v->vm_end : end, &cold_walk_ops, &w);
+			a = v->vm_end;
+		}
 		tlb_finish_mmu(m, &tlb);
+		if (err)
+			return err;
 		return range_mapped(mm, start, end) ? 0 : -ENOMEM;
 	}
 	default:

@@ -107,5 +107,8 @@ int do_mlock(struct machine *m, struct task_struct *t, uint64_t start, uint64_t 
 		return 0;
 	}
 	mm->locked_vm += changed;
-	return populate_range(m, t, start, end, POPULATE_MMAP, true);
+	/* __mm_populate() without ignoring errors; __mlock_posix_error_return()
+	 * makes check_vma_flags()'s EFAULT (PROT_NONE) ENOMEM. VM_LOCKED stays. */
+	err = populate_range(m, t, start, end, POPULATE_MMAP, true);
+	return err == -EACCES || err == -EFAULT ? -ENOMEM : err;
 }

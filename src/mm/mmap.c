@@ -25,7 +25,6 @@
 #include <string.h>
 #include "internal.h"
 
-#define MMAP_MIN_ADDR		65536ULL			/* vm.mmap_min_addr */
 #define STACK_GUARD_GAP		(256ULL << PAGE_SHIFT)		/* stack_guard_gap */
 #define RLIMIT_STACK_DEFAULT	(8ULL << 20)
 #define STACK_RND_MASK		0x3fffffULL			/* 22 bits of pages */
@@ -35,6 +34,13 @@
 #define INITIAL_STACK		(132ULL << 10)			/* 128 KiB + the arg page */
 
 /* ---- the VMA array ---- */
+
+/* The lowest address mmap hands out: vm.mmap_min_addr, and never page 0
+ * (mm/vma.c unmapped_area_topdown's low_limit, max(PAGE_SIZE, ...)). */
+static uint64_t mmap_min(const struct machine *m)
+{
+	return m->cfg.mmap_min_addr > PAGE_SIZE ? m->cfg.mmap_min_addr : PAGE_SIZE;
+}
 
 /* The index of the first VMA ending above addr (find_vma's), or map_count. */
 int vma_index(struct mm_struct *mm, uint64_t addr)
@@ -297,22 +303,22 @@ static int get_unmapped_area(struct machine *m, struct mm_struct *mm, uint64_t h
 {
 	uint64_t align = PAGE_SIZE, addr;
 
-	if (len > TASK_SIZE - MMAP_MIN_ADDR)
+	if (len > TASK_SIZE - mmap_min(m))
 		return -ENOMEM;
 	if (hint) {
 		hint = PAGE_ALIGN(hint);
-		if (hint >= MMAP_MIN_ADDR && hint <= TASK_SIZE - len && range_is_free(mm, hint, len)) {
+		if (hint >= mmap_min(m) && hint <= TASK_SIZE - len && range_is_free(mm, hint, len)) {
 			*out = hint;
 			return 0;
 		}
 	} else if (!(vm_flags & VM_SHARED) && m->kprof.thp_align_anon && len % PMD_SIZE == 0) {
 		align = PMD_SIZE;
 	}
-	addr = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base, align);
+	addr = unmapped_area_topdown(mm, len, mmap_min(m), mm->mmap_base, align);
 	if (!addr && align > PAGE_SIZE)	/* no aligned room: plain placement */
-		addr = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base, PAGE_SIZE);
+		addr = unmapped_area_topdown(mm, len, mmap_min(m), mm->mmap_base, PAGE_SIZE);
 	if (!addr)	/* arch_get_unmapped_area_topdown falls back to bottom-up */
-		addr = unmapped_area_topdown(mm, len, MMAP_MIN_ADDR, TASK_SIZE, PAGE_SIZE);
+		addr = unmapped_area_topdown(mm, len, mmap_min(m), TASK_SIZE, PAGE_SIZE);
 	if (!addr)
 		return -ENOMEM;
 	*out = addr;
@@ -332,6 +338,8 @@ int split_vma_at(struct machine *m, struct mm_struct *mm, uint64_t addr)
 
 	if (!v || v->vm_start == addr)
 		return 0;
+	if (mm->map_count >= m->cfg.max_map_count)
+		return -ENOMEM;		/* __split_vma(): sysctl_max_map_count */
 	n = vm_area_dup(v, mm);
 	if (!n)
 		return -ENOMEM;
@@ -417,10 +425,16 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 	len = PAGE_ALIGN(len);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
+	if (mm->map_count > m->cfg.max_map_count)
+		return -ENOMEM;		/* do_mmap(): "Too many mappings?" */
 	if (fixed) {
+		/* __get_unmapped_area(), then security_mmap_addr(): cap_mmap_addr()
+		 * lets CAP_SYS_RAWIO (root) map below mmap_min_addr */
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
 		if (addr & ~PAGE_MASK)
 			return -EINVAL;
-		if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE - len)
+		if (addr < m->cfg.mmap_min_addr && t->uid != 0)
 			return -EPERM;
 		err = do_munmap(m, t, addr, len);
 		if (err)
@@ -658,7 +672,7 @@ int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct 
 		return -EFAULT;
 	if (vma->vm_end - start > RLIMIT_STACK_DEFAULT)
 		return -ENOMEM;
-	if (start < MMAP_MIN_ADDR)
+	if (start < mmap_min(m))
 		return -EPERM;
 	if (prev && (prev->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) &&
 	    start - prev->vm_end < STACK_GUARD_GAP)

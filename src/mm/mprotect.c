@@ -9,9 +9,9 @@
  * copy-on-write fault), but a page that is anonymous and exclusive to this
  * mm may be made writable at once (can_change_pte_writable()), so
  * mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) costs no faults on
- * memory the process owns alone. Only entries that lost permission are
- * flushed from the TLBs (pte_needs_flush()); an upgrade is left to the
- * spurious-fault path, as on x86.
+ * memory the process owns alone. Entries whose permission changed, in
+ * either direction, are flushed from the TLBs (pte_needs_flush(), as x86
+ * decides it).
  *
  * A private mapping that becomes writable for the first time is charged to
  * Committed_AS then.
@@ -22,20 +22,26 @@
 #define PAGE_CHG_MASK	(PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL | \
 			 _PAGE_ACCESSED | _PAGE_DIRTY)
 
-/* pte_needs_flush(): does the change take away something a TLB may hold? */
+/*
+ * pte_needs_flush() (arch/x86/include/asm/tlbflush.h): a present entry
+ * whose frame changed, which lost P or D (pte_flags_need_flush()'s
+ * flush_on_clear; A is ignored), or whose RW, U, caching, PS, G or NX bit
+ * changed either way (flush_on_change): a TLB entry with the old bits
+ * must not stay. So mprotect(PROT_READ|PROT_WRITE) after PROT_READ flushes
+ * too, and the next write finds a writable translation without a fault.
+ */
 static bool pte_needs_flush(pte_t old, pte_t new)
 {
+	const pte_t flush_on_clear = _PAGE_DIRTY | _PAGE_PRESENT;
+	const pte_t flush_on_change = _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_PSE |
+				      _PAGE_GLOBAL | _PAGE_NX;
+	pte_t diff = old ^ new;
+
 	if (!(old & _PAGE_PRESENT))
 		return false;
-	if (!(new & _PAGE_PRESENT))
+	if (diff & PTE_PFN_MASK)
 		return true;
-	if ((old ^ new) & PTE_PFN_MASK)
-		return true;
-	if ((old & _PAGE_RW) && !(new & _PAGE_RW))
-		return true;
-	if (!(old & _PAGE_NX) && (new & _PAGE_NX))
-		return true;
-	return false;
+	return (diff & old & flush_on_clear) || (diff & flush_on_change);
 }
 
 struct change_prot {
@@ -143,7 +149,14 @@ int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64
 		addr = vend;
 	}
 	tlb_finish_mmu(m, &tlb);
-	vma_merge_range(m, mm, start, end);
+	/*
+	 * vma_modify() merges each VMA it changes as it goes; one that fails
+	 * (a split past max_map_count) keeps the split it already made.
+	 */
+	if (!err)
+		vma_merge_range(m, mm, start, end);
+	else if (addr > start)
+		vma_merge_range(m, mm, start, addr - 1);
 	charge(m, t, COST_VMA_OP, false);
 	return err;
 }

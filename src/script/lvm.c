@@ -205,7 +205,8 @@ static void tlb_geometry(lua_State *L, const char *key, const char *v, int *entr
 static int l_config(lua_State *L)
 {
 	static const char *const known[] = { "ram", "swap", "cpus", "kernel", "thp", "swappiness",
-					     "min_free_kbytes", "watermark_scale_factor", "policy",
+					     "min_free_kbytes", "watermark_scale_factor", "mmap_min_addr",
+					     "max_map_count", "policy",
 					     "oom", "seed", "tlb_l1_4k", "tlb_l1_2m", "tlb_l2", NULL };
 	struct scenario *sc = scenario_of(L);
 	struct vm_config *c = &sc->cfg;
@@ -237,6 +238,9 @@ static int l_config(lua_State *L)
 	}
 	/* the sysctls' own bounds (kernel/sysctl.c, mm/page_alloc.c) */
 	c->swappiness = (int)args_opt_range(L, 1, "swappiness", c->swappiness, 0, 200, "vm.config");
+	c->mmap_min_addr = args_opt_size(L, 1, "mmap_min_addr", c->mmap_min_addr, "vm.config");
+	c->max_map_count = (int)args_opt_range(L, 1, "max_map_count", c->max_map_count, 1,
+						INT32_MAX, "vm.config");
 	c->min_free_kbytes = (long)args_opt_range(L, 1, "min_free_kbytes", c->min_free_kbytes, 0,
 						   INT32_MAX, "vm.config");
 	c->watermark_scale_factor = (int)args_opt_range(L, 1, "watermark_scale_factor",

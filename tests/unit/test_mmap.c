@@ -253,7 +253,7 @@ static void test_mlock(void **state)
 /*
  * A PROT_NONE page is still present to the kernel (pte_present() is true of
  * _PAGE_PROTNONE), so munlock through it unlocks the page, as the kernel's
- * mlock_pte_range() does; and MADV_COLD sees it too.
+ * mlock_pte_range() does; and MADV_COLD sees it too (where it is not locked).
  */
 static void test_munlock_through_prot_none(void **state)
 {
@@ -273,7 +273,9 @@ static void test_munlock_through_prot_none(void **state)
 	/* locked again under PROT_NONE, then unmapped: nothing stays locked */
 	assert_int_equal(vm_mlock(m, pid, a + 8 * 4096, 8 * 4096, &r), 0);
 	assert_int_equal(vm_mprotect(m, pid, a + 8 * 4096, 8 * 4096, 0, NULL), 0);
-	assert_int_equal(vm_madvise(m, pid, a, 16 * 4096, VM_MADV_COLD, NULL), 0);
+	assert_int_equal(vm_madvise(m, pid, a, 8 * 4096, VM_MADV_COLD, NULL), 0);	/* unlocked */
+	/* can_madv_lru_vma(): a locked VMA refuses MADV_COLD */
+	assert_int_equal(vm_madvise(m, pid, a, 16 * 4096, VM_MADV_COLD, NULL), -EINVAL);
 	assert_invariants(m);
 	assert_int_equal(vm_munmap(m, pid, a, 16 * 4096, NULL), 0);
 	assert_int_equal(vmstat_of(m, "Mlocked"), 0);
