@@ -117,6 +117,8 @@ expect_status "cli: unknown option" 2 $VMLAB run --bogus scenarios/demo.lua
 expect_status "cli: missing scenario file" 2 $VMLAB run no/such/file.lua
 expect_status "cli: --seed needs a number" 2 $VMLAB run --seed x scenarios/demo.lua
 expect_status "cli: --timeout needs a duration" 2 $VMLAB run --timeout soon scenarios/demo.lua
+expect_status "cli: --check=0 is refused" 2 $VMLAB run --check=0 scenarios/demo.lua
+expect_status "cli: --check=50 recounts every 50th operation" 0 $VMLAB run --check=50 tests/scenarios/stress.lua
 if $VMLAB run --kernel 5.4 scenarios/demo.lua 2>&1 | grep -q '^vmlab run: --kernel 5.4: no such kernel profile'; then
 	ok "cli: --kernel of no profile is a command-line error, not the scenario's"
 else
@@ -163,6 +165,12 @@ if $VMLAB run --json "$TMP/a.json" scenarios/cow.lua > "$TMP/a.out" 2>&1 &&
 	ok "determinism: same scenario and seed, same bytes (stdout and --json)"
 else
 	ko "determinism" "$TMP/a.out"
+fi
+if grep -o '"t":[0-9]*' "$TMP/a.json" | cut -d: -f2 |
+   awk 'NR > 1 && $1 < last { bad = 1 } { last = $1 } END { exit bad || NR < 10 }'; then
+	ok "--json: every record's time is at or after the one before"
+else
+	ko "--json: a record's time goes back" "$TMP/a.json"
 fi
 if command -v python3 > /dev/null 2>&1; then
 	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["expectations"]["failed"]==0 and any(r["kind"]=="op" for r in d["records"])' "$TMP/a.json"; then

@@ -38,7 +38,9 @@ static const char run_help[] =
 "  --seed N       the seed of every random choice (overrides vm.config's);\n"
 "                 the same scenario and seed print the same bytes\n"
 "  --check        verify the kernel's invariants after every operation\n"
-"                 (frames, refcounts, mapcounts, counters, LRU lists, TLBs)\n"
+"                 (frames, refcounts, mapcounts, counters, LRU lists, TLBs);\n"
+"                 a recount costs time in proportion to RAM and mappings\n"
+"  --check=N      the same after every Nth operation, and at the end\n"
 "  --events       print one line per kernel event: faults, system calls,\n"
 "                 TLB flushes and shootdowns, address-space switches\n"
 "  --json FILE    write every operation's result, mark, view and\n"
@@ -204,7 +206,7 @@ int cmd_help(int argc, char **argv)
 
 void usage(void)
 {
-	fputs("usage: vmlab run [--seed N] [--check] [--events] [--json FILE] [--costs FILE]\n"
+	fputs("usage: vmlab run [--seed N] [--check[=N]] [--events] [--json FILE] [--costs FILE]\n"
 	      "                 [--kernel K] [--real [--limit SIZE]] [--max-sim-time D]\n"
 	      "                 [--timeout D] [--lua-mem SIZE] [--unsafe] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab compare [--repeat N] [--costs PROFILE] [--no-time] [--verbose]\n"

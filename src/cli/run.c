@@ -47,6 +47,18 @@ int run_parse(int argc, char **argv, struct run_options *out, int *scenario)
 
 		if (!strcmp(a, "--check")) {
 			o.check = true;
+			o.check_every = 1;
+		} else if (!strncmp(a, "--check=", 8)) {
+			char *end;
+
+			errno = 0;
+			o.check_every = strtoull(a + 8, &end, 10);
+			if (errno || *end || !a[8] || !o.check_every || a[8] == '-') {
+				fprintf(stderr, "vmlab run: --check=N needs N, a number of operations "
+					"of 1 or more, got '%s'\n", a + 8);
+				return 2;
+			}
+			o.check = true;
 		} else if (!strcmp(a, "--events")) {
 			o.events = true;
 		} else if (!strcmp(a, "--json")) {

@@ -338,12 +338,19 @@ static int k_return(lua_State *L, int status, lua_KContext nres)
 	return (int)nres;
 }
 
+/*
+ * --check: the full recount (vm_check) after an operation; with --check=N
+ * after every Nth only, and once more at the end of the run (lproc_finish),
+ * since one recount costs time in proportion to RAM and mappings.
+ */
 void scenario_check(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
 	char err[512];
 
-	if (!sc->opt->check || !sc->m || !vm_check(sc->m, err, sizeof(err)))
+	if (!sc->opt->check || !sc->m || ++sc->ops_checked % sc->opt->check_every)
+		return;
+	if (!vm_check(sc->m, err, sizeof(err)))
 		return;
 	lua_Debug ar;
 
@@ -412,9 +419,15 @@ static int driver_failed(lua_State *L, int err, const char *what)
 int lproc_finish(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
+	char err[512];
 
 	if (sc->be.ops->finish(&sc->be) == -ECANCELED)
 		lreal_raise(L);
+	if (sc->opt->check && sc->m && vm_check(sc->m, err, sizeof(err))) {
+		fflush(sc->out);
+		fprintf(stderr, "vmlab: invariant violated at the end of the run: %s\n", err);
+		exit(3);
+	}
 	return 0;
 }
 

@@ -96,14 +96,27 @@ void scenario_deliver(struct scenario *sc, char type, const char *text)
 	}
 }
 
+/*
+ * A record's time. On the simulator each process has its own clock and the
+ * driver sees the machine's, which lags the process that just finished an
+ * operation it waited for: a record never has a time before the record
+ * made before it, so the times of a run only go forward.
+ */
 static uint64_t now_ns(struct scenario *sc, int pid)
 {
 	struct timespec ts;
+	uint64_t t;
 
-	if (sc->m)
-		return pid ? vm_clock(sc->m, pid) : vm_now(sc->m);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec - sc->t0;
+	if (sc->m) {
+		t = pid ? vm_clock(sc->m, pid) : vm_now(sc->m);
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec - sc->t0;
+	}
+	if (t < sc->last_t)
+		t = sc->last_t;
+	sc->last_t = t;
+	return t;
 }
 
 static void record_head(struct json *j, const char *kind, uint64_t t)

@@ -37,7 +37,8 @@ struct run_options {
 	const char *path;		/* the scenario file */
 	int argc;			/* its arguments */
 	char **argv;
-	bool check;			/* --check */
+	bool check;			/* --check or --check=N */
+	uint64_t check_every;		/* N: recount after every Nth operation (and at the end) */
 	bool events;			/* --events */
 	const char *json;		/* --json FILE */
 	bool has_seed;			/* --seed N */
@@ -84,7 +85,9 @@ struct scenario {
 	const char *pending_op;		/* the operation under way (a real process
 					 * reports it if a signal kills it there) */
 	uint64_t t0;			/* real: when the run started (CLOCK_MONOTONIC) */
+	uint64_t last_t;		/* the latest record's time: records never go back */
 	int expect_passed, expect_failed;
+	uint64_t ops_checked;		/* operations so far, for --check=N */
 	FILE *out;
 };
 
