@@ -327,6 +327,9 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 	const struct op *any = s ? s : r;
 	char name[40], ts[24], tr[24], ratio[16];
 	bool err_s = sr && jget(sr, "error"), err_r = rr && jget(rr, "error");
+	/* the outcome: "" (it returned), an errno name, or "signal" */
+	const char *out_s = err_s ? jget_str(sr, "error", "error") : "";
+	const char *out_r = err_r ? jget_str(rr, "error", "error") : "";
 
 	snprintf(name, sizeof(name), any->instance ? "%s#%d" : "%s", any->proc, any->instance + 1);
 	t->ops++;
@@ -334,7 +337,7 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 		worst = MISMATCH;
 		for (int i = 0; i < NFIELDS; i++)
 			v[i] = MISMATCH;
-	} else if (!sr || !rr || err_s != err_r ||
+	} else if (!sr || !rr || strcmp(out_s, out_r) ||
 	    strcmp(jget_str(sr, "op", ""), jget_str(rr, "op", ""))) {
 		worst = MISMATCH;
 		for (int i = 0; i < NFIELDS; i++)
@@ -364,9 +367,20 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 		} else if (r->unstable) {
 			printf(" its counts differ from one real run to the next\n");
 		} else if (err_s || err_r) {
-			printf(" %s\n", err_s && err_r ? "ended the process on both" :
-			       err_s ? "ended the process on the simulator only" :
-			       "ended the process on the real kernel only");
+			char side[2][48];
+
+			for (int k = 0; k < 2; k++) {
+				const char *o = k ? out_r : out_s;
+
+				snprintf(side[k], sizeof(side[k]), "%s", !*o ? "returned" :
+					 !strcmp(o, "signal") ? "ended the process" : o);
+			}
+			if (!strcmp(out_s, out_r))
+				printf(" %s on both\n", !strcmp(out_s, "signal") ? "ended the process" :
+				       out_s);
+			else
+				printf(" %s on the simulator, %s on the real kernel *\n", side[0],
+				       side[1]);
 		} else {
 			for (int i = 0; i < 3; i++)
 				printf(" %8lld %8lld%c", (long long)jget_int(sr, fields[i], 0),
@@ -399,10 +413,8 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 				continue;
 			}
 			json_obj_begin(j);
-			if (jget(rec, "error")) {
-				json_key(j, "error");
-				json_bool(j, true);
-			}
+			if (jget(rec, "error"))
+				json_kv_str(j, "error", side ? out_r : out_s);
 			for (int i = 0; i < NFIELDS; i++)
 				json_kv_int(j, fields[i], jget_int(rec, fields[i], 0));
 			json_obj_end(j);

@@ -128,7 +128,7 @@ static int m_mmap(lua_State *L)
 	if (args_opt_size(L, 2, "offset", 0, "mmap"))
 		luaL_error(L, "mmap: offset applies to file mappings only");
 	err = sc->be.ops->mmap(&sc->be, p->pid, &a, &addr, &r);
-	record_op(sc, p, "mmap", err ? NULL : &r, L, 2);
+	record_op(sc, p, "mmap", &r, err, L, 2);
 	if (err)
 		return lproc_finish_op(L, push_errno(L, err));
 	push_handle(L, addr, a.len, "mmap", &r);
@@ -141,7 +141,7 @@ static int range_op_done(lua_State *L, struct lproc *p, const char *op, int err,
 {
 	struct scenario *sc = scenario_of(L);
 
-	record_op(sc, p, op, err ? NULL : r, L, 0);
+	record_op(sc, p, op, r, err, L, 0);
 	if (err)
 		return lproc_finish_op(L, push_errno(L, err));
 	push_result(L, r);
@@ -258,7 +258,7 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	}
 	sc->be.ops->touch_end(u->op);
 	u->op = NULL;
-	record_op(sc, p, "touch", rc ? NULL : &r, L, 3);
+	record_op(sc, p, "touch", &r, rc, L, 3);
 	if (rc == VM_ESIGNAL)
 		return lproc_died(L, p);
 	if (rc == -ENOMEM)
@@ -389,7 +389,7 @@ static int access_op(lua_State *L, bool write)
 	sc->pending_op = op;
 	rc = sc->be.ops->access(&sc->be, p->pid, addr, write, (uint8_t)value, &r);
 	sc->pending_op = NULL;
-	record_op(sc, p, op, rc ? NULL : &r, L, 0);
+	record_op(sc, p, op, &r, rc, L, 0);
 	if (rc == VM_ESIGNAL)
 		return lproc_died(L, p);
 	if (rc)
@@ -424,7 +424,7 @@ static int alloc_op(lua_State *L, bool zero)
 	sc->pending_op = op;
 	err = sc->be.ops->alloc(&sc->be, p->pid, size, zero, &addr, &r);
 	sc->pending_op = NULL;
-	record_op(sc, p, op, err ? NULL : &r, L, 3);
+	record_op(sc, p, op, &r, err, L, 3);
 	if (err == VM_ESIGNAL)
 		return lproc_died(L, p);
 	if (err)
@@ -456,7 +456,7 @@ static int m_free(lua_State *L)
 	if (err == -EINVAL)
 		luaL_error(L, "free: %p was not returned by malloc, or was freed already (glibc "
 			   "would abort the process: \"free(): invalid pointer\")", (void *)(uintptr_t)addr);
-	record_op(sc, p, "free", err ? NULL : &r, L, 0);
+	record_op(sc, p, "free", &r, err, L, 0);
 	if (err == VM_ESIGNAL)
 		return lproc_died(L, p);
 	push_result(L, &r);
@@ -474,7 +474,7 @@ static int m_malloc_trim(lua_State *L)
 	sc->pending_op = "malloc_trim";
 	ret = sc->be.ops->trim(&sc->be, p->pid, pad, &r);
 	sc->pending_op = NULL;
-	record_op(sc, p, "malloc_trim", ret < 0 ? NULL : &r, L, 0);
+	record_op(sc, p, "malloc_trim", &r, ret < 0 ? ret : 0, L, 0);
 	if (ret == VM_ESIGNAL)
 		return lproc_died(L, p);
 	push_result(L, &r);

@@ -57,7 +57,7 @@ static void hook_died_in_op(void *ctx, int pid, const char *name, const char *op
 	struct lproc p = { .pid = pid };
 
 	snprintf(p.name, sizeof(p.name), "%s", name);
-	record_op(ctx, &p, op, NULL, NULL, 0);
+	record_op(ctx, &p, op, NULL, VM_ESIGNAL, NULL, 0);
 }
 
 static void hook_ended(void *ctx, int pid, const char *name, const struct vm_status *st)

@@ -160,7 +160,7 @@ static void record_tolerance(struct json *j, lua_State *L, int opts)
 }
 
 void record_op(struct scenario *sc, struct lproc *p, const char *op, const struct vm_result *r,
-	       lua_State *L, int opts)
+	       int err, lua_State *L, int opts)
 {
 	struct json j;
 
@@ -170,7 +170,7 @@ void record_op(struct scenario *sc, struct lproc *p, const char *op, const struc
 	json_kv_int(&j, "pid", p->pid);
 	json_kv_str(&j, "proc", p->name);
 	json_kv_str(&j, "op", op);
-	if (r) {
+	if (!err && r) {
 		json_kv_int(&j, "minflt", (int64_t)r->minflt);
 		json_kv_int(&j, "majflt", (int64_t)r->majflt);
 		json_kv_int(&j, "ns", (int64_t)r->ns);
@@ -179,8 +179,8 @@ void record_op(struct scenario *sc, struct lproc *p, const char *op, const struc
 		json_kv_int(&j, "rss_kb", r->rss_kb);
 		json_kv_int(&j, "swap_kb", r->swap_kb);
 	} else {
-		json_key(&j, "error");
-		json_bool(&j, true);
+		/* the outcome vmlab compare compares: an errno, or a signal */
+		json_kv_str(&j, "error", err == VM_ESIGNAL ? "signal" : errno_name(err));
 	}
 	record_tolerance(&j, L, opts);
 	record_done(sc, &j);

@@ -195,8 +195,10 @@ int push_errno(lua_State *L, int err);
 void lvm_register(lua_State *L);
 
 void scenario_bind(lua_State *L, struct scenario *sc);
+/* An operation's record: its result, or (err) the errno it failed with or
+ * VM_ESIGNAL when a signal ended the process in it. */
 void record_op(struct scenario *sc, struct lproc *p, const char *op, const struct vm_result *r,
-	       lua_State *L, int opts);
+	       int err, lua_State *L, int opts);
 void record_text(struct scenario *sc, const char *kind, const char *name, const char *text);
 /* What the driver does with a record or an expectation's outcome, its own or
  * one a real process sent it (sc->sink is this function in the driver). */
