@@ -224,7 +224,7 @@ fi
 # the tests of what must be the same on both: signals, coroutines, the sandbox
 for f in scenarios/*.lua tests/scenarios/signals.lua tests/scenarios/coroutines.lua \
 	 tests/scenarios/sandbox.lua tests/scenarios/kill-sibling.lua tests/scenarios/errnos.lua \
-	 tests/scenarios/mprotect-upgrade.lua; do
+	 tests/scenarios/mprotect-upgrade.lua tests/scenarios/dontneed-tables.lua; do
 	if $VMLAB run --real --check "$f" > "$TMP/re.out" 2>&1; then
 		ok "real: scenario $f (expectations, glibc heap untouched by vmlab)"
 	else

@@ -190,9 +190,9 @@ int vm_cost_profile_check(const char *path, char *err, size_t errlen)
 /* ---- kernel profiles ---- */
 
 static const struct kernel_profile profiles[] = {
-	{ "6.18", 618, true, true, true },
-	{ "6.12", 612, true, false, false },
-	{ "6.6", 606, false, false, false },
+	{ "6.18", 618, true, true, true, true },
+	{ "6.12", 612, true, false, false, false },
+	{ "6.6", 606, false, false, false, false },
 };
 
 /*

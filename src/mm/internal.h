@@ -126,6 +126,7 @@ struct kernel_profile {
 	bool thp_align_anon;		/* 6.7+: 2 MiB-aligned anon mmaps of 2 MiB multiples */
 	bool thp_zero_wp_alloc;		/* 6.13+: write to huge zero page allocates a THP */
 	bool faultaround_large_folio;	/* 6.18+: fault-around maps whole large folios */
+	bool pt_reclaim;		/* 6.14+: MADV_DONTNEED frees empty PTE tables */
 };
 
 int kernel_profile_find(const char *name, struct kernel_profile *out);
@@ -568,6 +569,9 @@ void mm_setup_layout(struct machine *m, struct mm_struct *mm);
 int setup_stack(struct machine *m, struct mm_struct *mm);
 
 /* unmap_page_range(): clear the PTEs of [start, end) in one VMA. */
+/* try_to_free_pte(): free the PTE table mapping the 2 MiB at addr if all its
+ * entries are none (true if it went). */
+bool try_to_free_pte(struct machine *m, struct mmu_gather *tlb, uint64_t addr);
 void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end);
 void update_hiwater_rss(struct mm_struct *mm);

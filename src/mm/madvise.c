@@ -174,8 +174,16 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 				break;
 			if (v->vm_start > addr)
 				err = -ENOMEM;
-			zap_vma_range(m, &tlb, v, v->vm_start > addr ? v->vm_start : addr,
-				      v->vm_end < end ? v->vm_end : end);
+			uint64_t lo = v->vm_start > addr ? v->vm_start : addr;
+			uint64_t hi = v->vm_end < end ? v->vm_end : end;
+
+			zap_vma_range(m, &tlb, v, lo, hi);
+			/* madvise_dontneed_single_vma(): reclaim_pt, for each table the
+			 * zap covered whole */
+			if (m->kprof.pt_reclaim)
+				for (uint64_t p = (lo + PMD_SIZE - 1) & PMD_MASK; p + PMD_SIZE <= hi;
+				     p += PMD_SIZE)
+					try_to_free_pte(m, &tlb, p);
 			addr = v->vm_end;
 		}
 		if (addr < end)

@@ -242,6 +242,26 @@ static void free_pte_range(struct machine *m, struct mmu_gather *tlb, pte_t *pmd
 	tlb_adjust_range(tlb, addr, PAGE_SIZE);
 }
 
+/*
+ * try_to_free_pte() (mm/pt_reclaim.c, CONFIG_PT_RECLAIM, Linux 6.14+): when
+ * MADV_DONTNEED has zapped the whole 2 MiB a PTE table maps
+ * (reclaim_pt_is_enabled(): the zap covers PMD_SIZE), the table goes if
+ * every entry in it is none, and VmPTE shrinks.
+ */
+bool try_to_free_pte(struct machine *m, struct mmu_gather *tlb, uint64_t addr)
+{
+	pte_t *pmd = pmd_offset(m, tlb->mm, addr, false), *pte;
+
+	if (!pmd || !(*pmd & _PAGE_PRESENT) || (*pmd & _PAGE_PSE))
+		return false;
+	pte = table_of(m, *pmd);
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		if (pte[i])
+			return false;
+	free_pte_range(m, tlb, pmd, addr & PMD_MASK);
+	return true;
+}
+
 static void free_pmd_range(struct machine *m, struct mmu_gather *tlb, pte_t *pud,
 			   uint64_t addr, uint64_t end, uint64_t floor, uint64_t ceiling)
 {
