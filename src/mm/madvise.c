@@ -3,7 +3,8 @@
  *
  *   MADV_DONTNEED	unmap the range's pages now (zap): private anonymous
  *			memory is freed and reads back as zeroes; shared memory
- *			only loses this mapping. Refused on VM_LOCKED ranges.
+ *			only loses this mapping. A VM_LOCKED VMA refuses it (EINVAL),
+ *			after the VMAs before it were zapped.
  *   MADV_POPULATE_*	fault the range in through GUP (gup.c), like MAP_POPULATE.
  *   MADV_NORMAL/RANDOM/SEQUENTIAL, HUGEPAGE/NOHUGEPAGE, DONTFORK/DOFORK
  *			set VMA flags (splitting and merging VMAs); the readahead
@@ -113,6 +114,72 @@ static int cold_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum
 
 static const struct mm_walk_ops cold_walk_ops = { .pte_entry = cold_pte_entry };
 
+/*
+ * madvise_walk_vmas(): visit each VMA of [start, end), clipped to the
+ * range, in address order. A visit's error ends the walk there (the VMAs
+ * before it keep what was done to them); a hole in the range is ENOMEM,
+ * said once the rest is done (unmapped_error).
+ */
+typedef int (*madvise_visit)(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+			     uint64_t end, void *arg);
+
+static int madvise_walk_vmas(struct machine *m, struct mm_struct *mm, uint64_t start,
+			     uint64_t end, madvise_visit visit, void *arg)
+{
+	int unmapped_error = 0;
+
+	while (start < end) {
+		struct vm_area_struct *vma = find_vma(mm, start);
+		uint64_t tmp;
+		int err;
+
+		if (!vma || vma->vm_start >= end)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+		}
+		tmp = vma->vm_end < end ? vma->vm_end : end;
+		err = visit(m, vma, start, tmp, arg);
+		if (err)
+			return err;
+		start = tmp;
+	}
+	return unmapped_error;
+}
+
+/*
+ * madvise_dontneed_single_vma(): madvise_dontneed_free_valid_vma() refuses
+ * a locked VMA; the zap, and with pt_reclaim (mm/pt_reclaim.c, 6.14+) the
+ * freeing of each PTE table whose whole 2 MiB the zap covered
+ * (reclaim_pt_is_enabled()) if it is empty.
+ */
+static int madvise_dontneed_single_vma(struct machine *m, struct vm_area_struct *vma,
+				       uint64_t start, uint64_t end, void *arg)
+{
+	struct mmu_gather *tlb = arg;
+
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	zap_vma_range(m, tlb, vma, start, end);
+	if (m->kprof.pt_reclaim)
+		for (uint64_t p = (start + PMD_SIZE - 1) & PMD_MASK; p + PMD_SIZE <= end; p += PMD_SIZE)
+			try_to_free_pte(m, tlb, p);
+	return 0;
+}
+
+/* madvise_cold() / madvise_pageout(): can_madv_lru_vma() refuses a locked VMA. */
+static int madvise_cold_or_pageout(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+				   uint64_t end, void *arg)
+{
+	struct cold_walk *w = arg;
+
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	walk_page_range(m, vma->vm_mm, start, end, &cold_walk_ops, w);
+	return 0;
+}
+
 int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len,
 	       enum vm_madv advice)
 {
@@ -154,40 +221,10 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 		return err == -EACCES ? -EINVAL : err;	/* madvise_populate() */
 	case VM_MADV_DONTNEED: {
 		struct mmu_gather tlb;
-		uint64_t addr = start;
 
-		for (uint64_t a = start; a < end;) {
-			struct vm_area_struct *v = find_vma(mm, a);
-
-			if (!v || v->vm_start >= end)
-				break;
-			if (v->vm_flags & VM_LOCKED)
-				return -EINVAL;
-			a = v->vm_end;
-		}
 		tlb_gather_mmu(&tlb, mm, t, false);
 		update_hiwater_rss(mm);
-		while (addr < end) {
-			struct vm_area_struct *v = find_vma(mm, addr);
-
-			if (!v || v->vm_start >= end)
-				break;
-			if (v->vm_start > addr)
-				err = -ENOMEM;
-			uint64_t lo = v->vm_start > addr ? v->vm_start : addr;
-			uint64_t hi = v->vm_end < end ? v->vm_end : end;
-
-			zap_vma_range(m, &tlb, v, lo, hi);
-			/* madvise_dontneed_single_vma(): reclaim_pt, for each table the
-			 * zap covered whole */
-			if (m->kprof.pt_reclaim)
-				for (uint64_t p = (lo + PMD_SIZE - 1) & PMD_MASK; p + PMD_SIZE <= hi;
-				     p += PMD_SIZE)
-					try_to_free_pte(m, &tlb, p);
-			addr = v->vm_end;
-		}
-		if (addr < end)
-			err = -ENOMEM;
+		err = madvise_walk_vmas(m, mm, start, end, madvise_dontneed_single_vma, &tlb);
 		tlb_finish_mmu(m, &tlb);
 		return err;
 	}
@@ -197,25 +234,9 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 		struct cold_walk w = { &tlb, advice == VM_MADV_PAGEOUT };
 
 		tlb_gather_mmu(&tlb, mm, t, false);
-		/* madvise_walk_vmas(): VMA by VMA; can_madv_lru_vma() refuses a
-		 * locked one with EINVAL, after the ones before it were done */
-		for (uint64_t a = start; a < end;) {
-			struct vm_area_struct *v = find_vma(mm, a);
-
-			if (!v || v->vm_start >= end)
-				break;
-			if (v->vm_flags & VM_LOCKED) {
-				err = -EINVAL;
-				break;
-			}
-			walk_page_range(m, mm, v->vm_start > a ? v->vm_start : a,
-					v->vm_end < end ? v->vm_end : end, &cold_walk_ops, &w);
-			a = v->vm_end;
-		}
+		err = madvise_walk_vmas(m, mm, start, end, madvise_cold_or_pageout, &w);
 		tlb_finish_mmu(m, &tlb);
-		if (err)
-			return err;
-		return range_mapped(mm, start, end) ? 0 : -ENOMEM;
+		return err;
 	}
 	default:
 		return -EINVAL;

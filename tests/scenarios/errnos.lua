@@ -16,6 +16,14 @@ local p = vm.spawn("errnos", function(self)
   for _, adv in ipairs({ "pageout", "cold", "dontneed" }) do
     vm.expect(errno(self:madvise(l, adv)) == "EINVAL", "%s of mlocked memory: EINVAL", adv)
   end
+  -- madvise_walk_vmas(): the VMAs before the locked one are zapped, then EINVAL
+  local half = self:mmap{ len = 8 * vm.PAGE }
+  self:touch(half, { op = "write" })
+  self:mlock(half, 4 * vm.PAGE, 4 * vm.PAGE)
+  local rss0 = self:stat().rss_anon_kb
+  vm.expect(errno(self:madvise(half, "dontneed")) == "EINVAL", "dontneed over a locked tail: EINVAL")
+  vm.expect(self:stat().rss_anon_kb - rss0 == -16, "the unlocked head was zapped first: RSS %+d kB",
+            self:stat().rss_anon_kb - rss0)
   vm.expect(errno(self:mmap{ len = "4K", addr = 0x800000000000, fixed = true }) == "ENOMEM",
             "MAP_FIXED at TASK_SIZE: ENOMEM")
   vm.expect(errno(self:mmap{ len = "4K", addr = 0x600000000001, fixed = true }) == "EINVAL",
