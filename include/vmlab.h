@@ -81,6 +81,10 @@ uint64_t vm_cost_default(int i);
 const char *vm_version(void);
 /* The i-th kernel profile vmlab knows ("6.18", "6.12", ...), NULL past the last. */
 const char *vm_kernel_profile_name(int i);
+/* Whether name is one of them. */
+int vm_kernel_profile_known(const char *name);
+/* All of them, separated by sep ("6.18, 6.12, 6.6"), written to buf. */
+void vm_kernel_profile_names(char *buf, size_t n, const char *sep);
 /* The kernel profile for a release such as "6.18.44": its major.minor's (0),
  * the newest older one (1) or the oldest there is (2), written to name. */
 int vm_kernel_profile_match(const char *release, char *name, size_t n);

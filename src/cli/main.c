@@ -11,10 +11,10 @@
 static int version(void)
 {
 	printf("vmlab %s\n", VMLAB_VERSION);
-	printf("kernel profiles:");
-	for (int i = 0; vm_kernel_profile_name(i); i++)
-		printf(" %s", vm_kernel_profile_name(i));
-	printf(" (--kernel NAME; default %s)\n", vm_kernel_profile_name(0));
+	char names[64];
+
+	vm_kernel_profile_names(names, sizeof(names), " ");
+	printf("kernel profiles: %s (--kernel NAME; default %s)\n", names, vm_kernel_profile_name(0));
 	printf("scenario language: %s\n", LUA_RELEASE);
 	return 0;
 }

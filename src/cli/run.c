@@ -24,13 +24,13 @@ static int need_value(int i, int argc, char **argv)
 /* --kernel K: a profile vmlab knows (said on stderr with the list if not). */
 static bool known_kernel(const char *k)
 {
-	for (int i = 0; vm_kernel_profile_name(i); i++)
-		if (!strcmp(vm_kernel_profile_name(i), k))
-			return true;
-	fprintf(stderr, "vmlab run: --kernel %s: no such kernel profile (known:", k);
-	for (int i = 0; vm_kernel_profile_name(i); i++)
-		fprintf(stderr, " %s", vm_kernel_profile_name(i));
-	fprintf(stderr, ", or host)\n");
+	char names[64];
+
+	if (vm_kernel_profile_known(k))
+		return true;
+	vm_kernel_profile_names(names, sizeof(names), " ");
+	fprintf(stderr, "vmlab run: --kernel %s: no such kernel profile (known: %s, or host)\n", k,
+		names);
 	return false;
 }
 

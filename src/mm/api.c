@@ -126,8 +126,10 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 	m->cfg = *c;
 	m->shadow = c->check;
 	if (kernel_profile_find(c->kernel, &m->kprof)) {
-		snprintf(err, errlen, "unknown kernel profile \"%s\" (known: 6.18, 6.12, 6.6)",
-			 c->kernel);
+		char names[64];
+
+		vm_kernel_profile_names(names, sizeof(names), ", ");
+		snprintf(err, errlen, "unknown kernel profile \"%s\" (known: %s)", c->kernel, names);
 		free(m);
 		return NULL;
 	}

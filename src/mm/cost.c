@@ -226,6 +226,24 @@ const char *vm_kernel_profile_name(int i)
 	return i >= 0 && i < (int)(sizeof(profiles) / sizeof(profiles[0])) ? profiles[i].name : NULL;
 }
 
+int vm_kernel_profile_known(const char *name)
+{
+	struct kernel_profile k;
+
+	return kernel_profile_find(name, &k) == 0;
+}
+
+void vm_kernel_profile_names(char *buf, size_t n, const char *sep)
+{
+	size_t len = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (int i = 0; vm_kernel_profile_name(i) && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? sep : "",
+					vm_kernel_profile_name(i));
+}
+
 int kernel_profile_find(const char *name, struct kernel_profile *out)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
