@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -135,4 +136,15 @@ long read_small(const char *path, char *buf, size_t n)
 	close(fd);
 	buf[len] = '\0';
 	return (long)len;
+}
+
+int read_u64(const char *path, uint64_t *v)
+{
+	char buf[32], *end;
+
+	if (read_small(path, buf, sizeof(buf)) <= 0 || buf[0] < '0' || buf[0] > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(buf, &end, 10);
+	return errno || (*end && *end != '\n') ? -1 : 0;
 }

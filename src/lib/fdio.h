@@ -7,6 +7,7 @@
 #define VMLAB_FDIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* 0, or -1 with errno set. */
 int write_all(int fd, const void *buf, size_t n);
@@ -21,5 +22,7 @@ int read_whole(const char *path, char **buf, size_t *len);
 int dir_each(const char *path, void (*fn)(const char *name, void *ctx), void *ctx);
 /* Up to n-1 bytes of a small file into buf, NUL-terminated: the length, or -1. */
 long read_small(const char *path, char *buf, size_t n);
+/* A file holding one decimal number (a sysctl): 0 and *v, or -1. */
+int read_u64(const char *path, uint64_t *v);
 
 #endif

@@ -13,7 +13,6 @@
  * untouched when a scenario process calls self:malloc.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -192,17 +191,12 @@ static int pick_kernel(struct scenario *sc, const char *k)
 			fprintf(stderr, "vmlab: no kernel profile for Linux %s; simulating %s, the "
 				"closest\n", u.release, sc->cfg_kernel);
 		/* the host's sysctls that decide an outcome, as the host has them */
-		{
-			char buf[32];
-			uint64_t v;
+		uint64_t v;
 
-			if (read_small("/proc/sys/vm/mmap_min_addr", buf, sizeof(buf)) > 0 &&
-			    sscanf(buf, "%" SCNu64, &v) == 1)
-				sc->cfg.mmap_min_addr = v;
-			if (read_small("/proc/sys/vm/max_map_count", buf, sizeof(buf)) > 0 &&
-			    sscanf(buf, "%" SCNu64, &v) == 1 && v >= 1 && v <= INT32_MAX)
-				sc->cfg.max_map_count = (int)v;
-		}
+		if (!read_u64("/proc/sys/vm/mmap_min_addr", &v))
+			sc->cfg.mmap_min_addr = v;
+		if (!read_u64("/proc/sys/vm/max_map_count", &v) && v >= 1 && v <= INT32_MAX)
+			sc->cfg.max_map_count = (int)v;
 	}
 	sc->cfg.kernel = sc->cfg_kernel;
 	return 0;
