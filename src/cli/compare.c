@@ -319,6 +319,12 @@ static const char *const fields[] = { "minflt", "majflt", "rss_kb", "swap_kb", "
 static const double default_pct[] = { -1, -1, 1, 1, -1 };	/* -1: exact (ns: not judged) */
 #define NFIELDS 5
 
+/* An operation's outcome as a row says it: "" returned, "signal", or the errno. */
+static const char *outcome_text(const char *outcome)
+{
+	return !*outcome ? "returned" : !strcmp(outcome, "signal") ? "ended the process" : outcome;
+}
+
 /* One row: print it, put it in the JSON, count it. */
 static void row(const struct op *s, const struct op *r, struct tally *t, struct json *j, bool quiet)
 {
@@ -367,20 +373,11 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 		} else if (r->unstable) {
 			printf(" its counts differ from one real run to the next\n");
 		} else if (err_s || err_r) {
-			char side[2][48];
-
-			for (int k = 0; k < 2; k++) {
-				const char *o = k ? out_r : out_s;
-
-				snprintf(side[k], sizeof(side[k]), "%s", !*o ? "returned" :
-					 !strcmp(o, "signal") ? "ended the process" : o);
-			}
 			if (!strcmp(out_s, out_r))
-				printf(" %s on both\n", !strcmp(out_s, "signal") ? "ended the process" :
-				       out_s);
+				printf(" %s on both\n", outcome_text(out_s));
 			else
-				printf(" %s on the simulator, %s on the real kernel *\n", side[0],
-				       side[1]);
+				printf(" %s on the simulator, %s on the real kernel *\n",
+				       outcome_text(out_s), outcome_text(out_r));
 		} else {
 			for (int i = 0; i < 3; i++)
 				printf(" %8lld %8lld%c", (long long)jget_int(sr, fields[i], 0),
