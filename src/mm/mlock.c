@@ -74,6 +74,19 @@ static int mlock_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enu
 static const struct mm_walk_ops mlock_walk_ops = { .pte_entry = mlock_pte_entry };
 
 /*
+ * __mlock_posix_error_return(): what GUP said, as POSIX wants mlock to say
+ * it: a fault that failed (EFAULT; and check_vma_flags() refusing
+ * PROT_NONE, which populate_range() reports as EACCES) is ENOMEM, no
+ * memory for the pages is EAGAIN.
+ */
+static int mlock_posix_error_return(int err)
+{
+	if (err == -EFAULT || err == -EACCES)
+		return -ENOMEM;
+	return err == -ENOMEM ? -EAGAIN : err;
+}
+
+/*
  * do_mlock() / apply_vma_lock_flags() + __mm_populate(), and munlock.
  * The pages already present are (un)locked in place; mlock then faults in
  * the rest, writable private memory for writing.
@@ -107,8 +120,6 @@ int do_mlock(struct machine *m, struct task_struct *t, uint64_t start, uint64_t 
 		return 0;
 	}
 	mm->locked_vm += changed;
-	/* __mm_populate() without ignoring errors; __mlock_posix_error_return()
-	 * makes check_vma_flags()'s EFAULT (PROT_NONE) ENOMEM. VM_LOCKED stays. */
-	err = populate_range(m, t, start, end, POPULATE_MMAP, true);
-	return err == -EACCES || err == -EFAULT ? -ENOMEM : err;
+	/* __mm_populate() without ignoring errors; VM_LOCKED stays */
+	return mlock_posix_error_return(populate_range(m, t, start, end, POPULATE_MMAP, true));
 }

@@ -283,6 +283,22 @@ static void test_munlock_through_prot_none(void **state)
 	vm_free(m);
 }
 
+/* __mlock_posix_error_return(): no memory to fault the range in is EAGAIN. */
+static void test_mlock_without_memory(void **state)
+{
+	vm_machine *m = new_machine(64 * MiB, 1);
+	int pid = vm_spawn(m, "t", NULL);
+	struct vm_mmap_args a = { .len = 60 * MiB, .prot = VM_PROT_READ | VM_PROT_WRITE,
+				  .noreserve = 1 };
+	uint64_t addr;
+
+	(void)state;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
+	assert_int_equal(vm_mlock(m, pid, addr, a.len, NULL), -EAGAIN);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_mprotect_split_merge),
 		cmocka_unit_test(test_brk),
 		cmocka_unit_test(test_munlock_through_prot_none),
+		cmocka_unit_test(test_mlock_without_memory),
 		cmocka_unit_test(test_overcommit),
 		cmocka_unit_test(test_map_fixed_replaces),
 		cmocka_unit_test(test_dontneed),
