@@ -10,6 +10,10 @@
  *   tlb-miss   accesses per second that miss both TLB levels and walk the
  *              page table (random order over 1 GiB of populated memory)
  *
+ *   vmas       100,000 VMAs in one process (mappings that cannot merge):
+ *              mmaps, then a fault in each (a VMA lookup each), then
+ *              mprotects that split each in two, then munmaps, per second
+ *
  * Each figure is the best of several runs. The simulated time of each run is
  * printed beside it: the simulator should be much faster than the kernel
  * it models (~2.6 us per fault on the reference machine).
@@ -127,6 +131,56 @@ static double accesses(enum pattern pat, double *sim)
 	return best;
 }
 
+/* rate[0..3]: mmaps, faults, splitting mprotects, munmaps per second over n VMAs. */
+static void vmas(int n, double rate[4])
+{
+	struct vm_config c;
+	char err[256];
+	vm_machine *m;
+	uint64_t *addr = malloc((size_t)n * sizeof(*addr));
+	double t0;
+	int pid;
+
+	vm_config_default(&c);
+	c.ram = 4ULL << 30;
+	c.max_map_count = 4 * n;
+	m = vm_new(&c, err, sizeof(err));
+	if (!m || !addr) {
+		fprintf(stderr, "bench: %s\n", m ? "out of memory" : err);
+		exit(1);
+	}
+	pid = vm_spawn(m, "bench", NULL);
+	t0 = now();
+	for (int i = 0; i < n; i++) {
+		struct vm_mmap_args a = { .len = 2 * VM_PAGE_SIZE,
+					  .prot = VM_PROT_READ | (i % 2 ? VM_PROT_WRITE : 0) };
+
+		if (vm_mmap(m, pid, &a, &addr[i], NULL)) {
+			fprintf(stderr, "bench: mmap %d failed\n", i);
+			exit(1);
+		}
+	}
+	rate[0] = n / (now() - t0);
+	t0 = now();
+	for (int i = 0; i < n; i++) {
+		struct vm_touch_args t = { .addr = addr[i], .len = 1 };
+		struct vm_result r;
+
+		vm_touch(m, pid, &t, &r);
+	}
+	rate[1] = n / (now() - t0);
+	t0 = now();
+	for (int i = 0; i < n; i++)
+		vm_mprotect(m, pid, addr[i], VM_PAGE_SIZE, VM_PROT_READ | VM_PROT_EXEC, NULL);
+	rate[2] = n / (now() - t0);
+	t0 = now();
+	for (int i = 0; i < n; i++)
+		vm_munmap(m, pid, addr[i], 2 * VM_PAGE_SIZE, NULL);
+	rate[3] = n / (now() - t0);
+	vm_free(m);
+	free(addr);
+}
+
 int main(void)
 {
 	double sim, v;
@@ -142,5 +196,14 @@ int main(void)
 	printf("%-34s %14.1fM %11.2f ns\n", "  the same in random order", v / 1e6, sim);
 	v = accesses(MISS, &sim);
 	printf("%-34s %14.1fM %11.2f ns\n", "accesses, TLB misses (page walks)", v / 1e6, sim);
+	{
+		double rate[4];
+		const char *what[4] = { "100,000 VMAs: mmaps", "  a fault in each",
+					"  mprotects that split each", "  munmaps" };
+
+		vmas(100000, rate);
+		for (int i = 0; i < 4; i++)
+			printf("%-34s %14.2fM\n", what[i], rate[i] / 1e6);
+	}
 	return 0;
 }

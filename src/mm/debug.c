@@ -265,16 +265,18 @@ static void check_vmas(struct check *c, struct task_struct *t)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t total = 0, data = 0, stack = 0, exec = 0, locked = 0;
+	char why[160];
 
-	for (int i = 0; i < mm->map_count; i++) {
-		struct vm_area_struct *v = mm->vmas[i];
+	if (vma_tree_check(mm, why, sizeof(why)))
+		fail(c, "pid %d: VMA tree: %s", t->pid, why);
+	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next) {
 		uint64_t pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 
 		if ((v->vm_start | v->vm_end) & ~PAGE_MASK || v->vm_start >= v->vm_end ||
 		    v->vm_end > TASK_SIZE)
 			fail(c, "pid %d: bad VMA [%#llx, %#llx)", t->pid,
 			     (unsigned long long)v->vm_start, (unsigned long long)v->vm_end);
-		if (i && mm->vmas[i - 1]->vm_end > v->vm_start)
+		if (v->vm_prev && v->vm_prev->vm_end > v->vm_start)
 			fail(c, "pid %d: VMAs overlap at %#llx", t->pid,
 			     (unsigned long long)v->vm_start);
 		if (v->vm_mm != mm)
@@ -315,8 +317,8 @@ static int64_t check_caches(struct check *c, int64_t *committed)
 
 		if (!t || !t->mm)
 			continue;
-		for (int i = 0; i < t->mm->map_count; i++) {
-			struct address_space *as = t->mm->vmas[i]->vm_file;
+		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next) {
+			struct address_space *as = v->vm_file;
 			bool dup = false;
 
 			if (!as)

@@ -201,8 +201,8 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 	mm->start_stack = old->start_stack;
 	mm->hiwater_vm = old->total_vm;
 	child->mm = mm;
-	for (int i = 0; i < old->map_count && !err; i++) {
-		struct vm_area_struct *src = old->vmas[i], *v;
+	for (struct vm_area_struct *src = old->mmap; src && !err; src = src->vm_next) {
+		struct vm_area_struct *v;
 		uint64_t pages = (src->vm_end - src->vm_start) >> PAGE_SHIFT;
 		bool wipe = src->vm_flags & VM_WIPEONFORK;
 
@@ -219,11 +219,12 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 		}
 		v->vm_flags &= ~VM_LOCKED;
 		/* anon_vma_fork(); a VM_WIPEONFORK child starts with nothing */
-		if ((!wipe && anon_vma_fork(m, v, src)) || vma_insert(mm, v)) {
+		if (!wipe && anon_vma_fork(m, v, src)) {
 			vm_area_free(m, v);
 			err = -ENOMEM;
 			break;
 		}
+		vma_link(mm, v);
 		vm_stat_account(mm, v->vm_flags, (int64_t)pages);
 		/* vma_needs_copy(): only VMAs with anonymous pages have PTEs worth copying */
 		if (src->anon_vma && !wipe)

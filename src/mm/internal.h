@@ -538,9 +538,19 @@ static inline uint16_t kern_pcid(uint16_t asid)
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);
-int vma_index(struct mm_struct *mm, uint64_t addr);
-/* Put vma in mm's sorted VMA array; -ENOMEM if the array cannot grow. */
-int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_last(const struct mm_struct *mm);
+/* Put vma in mm's tree and list, or take it out (vma_tree.c). */
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+/* v's gap changed: its vm_start moved, or its predecessor's vm_end did. */
+void vma_gap_update(struct mm_struct *mm, struct vm_area_struct *v);
+#define STACK_GUARD_GAP	(256ULL << PAGE_SHIFT)	/* stack_guard_gap */
+/* vm_start_gap(): where v's claim begins; a stack's includes its guard gap. */
+uint64_t vm_start_gap(const struct vm_area_struct *v);
+/* --check: the tree's fault, written to buf, or NULL if it is sound. */
+const char *vma_tree_check(const struct mm_struct *mm, char *buf, size_t len);
+uint64_t unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
+			       uint64_t high, uint64_t align);
 struct mm_struct *mm_alloc(struct machine *m);
 void mmput(struct machine *m, struct mm_struct *mm, struct task_struct *t);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
@@ -576,8 +586,6 @@ void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct vm_area_str
 		   uint64_t start, uint64_t end);
 void update_hiwater_rss(struct mm_struct *mm);
 uint64_t get_mm_rss(const struct mm_struct *mm);
-void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_struct *mm,
-			 int first, int last, uint64_t floor, uint64_t ceiling, bool fullmm);
 
 /* ---- faults (memory.c, fault.c, gup.c) ---- */
 

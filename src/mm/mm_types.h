@@ -314,9 +314,18 @@ struct anon_vma_chain {
 	struct list_head rb;		/* in anon_vma->rb_root (an interval tree in Linux) */
 };
 
+/* A VMA's node in its mm's tree (vma_tree.c). */
+struct vma_rb {
+	struct vm_area_struct *child[2], *parent;	/* child[0] the lower addresses */
+	uint64_t subtree_gap;		/* rb_subtree_gap: the largest gap below a VMA here */
+	int height;
+};
+
 struct vm_area_struct {
 	uint64_t vm_start;
 	uint64_t vm_end;
+	struct vm_area_struct *vm_next, *vm_prev;	/* the VMAs sorted by address */
+	struct vma_rb vm_rb;
 	uint32_t vm_flags;
 	struct anon_vma *anon_vma;	/* where its new anon pages go; NULL until the first */
 	struct list_head anon_vma_chain;	/* its chains (.same_vma): every anon_vma it may map */
@@ -338,9 +347,9 @@ struct mm_struct {
 	struct machine *machine;
 	pte_t *pgd;			/* host view of the PGD page */
 	uint32_t pgd_pfn;
-	struct vm_area_struct **vmas;	/* sorted by vm_start */
+	struct vm_area_struct *mmap;	/* the lowest VMA; vm_next goes on up */
+	struct vm_area_struct *mm_rb;	/* the root of the VMA tree (vma_tree.c) */
 	int map_count;
-	int vmas_cap;
 	int users;			/* mm_users */
 	uint64_t mmap_base;
 	uint64_t start_brk, brk;

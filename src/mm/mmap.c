@@ -2,8 +2,8 @@
  * mmap.c - address spaces and their VMAs (mm/mmap.c, mm/vma.c, mm/util.c,
  * arch/x86/mm/mmap.c).
  *
- * An mm is a sorted array of VMAs, each a range [vm_start, vm_end) with
- * flags. mmap finds room top-down below mmap_base (arch_get_unmapped_area_
+ * An mm is a tree of VMAs (vma_tree.c), each a range [vm_start, vm_end)
+ * with flags. mmap finds room top-down below mmap_base (arch_get_unmapped_area_
  * topdown), creates a VMA, and merges it with an identical neighbour, as
  * vma_merge does; munmap splits the VMAs at the range's ends, unmaps their
  * pages, frees the page tables nothing else needs, flushes the TLB for the
@@ -25,7 +25,6 @@
 #include <string.h>
 #include "internal.h"
 
-#define STACK_GUARD_GAP		(256ULL << PAGE_SHIFT)		/* stack_guard_gap */
 #define RLIMIT_STACK_DEFAULT	(8ULL << 20)
 #define STACK_RND_MASK		0x3fffffULL			/* 22 bits of pages */
 #define MMAP_RND_BITS		28
@@ -33,7 +32,7 @@
 #define BRK_RND_RANGE		0x02000000ULL			/* 32 MiB */
 #define INITIAL_STACK		(132ULL << 10)			/* 128 KiB + the arg page */
 
-/* ---- the VMA array ---- */
+/* ---- VMAs ---- */
 
 /* The lowest address mmap hands out: vm.mmap_min_addr, and never page 0
  * (mm/vma.c unmapped_area_topdown's low_limit, max(PAGE_SIZE, ...)). */
@@ -42,63 +41,12 @@ static uint64_t mmap_min(const struct machine *m)
 	return m->cfg.mmap_min_addr > PAGE_SIZE ? m->cfg.mmap_min_addr : PAGE_SIZE;
 }
 
-/* The index of the first VMA ending above addr (find_vma's), or map_count. */
-int vma_index(struct mm_struct *mm, uint64_t addr)
-{
-	int lo = 0, hi = mm->map_count;
-
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (mm->vmas[mid]->vm_end > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
-/* find_vma(): the first VMA with vm_end > addr, NULL if none. */
-struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
-{
-	int i = vma_index(mm, addr);
-
-	return i < mm->map_count ? mm->vmas[i] : NULL;
-}
-
 /* vma_lookup(): the VMA containing addr, or NULL. */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr)
 {
 	struct vm_area_struct *v = find_vma(mm, addr);
 
 	return v && v->vm_start <= addr ? v : NULL;
-}
-
-int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	int i;
-
-	if (mm->map_count == mm->vmas_cap) {
-		int cap = mm->vmas_cap ? mm->vmas_cap * 2 : 16;
-		struct vm_area_struct **n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		mm->vmas = n;
-		mm->vmas_cap = cap;
-	}
-	i = vma_index(mm, vma->vm_start);
-	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->map_count - i) * sizeof(*mm->vmas));
-	mm->vmas[i] = vma;
-	mm->map_count++;
-	return 0;
-}
-
-static void vma_remove_at(struct mm_struct *mm, int i)
-{
-	memmove(&mm->vmas[i], &mm->vmas[i + 1],
-		(size_t)(mm->map_count - i - 1) * sizeof(*mm->vmas));
-	mm->map_count--;
 }
 
 /* vm_area_alloc(): a new VMA of mm, linked to nothing yet. */
@@ -127,6 +75,8 @@ struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig, struct mm_
 		return NULL;
 	*v = *orig;
 	v->vm_mm = mm;
+	v->vm_next = v->vm_prev = NULL;
+	v->vm_rb = (struct vma_rb){ 0 };
 	v->anon_vma = NULL;
 	INIT_LIST_HEAD(&v->anon_vma_chain);
 	INIT_LIST_HEAD(&v->shared);
@@ -151,16 +101,6 @@ void vm_area_free(struct machine *m, struct vm_area_struct *v)
 static uint64_t vma_pages(const struct vm_area_struct *v)
 {
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
-}
-
-/* vm_start_gap(): a stack VMA claims its guard gap below it. */
-static uint64_t vm_start_gap(const struct vm_area_struct *v)
-{
-	uint64_t s = v->vm_start;
-
-	if (v->vm_flags & VM_GROWSDOWN)
-		s = s > STACK_GUARD_GAP ? s - STACK_GUARD_GAP : 0;
-	return s;
 }
 
 /* vm_stat_account(): total_vm and the exec/stack/data split of VmExe/VmStk/VmData. */
@@ -253,42 +193,12 @@ int setup_stack(struct machine *m, struct mm_struct *mm)
 		return -ENOMEM;
 	}
 	mm->committed += pages;
-	if (vma_insert(mm, v)) {
-		free(v);
-		return -ENOMEM;
-	}
+	vma_link(mm, v);
 	vm_stat_account(mm, v->vm_flags, (int64_t)pages);
 	return 0;
 }
 
-/* ---- finding room (mm/vma.c unmapped_area_topdown) ---- */
-
-/*
- * The highest gap below high, at or above low, that holds len bytes; the
- * mapping goes at the top of it. With a PMD alignment the gap must hold
- * len + PMD_SIZE, and the address is the top one that is 2 MiB aligned,
- * which is what __thp_get_unmapped_area() gets from its padded request.
- * Returns 0 if no gap fits.
- */
-static uint64_t unmapped_area_topdown(struct mm_struct *mm, uint64_t len, uint64_t low,
-				      uint64_t high, uint64_t align)
-{
-	uint64_t need = align > PAGE_SIZE ? len + align : len;
-
-	for (int i = mm->map_count; i >= 0; i--) {
-		uint64_t gap_end = i < mm->map_count ? vm_start_gap(mm->vmas[i]) : high;
-		uint64_t gap_start = i > 0 ? mm->vmas[i - 1]->vm_end : low;
-
-		if (gap_end > high)
-			gap_end = high;
-		if (gap_start < low)
-			gap_start = low;
-		if (gap_end <= gap_start || gap_end - gap_start < need)
-			continue;
-		return (gap_end - len) & ~(align - 1);
-	}
-	return 0;
-}
+/* ---- finding room ---- */
 
 static bool range_is_free(struct mm_struct *mm, uint64_t addr, uint64_t len)
 {
@@ -350,11 +260,7 @@ int split_vma_at(struct machine *m, struct mm_struct *mm, uint64_t addr)
 	n->vm_start = addr;
 	n->vm_pgoff += (addr - v->vm_start) >> PAGE_SHIFT;
 	v->vm_end = addr;
-	if (vma_insert(mm, n)) {
-		v->vm_end = n->vm_end;
-		vm_area_free(m, n);
-		return -ENOMEM;
-	}
+	vma_link(mm, n);
 	return 0;
 }
 
@@ -390,21 +296,21 @@ static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struc
 /* Merge neighbours that became identical around [start, end) (vma_merge). */
 void vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
-	int i = vma_index(mm, start);
+	struct vm_area_struct *a = find_vma(mm, start);
 
-	if (i > 0)
-		i--;
-	while (i + 1 < mm->map_count) {
-		struct vm_area_struct *a = mm->vmas[i], *b = mm->vmas[i + 1];
+	if (a && a->vm_prev)
+		a = a->vm_prev;
+	while (a && a->vm_next) {
+		struct vm_area_struct *b = a->vm_next;
 
 		if (a->vm_start > end)
 			break;
 		if (!can_merge(a, b) || (!a->anon_vma && b->anon_vma && anon_vma_clone(a, b))) {
-			i++;
+			a = b;
 			continue;
 		}
 		a->vm_end = b->vm_end;	/* dup_anon_vma() above gave a b's anon_vma */
-		vma_remove_at(mm, i + 1);
+		vma_unlink(mm, b);	/* which updates the gap above a */
 		vm_area_free(m, b);
 	}
 }
@@ -480,14 +386,13 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 			vma_link_file(v);
 		}
 	}
-	if (!v || vma_insert(mm, v)) {
+	if (!v) {
 		m->vm_committed_as -= (int64_t)charged;
-		if (v)
-			vm_area_free(m, v);
-		else if (file)
+		if (file)
 			mapping_put(m, file);
 		return -ENOMEM;
 	}
+	vma_link(mm, v);
 	mm->committed += charged;
 	vm_stat_account(mm, vm_flags, (int64_t)pages);
 	if (vm_flags & VM_LOCKED)
@@ -515,48 +420,47 @@ static void remove_vma(struct machine *m, struct mm_struct *mm, struct vm_area_s
 }
 
 /*
- * unmap_region() + free_pgtables(): zap the pages of VMAs first..last, free
- * the page tables only they used (floor and ceiling bound the neighbours'),
- * flush the TLB, then drop the VMAs.
+ * unmap_region() + free_pgtables(): zap the pages of the VMAs from first to
+ * last, free the page tables only they used (floor and ceiling bound the
+ * neighbours'), flush the TLB, then drop the VMAs.
  */
-void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_struct *mm,
-			 int first, int last, uint64_t floor, uint64_t ceiling, bool fullmm)
+static void unmap_and_free_vmas(struct machine *m, struct task_struct *t, struct mm_struct *mm,
+				struct vm_area_struct *first, struct vm_area_struct *last,
+				uint64_t floor, uint64_t ceiling, bool fullmm)
 {
+	struct vm_area_struct *stop = last->vm_next, *before = first->vm_prev, *v;
 	struct mmu_gather tlb;
 
 	tlb_gather_mmu(&tlb, mm, t, fullmm);
 	update_hiwater_rss(mm);
-	for (int i = first; i <= last; i++) {
-		struct vm_area_struct *v = mm->vmas[i];
-
+	for (v = first; v != stop; v = v->vm_next)
 		zap_vma_range(m, &tlb, v, v->vm_start, v->vm_end);
-	}
-	for (int i = first; i <= last;) {
-		uint64_t start = mm->vmas[i]->vm_start;
-		int j = i;
+	for (v = first; v != stop;) {
+		struct vm_area_struct *j = v;
 
 		/* gather nearby VMAs into one call down, as free_pgtables() does */
-		while (j < last && mm->vmas[j + 1]->vm_start <= mm->vmas[j]->vm_end + PMD_SIZE)
-			j++;
-		free_pgd_range(m, &tlb, start, mm->vmas[j]->vm_end, floor,
-			       j < last ? mm->vmas[j + 1]->vm_start : ceiling);
-		i = j + 1;
+		while (j != last && j->vm_next->vm_start <= j->vm_end + PMD_SIZE)
+			j = j->vm_next;
+		free_pgd_range(m, &tlb, v->vm_start, j->vm_end, floor,
+			       j != last ? j->vm_next->vm_start : ceiling);
+		v = j->vm_next;
 	}
 	tlb_finish_mmu(m, &tlb);
 	update_hiwater_vm(mm);
-	for (int i = last; i >= first; i--) {
-		struct vm_area_struct *v = mm->vmas[i];
+	for (v = last; v != before;) {
+		struct vm_area_struct *prev = v->vm_prev;
 
-		vma_remove_at(mm, i);
+		vma_unlink(mm, v);
 		remove_vma(m, mm, v);
+		v = prev;
 	}
 }
 
 int do_munmap(struct machine *m, struct task_struct *t, uint64_t start, uint64_t len)
 {
 	struct mm_struct *mm = t->mm;
+	struct vm_area_struct *first, *last;
 	uint64_t end;
-	int first, last;
 
 	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
 		return -EINVAL;
@@ -566,15 +470,13 @@ int do_munmap(struct machine *m, struct task_struct *t, uint64_t start, uint64_t
 	end = start + len;
 	if (split_vma_at(m, mm, start) || split_vma_at(m, mm, end))
 		return -ENOMEM;
-	first = vma_index(mm, start);
-	last = vma_index(mm, end) - 1;
-	if (last >= 0 && last < mm->map_count && mm->vmas[last]->vm_start >= end)
-		last--;
-	if (first > last || first >= mm->map_count)
+	first = find_vma(mm, start);
+	if (!first || first->vm_start >= end)
 		return 0;
-	unmap_and_free_vmas(m, t, mm, first, last,
-			    first > 0 ? mm->vmas[first - 1]->vm_end : 0,
-			    last + 1 < mm->map_count ? mm->vmas[last + 1]->vm_start : 0, false);
+	for (last = first; last->vm_next && last->vm_next->vm_start < end;)
+		last = last->vm_next;
+	unmap_and_free_vmas(m, t, mm, first, last, first->vm_prev ? first->vm_prev->vm_end : 0,
+			    last->vm_next ? last->vm_next->vm_start : 0, false);
 	charge(m, t, COST_VMA_OP, false);
 	return 0;
 }
@@ -584,12 +486,11 @@ void mmput(struct machine *m, struct mm_struct *mm, struct task_struct *t)
 {
 	if (--mm->users > 0)
 		return;
-	if (mm->map_count)
-		unmap_and_free_vmas(m, t, mm, 0, mm->map_count - 1, 0, 0, true);
+	if (mm->mmap)
+		unmap_and_free_vmas(m, t, mm, mm->mmap, vma_last(mm), 0, 0, true);
 	mm_drop_cpus(m, mm);
 	pgd_free(m, mm);
 	shadow_mm_free(mm);
-	free(mm->vmas);
 	free(mm);
 }
 
@@ -632,6 +533,7 @@ int do_brk(struct machine *m, struct task_struct *t, uint64_t brk)
 	heap = oldbrk > mm->start_brk ? vma_lookup(mm, oldbrk - 1) : NULL;
 	if (heap && heap->vm_end == oldbrk && heap->vm_flags == flags && !heap->vm_file) {
 		heap->vm_end = newbrk;	/* do_brk_flags() expands the brk VMA */
+		vma_gap_update(mm, heap->vm_next);
 	} else {
 		struct vm_area_struct *v = vm_area_alloc(mm);
 
@@ -641,12 +543,12 @@ int do_brk(struct machine *m, struct task_struct *t, uint64_t brk)
 			v->vm_pgoff = oldbrk >> PAGE_SHIFT;	/* do_brk_flags() */
 			v->vm_flags = (uint32_t)flags;
 		}
-		if (!v || vma_insert(mm, v)) {
-			free(v);
+		if (!v) {
 			m->vm_committed_as -= (int64_t)pages;
 			mm->committed -= pages;
 			return -ENOMEM;
 		}
+		vma_link(mm, v);
 	}
 	vm_stat_account(mm, (uint32_t)flags, (int64_t)pages);
 	mm->brk = brk;
@@ -664,8 +566,7 @@ int do_brk(struct machine *m, struct task_struct *t, uint64_t brk)
 int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		 uint64_t addr)
 {
-	int i = vma_index(mm, vma->vm_start);
-	struct vm_area_struct *prev = i > 0 ? mm->vmas[i - 1] : NULL;
+	struct vm_area_struct *prev = vma->vm_prev;
 	uint64_t start = addr & PAGE_MASK, grow;
 
 	if (!(vma->vm_flags & VM_GROWSDOWN) || start >= vma->vm_start)
@@ -683,6 +584,7 @@ int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct 
 	mm->committed += grow;
 	vma->vm_start = start;
 	vma->vm_pgoff -= grow;	/* expand_downwards(): the pages keep their index */
+	vma_gap_update(mm, vma);
 	vm_stat_account(mm, vma->vm_flags, (int64_t)grow);
 	return 0;
 }

@@ -231,10 +231,10 @@ static void fill_smaps_rollup(struct machine *m, const struct mm_struct *mm, str
 {
 	struct smaps_walk sw = { .p = p };
 
-	if (!mm->map_count)
+	if (!mm->mmap)
 		return;
-	p->vm_lo = mm->vmas[0]->vm_start;
-	p->vm_hi = mm->vmas[mm->map_count - 1]->vm_end;
+	p->vm_lo = mm->mmap->vm_start;
+	p->vm_hi = vma_last(mm)->vm_end;
 	walk_page_range(m, (struct mm_struct *)mm, p->vm_lo, p->vm_hi, &smaps_walk_ops, &sw);
 	p->rss >>= 10;
 	p->anonymous >>= 10;
