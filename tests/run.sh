@@ -286,6 +286,15 @@ elif grep -q 'mprotect  *ENOMEM on the simulator, returned on the real kernel \*
 else
 	ko "compare: an errno on one kernel only" "$TMP/ed.out"
 fi
+"$VMLAB" compare --no-time tests/real/machines-differ.lua > "$TMP/md.out" 2>&1
+if grep -q '^  sim:  Linux .*, RAM 4.0 GiB, no swap, overcommit 0, max_map_count 65530$' "$TMP/md.out" &&
+   grep -q '^  real: Linux .*, RAM .* GiB, .*overcommit [012], max_map_count [0-9]*, limit .* (the run.s memory cgroup)$' "$TMP/md.out" &&
+   grep -q 'mmap  *ENOMEM on the simulator, returned on the real kernel \* (the machines differ)$' "$TMP/md.out" &&
+   grep -q '^1 of the mismatches ran out of memory on one side only' "$TMP/md.out"; then
+	ok "compare: the header shows both machines, and a mismatch that depends on them says so"
+else
+	ko "compare: machines that differ" "$TMP/md.out"
+fi
 grep -q "1 within tolerance, 0 mismatched" "$TMP/cli.out" || ko "compare: within tolerance not counted" "$TMP/cli.out"
 expect_status "compare: --json" 0 $VMLAB compare --no-time --json "$TMP/cmp.json" scenarios/minor-fault.lua
 if command -v python3 > /dev/null && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["scenarios"][0]; assert s["summary"]["mismatches"]==0 and s["operations"][1]["sim"]["minflt"]==25600==s["operations"][1]["real"]["minflt"]' "$TMP/cmp.json"; then

@@ -261,7 +261,71 @@ enum verdict { EXACT, WITHIN, MISMATCH };
 struct tally {
 	int ops, exact, within, mismatch;
 	int sim_passed, sim_failed, real_passed, real_failed;
+	bool machines_differ;		/* in what decides whether memory runs out */
+	int out_of_memory;		/* mismatches: ENOMEM (or a kill) on one side only */
 };
+
+/* The memory a side's processes can have: its RAM, or the limit the run is under. */
+static int64_t usable_memory(const struct jval *config)
+{
+	int64_t ram = jget_int(config, "ram", 0), limit = jget_int(config, "limit", 0);
+
+	return limit > 0 && limit < ram ? limit : ram;
+}
+
+/*
+ * Could the same operation run out of memory on one machine and not the
+ * other? The overcommit heuristic weighs a mapping against RAM and swap
+ * (__vm_enough_memory()), the OOM killer against the limit, mmap and
+ * splits the map count against vm.max_map_count: all give ENOMEM.
+ */
+static bool machines_differ(const struct jval *sim, const struct jval *real)
+{
+	return jget_int(sim, "ram", 0) != jget_int(real, "ram", 0) ||
+	       usable_memory(sim) != usable_memory(real) ||
+	       jget_int(sim, "swap", 0) != jget_int(real, "swap", 0) ||
+	       jget_int(sim, "overcommit", 0) != jget_int(real, "overcommit", 0) ||
+	       jget_int(sim, "max_map_count", 0) != jget_int(real, "max_map_count", 0);
+}
+
+static void json_machine(struct json *j, const struct jval *c)
+{
+	static const char *const keys[] = { "ram", "swap", "overcommit", "limit", "max_map_count",
+					    "cpus" };
+
+	json_obj_begin(j);
+	json_kv_str(j, "kernel", jget_str(c, "kernel", "?"));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_kv_int(j, keys[i], jget_int(c, keys[i], 0));
+	json_obj_end(j);
+}
+
+/* A machine's size as free -h would round it: "23.5 GiB", "512.0 MiB". */
+static void gib(int64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= 1LL << 30)
+		snprintf(buf, len, "%.1f GiB", (double)bytes / (1 << 30));
+	else
+		snprintf(buf, len, "%.1f MiB", (double)bytes / (1 << 20));
+}
+
+/* ", 2 CPUs, RAM 1 GiB, no swap, overcommit 0[, limit 4 GiB (...)]" */
+static void print_machine(const struct jval *c)
+{
+	char ram[32], swap[32], limit[32];
+
+	gib(jget_int(c, "ram", 0), ram, sizeof(ram));
+	gib(jget_int(c, "swap", 0), swap, sizeof(swap));
+	printf(", %lld CPUs, RAM %s, %s%s, overcommit %lld, max_map_count %lld",
+	       (long long)jget_int(c, "cpus", 0), ram, jget_int(c, "swap", 0) ? "swap " : "no swap",
+	       jget_int(c, "swap", 0) ? swap : "", (long long)jget_int(c, "overcommit", 0),
+	       (long long)jget_int(c, "max_map_count", 0));
+	if (jget_int(c, "limit", 0) > 0) {
+		gib(jget_int(c, "limit", 0), limit, sizeof(limit));
+		printf(", limit %s (the run's memory cgroup)", limit);
+	}
+	printf("\n");
+}
 
 /* A tolerance: "2%" (of the real value) or an absolute amount; -1 if none. */
 static double tolerance(const struct jval *rec, const char *field, double real, double dflt_pct)
@@ -337,8 +401,14 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 	const char *out_s = err_s ? jget_str(sr, "error", "error") : "";
 	const char *out_r = err_r ? jget_str(rr, "error", "error") : "";
 
+	/* ENOMEM, or the kill that ends a process out of memory, on one side only */
+	bool memory_bound = t->machines_differ && strcmp(out_s, out_r) &&
+			    (!strcmp(out_s, "ENOMEM") || !strcmp(out_r, "ENOMEM") ||
+			     !strcmp(out_s, "signal") || !strcmp(out_r, "signal"));
+
 	snprintf(name, sizeof(name), any->instance ? "%s#%d" : "%s", any->proc, any->instance + 1);
 	t->ops++;
+	t->out_of_memory += memory_bound;
 	if (r && r->unstable) {
 		worst = MISMATCH;
 		for (int i = 0; i < NFIELDS; i++)
@@ -376,8 +446,9 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 			if (!strcmp(out_s, out_r))
 				printf(" %s on both\n", outcome_text(out_s));
 			else
-				printf(" %s on the simulator, %s on the real kernel *\n",
-				       outcome_text(out_s), outcome_text(out_r));
+				printf(" %s on the simulator, %s on the real kernel *%s\n",
+				       outcome_text(out_s), outcome_text(out_r),
+				       memory_bound ? " (the machines differ)" : "");
 		} else {
 			for (int i = 0; i < 3; i++)
 				printf(" %8lld %8lld%c", (long long)jget_int(sr, fields[i], 0),
@@ -559,22 +630,22 @@ static int compare_one(const struct compare_options *co, char **scenario, int na
 			const struct jval *sc = jget(&sim.doc, "config"), *rc2 = jget(&real.doc, "config");
 
 			printf("vmlab compare %s\n", scenario[0]);
-			printf("  sim:  Linux %s profile, seed %lld\n", jget_str(sc, "kernel", "?"),
+			printf("  sim:  Linux %s profile, seed %lld", jget_str(sc, "kernel", "?"),
 			       (long long)jget_int(sc, "seed", 0));
-			printf("  real: Linux %s, %lld CPUs, %.1f GiB\n\n", jget_str(rc2, "kernel", "?"),
-			       (long long)jget_int(rc2, "cpus", 0), jget_int(rc2, "ram", 0) / 1073741824.0);
+			print_machine(sc);
+			printf("  real: Linux %s", jget_str(rc2, "kernel", "?"));
+			print_machine(rc2);
+			printf("\n");
 		}
+		t->machines_differ = machines_differ(jget(&sim.doc, "config"),
+						     jget(&real.doc, "config"));
 		if (j) {
 			json_obj_begin(j);
 			json_kv_str(j, "scenario", scenario[0]);
 			json_key(j, "sim");
-			json_obj_begin(j);
-			json_kv_str(j, "kernel", jget_str(jget(&sim.doc, "config"), "kernel", "?"));
-			json_obj_end(j);
+			json_machine(j, jget(&sim.doc, "config"));
 			json_key(j, "real");
-			json_obj_begin(j);
-			json_kv_str(j, "kernel", jget_str(jget(&real.doc, "config"), "kernel", "?"));
-			json_obj_end(j);
+			json_machine(j, jget(&real.doc, "config"));
 		}
 		collect_ops(jget(&sim.doc, "records"), &so);
 		for (int k = 0; k < runs; k++)
@@ -590,6 +661,7 @@ static int compare_one(const struct compare_options *co, char **scenario, int na
 			json_kv_int(j, "exact", t->exact);
 			json_kv_int(j, "within_tolerance", t->within);
 			json_kv_int(j, "mismatches", t->mismatch);
+			json_kv_int(j, "out_of_memory_on_one_side", t->out_of_memory);
 			json_kv_int(j, "sim_expectations_failed", t->sim_failed);
 			json_kv_int(j, "real_expectations_failed", t->real_failed);
 			json_obj_end(j);
@@ -616,6 +688,10 @@ static void print_tally(const struct tally *t)
 {
 	printf("\n%d operations: %d exact, %d within tolerance, %d mismatched\n", t->ops, t->exact,
 	       t->within, t->mismatch);
+	if (t->out_of_memory)
+		printf("%d of the mismatches ran out of memory on one side only: the machines differ "
+		       "(RAM, swap, overcommit, limit or max_map_count, above), so these outcomes "
+		       "depend on the machines, not on the mechanism\n", t->out_of_memory);
 	printf("expectations: simulated %d of %d held, real %d of %d held\n", t->sim_passed,
 	       t->sim_passed + t->sim_failed, t->real_passed, t->real_passed + t->real_failed);
 }

@@ -21,6 +21,7 @@
 #define V1_ROOT		"/sys/fs/cgroup/memory"
 
 static char dir[256];		/* the run's cgroup */
+static uint64_t run_limit;	/* its limit (or RLIMIT_DATA's, without one) */
 static char root[128];		/* the hierarchy it is in */
 static int version;
 
@@ -35,6 +36,11 @@ uint64_t cgroup_default_limit(void)
 const char *cgroup_dir(void)
 {
 	return dir;
+}
+
+uint64_t cgroup_limit(void)
+{
+	return run_limit;
 }
 
 static int write_str(const char *path, const char *s)
@@ -281,6 +287,7 @@ int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en)
 	const char *limit_file;
 
 	note[0] = '\0';
+	run_limit = limit;
 	if (geteuid() != 0)
 		return fallback(limit, "vmlab is not running as root", note, nn, err, en);
 	cgroup_reap_stale();

@@ -23,6 +23,8 @@ uint64_t cgroup_default_limit(void);
  * error (err).
  */
 int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en);
+/* The limit the run is under (its cgroup's, or RLIMIT_DATA's); 0 before cgroup_enter(). */
+uint64_t cgroup_limit(void);
 /* The run's cgroup directory ("" without one). */
 const char *cgroup_dir(void);
 /* The processes in the run's cgroup other than except: their number. */

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "../lib/fdio.h"
 #include "../lib/xalloc.h"
 #include "../real/arena.h"
+#include "../real/cgroup.h"
 #include "../real/supervisor.h"
 #include "../lib/size.h"
 
@@ -129,19 +131,39 @@ static void json_begin(struct scenario *sc)
 	json_arr_begin(j);
 }
 
-/* The machine: the simulated one's configuration, or the host. */
+/*
+ * The machine: the simulated one's configuration, or the host, with what
+ * decides whether memory runs out: RAM, swap, the overcommit mode
+ * (vm.overcommit_memory; the simulator models the default heuristic, 0,
+ * mm/util.c __vm_enough_memory()) and the limit the run is under (the real
+ * run's memory cgroup; 0: none, the simulated machine is all the run's).
+ */
 static void json_config(struct scenario *sc, struct json *j)
 {
 	struct utsname u;
+	struct sysinfo si;
+	uint64_t overcommit = 0, map_count = 65530;
 
 	json_key(j, "config");
 	json_obj_begin(j);
 	if (sc->m) {
 		json_kv_int(j, "ram", (int64_t)sc->cfg.ram);
+		json_kv_int(j, "swap", (int64_t)sc->cfg.swap);
+		json_kv_int(j, "overcommit", 0);
+		json_kv_int(j, "limit", 0);
+		json_kv_int(j, "max_map_count", sc->cfg.max_map_count);
 		json_kv_int(j, "cpus", sc->cfg.cpus);
 		json_kv_str(j, "kernel", sc->cfg.kernel);
-	} else if (!uname(&u)) {
+	} else if (!uname(&u) && !sysinfo(&si)) {
 		json_kv_int(j, "ram", (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
+		json_kv_int(j, "swap", (int64_t)si.totalswap * si.mem_unit);
+		if (read_u64("/proc/sys/vm/overcommit_memory", &overcommit))
+			overcommit = 0;
+		json_kv_int(j, "overcommit", (int64_t)overcommit);
+		json_kv_int(j, "limit", (int64_t)cgroup_limit());
+		if (read_u64("/proc/sys/vm/max_map_count", &map_count))
+			map_count = 65530;
+		json_kv_int(j, "max_map_count", (int64_t)map_count);
 		json_kv_int(j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
 		json_kv_str(j, "kernel", u.release);
 	}
