@@ -139,6 +139,8 @@ struct vm_result {
 	uint64_t accesses;		/* memory accesses it made */
 	int64_t rss_kb;			/* change of the process's RSS */
 	int64_t swap_kb;		/* change of its swap usage */
+	int64_t anon_kb, file_kb, shmem_kb;	/* the RSS change by kind (RssAnon, RssFile, RssShmem) */
+	int64_t pte_kb;			/* change of its page tables (VmPTE) */
 	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_walks;
 	uint8_t value;			/* vm_read: the value read */
 };

@@ -286,6 +286,13 @@ elif grep -q 'mprotect  *ENOMEM on the simulator, returned on the real kernel \*
 else
 	ko "compare: an errno on one kernel only" "$TMP/ed.out"
 fi
+if "$VMLAB" compare --kernel 6.12 --no-time tests/real/pte-differs.lua > "$TMP/pd.out" 2>&1; then
+	ko "compare: a VmPTE difference is a mismatch" "$TMP/pd.out"
+elif grep -q '^ *VmPTE change: sim +0 kB, real -4096 kB \*$' "$TMP/pd.out"; then
+	ok "compare: VmPTE is compared after each operation, and a difference is a mismatch"
+else
+	ko "compare: VmPTE difference not shown" "$TMP/pd.out"
+fi
 "$VMLAB" compare --no-time tests/real/machines-differ.lua > "$TMP/md.out" 2>&1
 if grep -q '^  sim:  Linux .*, RAM 4.0 GiB, no swap, overcommit 0, max_map_count 65530$' "$TMP/md.out" &&
    grep -q '^  real: Linux .*, RAM .* GiB, .*overcommit [012], max_map_count [0-9]*, limit .* (the run.s memory cgroup)$' "$TMP/md.out" &&

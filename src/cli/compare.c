@@ -328,14 +328,14 @@ static void print_machine(const struct jval *c)
 }
 
 /* A tolerance: "2%" (of the real value) or an absolute amount; -1 if none. */
-static double tolerance(const struct jval *rec, const char *field, double real, double dflt_pct)
+static double tolerance(const struct jval *rec, const char *field, double real, const char *dflt)
 {
-	const char *t = jget_str(jget(rec, "tolerance"), field, NULL);
+	const char *t = jget_str(jget(rec, "tolerance"), field, dflt);
 	char *end;
 	double v;
 
 	if (!t)
-		return dflt_pct < 0 ? -1 : dflt_pct / 100 * fabs(real);
+		return -1;
 	v = strtod(t, &end);
 	if (end == t || v < 0)
 		return -1;
@@ -353,10 +353,11 @@ static double tolerance(const struct jval *rec, const char *field, double real, 
 static bool judge_time = true;
 
 /* Field f of the two records: exact, within its tolerance, or not. */
-static enum verdict judge(const struct jval *sim, const struct jval *real, const char *f, double dflt_pct)
+static enum verdict judge(const struct jval *sim, const struct jval *real, const char *f,
+			  const char *dflt)
 {
 	double a = (double)jget_int(sim, f, 0), b = (double)jget_int(real, f, 0);
-	double tol = tolerance(sim, f, b, dflt_pct);
+	double tol = tolerance(sim, f, b, dflt);
 
 	if (a == b || (!judge_time && !strcmp(f, "ns")))
 		return EXACT;
@@ -379,9 +380,27 @@ static void fmt_ns(char *buf, size_t n, int64_t ns)
 		snprintf(buf, n, "%.2fs", ns / 1e9);
 }
 
-static const char *const fields[] = { "minflt", "majflt", "rss_kb", "swap_kb", "ns" };
-static const double default_pct[] = { -1, -1, 1, 1, -1 };	/* -1: exact (ns: not judged) */
-#define NFIELDS 5
+/*
+ * What is compared after each operation: the table's columns (minflt,
+ * majflt, rss_kb, ns), then the rest of the process's /proc/PID/status
+ * figures both kernels have, each shown on a line of its own when it
+ * differs. The default tolerances (NULL: exact; time is judged only where
+ * the scenario declares one):
+ *   RSS figures: 1%. The real kernel's are per-CPU batched counters
+ *     (percpu_counter_read_positive() in get_mm_counter()).
+ *   VmPTE: 16 kB. A real process's first mappings lie next to vmlab's own,
+ *     so they share the PUD and PMD tables that a fresh simulated process
+ *     allocates (8 kB), and a range's 2 MiB boundaries fall elsewhere, one
+ *     PTE table more or less at each end (8 kB). Issue 7's item 14, the
+ *     layouts made to agree, takes this away. A table leak or a reclaim
+ *     not modelled (a DONTNEED that frees 4 MiB of tables) is far above it.
+ */
+static const char *const fields[] = { "minflt", "majflt", "rss_kb", "swap_kb", "ns",
+				       "anon_kb", "file_kb", "shmem_kb", "pte_kb" };
+static const char *const field_names[] = { "minflt", "majflt", "VmRSS", "VmSwap", "time",
+					    "RssAnon", "RssFile", "RssShmem", "VmPTE" };
+static const char *const default_tol[] = { NULL, NULL, "1%", "1%", NULL, "1%", "1%", "1%", "16" };
+#define NFIELDS 9
 
 /* An operation's outcome as a row says it: "" returned, "signal", or the errno. */
 static const char *outcome_text(const char *outcome)
@@ -423,7 +442,7 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 			v[i] = EXACT;
 	} else {
 		for (int i = 0; i < NFIELDS; i++) {
-			v[i] = judge(sr, rr, fields[i], default_pct[i]);
+			v[i] = judge(sr, rr, fields[i], default_tol[i]);
 			if (v[i] > worst)
 				worst = v[i];
 		}
@@ -463,6 +482,12 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 				snprintf(ratio, sizeof(ratio), "-");
 			printf(" %9s %9s %6s%c\n", ts, tr, ratio,
 			       v[4] == MISMATCH ? '*' : v[4] == WITHIN ? '~' : ' ');
+			for (int i = 3; i < NFIELDS; i++)
+				if (i != 4 && v[i] != EXACT)
+					printf("%-33s %s change: sim %+lld kB, real %+lld kB %c\n", "",
+					       field_names[i], (long long)jget_int(sr, fields[i], 0),
+					       (long long)jget_int(rr, fields[i], 0),
+					       v[i] == MISMATCH ? '*' : '~');
 		}
 	}
 	if (j) {

@@ -227,8 +227,9 @@ void op_begin(struct op_bracket *b, const struct task_struct *t)
 	b->minflt = t->min_flt;
 	b->majflt = t->maj_flt;
 	b->clock = t->clock;
-	b->rss = t->mm ? get_mm_rss(t->mm) : 0;
-	b->swap = t->mm ? (uint64_t)t->mm->rss_stat[MM_SWAPENTS] : 0;
+	for (int k = 0; k < NR_MM_COUNTERS; k++)
+		b->rss_stat[k] = t->mm ? t->mm->rss_stat[k] : 0;
+	b->pgtables_bytes = t->mm ? t->mm->pgtables_bytes : 0;
 	b->l1 = t->tlb_l1_hits;
 	b->l2 = t->tlb_l2_hits;
 	b->walks = t->tlb_walks;
@@ -236,14 +237,20 @@ void op_begin(struct op_bracket *b, const struct task_struct *t)
 
 void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_result *r)
 {
-	uint64_t rss = t->mm ? get_mm_rss(t->mm) : 0;
-	uint64_t swap = t->mm ? (uint64_t)t->mm->rss_stat[MM_SWAPENTS] : 0;
+	int64_t d[NR_MM_COUNTERS], kb = PAGE_SIZE >> 10;
 
+	/* the /proc/PID/status figures: RssAnon, RssFile, RssShmem, VmSwap, VmPTE */
+	for (int k = 0; k < NR_MM_COUNTERS; k++)
+		d[k] = ((t->mm ? t->mm->rss_stat[k] : 0) - b->rss_stat[k]) * kb;
 	r->minflt = t->min_flt - b->minflt;
 	r->majflt = t->maj_flt - b->majflt;
 	r->ns = t->clock - b->clock;
-	r->rss_kb = ((int64_t)rss - (int64_t)b->rss) * (int64_t)(PAGE_SIZE >> 10);
-	r->swap_kb = ((int64_t)swap - (int64_t)b->swap) * (int64_t)(PAGE_SIZE >> 10);
+	r->anon_kb = d[MM_ANONPAGES];
+	r->file_kb = d[MM_FILEPAGES];
+	r->shmem_kb = d[MM_SHMEMPAGES];
+	r->rss_kb = d[MM_ANONPAGES] + d[MM_FILEPAGES] + d[MM_SHMEMPAGES];	/* get_mm_rss() */
+	r->swap_kb = d[MM_SWAPENTS];
+	r->pte_kb = ((t->mm ? t->mm->pgtables_bytes : 0) - b->pgtables_bytes) >> 10;
 	r->tlb_l1_hits = t->tlb_l1_hits - b->l1;
 	r->tlb_l2_hits = t->tlb_l2_hits - b->l2;
 	r->tlb_walks = t->tlb_walks - b->walks;

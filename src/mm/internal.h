@@ -817,7 +817,8 @@ int ksys_madvise(struct machine *m, struct task_struct *t, uint64_t addr, uint64
 /* ---- one operation's deltas (api.c) ---- */
 
 struct op_bracket {
-	uint64_t minflt, majflt, clock, rss, swap, l1, l2, walks;
+	uint64_t minflt, majflt, clock, l1, l2, walks;
+	int64_t rss_stat[NR_MM_COUNTERS], pgtables_bytes;
 };
 
 void op_begin(struct op_bracket *b, const struct task_struct *t);

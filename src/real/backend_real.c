@@ -3,7 +3,8 @@
  * operation is the real system call or a tight C loop, run by the process
  * it is for (a real scenario process acts only on itself), and measured
  * around the operation alone: getrusage(RUSAGE_SELF) for the fault counts,
- * CLOCK_MONOTONIC for the time, /proc/self/statm for the RSS change. The
+ * CLOCK_MONOTONIC for the time, /proc/self/status for the changes of RSS
+ * (RssAnon, RssFile, RssShmem), VmPTE and VmSwap. The
  * Lua runtime's own faults happen outside that bracket.
  *
  * A page's content value (DESIGN.md) is the byte at the address written:
@@ -32,25 +33,19 @@
 #include "../lib/xalloc.h"
 
 static struct u64map live;	/* malloc'ed pointer -> size */
-static bool host_has_swap = false;
-
-void real_backend_init(bool has_swap)
-{
-	host_has_swap = has_swap;
-}
 
 /* ---- the measurement bracket ---- */
 
 struct bracket {
 	struct rusage ru;
 	struct timespec t;
-	long rss, swap;
+	struct self_figures f;
 };
 
 static void bracket_begin(struct bracket *b)
 {
-	b->rss = procfs_self_rss_pages();
-	b->swap = host_has_swap ? procfs_self_swap_kb() : 0;
+	if (procfs_self_figures(&b->f))
+		memset(&b->f, 0, sizeof(b->f));
 	getrusage(RUSAGE_SELF, &b->ru);
 	clock_gettime(CLOCK_MONOTONIC, &b->t);
 }
@@ -59,18 +54,22 @@ static void bracket_end(const struct bracket *b, struct vm_result *r)
 {
 	struct timespec t;
 	struct rusage ru;
-	long rss, swap;
+	struct self_figures f;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	getrusage(RUSAGE_SELF, &ru);
-	rss = procfs_self_rss_pages();
-	swap = host_has_swap ? procfs_self_swap_kb() : 0;
+	if (procfs_self_figures(&f))
+		f = b->f;
 	memset(r, 0, sizeof(*r));
 	r->minflt = (uint64_t)(ru.ru_minflt - b->ru.ru_minflt);
 	r->majflt = (uint64_t)(ru.ru_majflt - b->ru.ru_majflt);
 	r->ns = (uint64_t)((t.tv_sec - b->t.tv_sec) * 1000000000LL + (t.tv_nsec - b->t.tv_nsec));
-	r->rss_kb = (rss - b->rss) * (int64_t)(VM_PAGE_SIZE / 1024);
-	r->swap_kb = swap - b->swap;
+	r->anon_kb = f.anon - b->f.anon;
+	r->file_kb = f.file - b->f.file;
+	r->shmem_kb = f.shmem - b->f.shmem;
+	r->rss_kb = r->anon_kb + r->file_kb + r->shmem_kb;	/* VmRSS */
+	r->pte_kb = f.pte - b->f.pte;
+	r->swap_kb = f.swap - b->f.swap;
 }
 
 static uint64_t pages_of(uint64_t addr, uint64_t len)

@@ -410,22 +410,24 @@ bool procfs_host_swap(void)
 	return n > 0 && kv_find(kv, n, "SwapTotal") > 0;
 }
 
-long procfs_self_rss_pages(void)
+/* One "Key:   N kB" of a status text, 0 if it is not there. */
+static long status_kb(const char *text, const char *key)
 {
-	char buf[128];
-	unsigned long size, rss;
+	const char *v = strstr(text, key);
 
-	if (read_small("/proc/self/statm", buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "%lu %lu", &size, &rss) != 2)
-		return -1;
-	return (long)rss;
+	return v ? strtol(v + strlen(key), NULL, 10) : 0;
 }
 
-long procfs_self_swap_kb(void)
+int procfs_self_figures(struct self_figures *f)
 {
-	char buf[2048], *v;
+	char buf[4096];
 
-	if (read_small("/proc/self/status", buf, sizeof(buf)) <= 0 || !(v = strstr(buf, "VmSwap:")))
+	if (read_small("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return -1;
-	return strtol(v + 7, NULL, 10);
+	f->anon = status_kb(buf, "RssAnon:");
+	f->file = status_kb(buf, "RssFile:");
+	f->shmem = status_kb(buf, "RssShmem:");
+	f->pte = status_kb(buf, "VmPTE:");
+	f->swap = status_kb(buf, "VmSwap:");
+	return 0;
 }

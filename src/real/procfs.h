@@ -28,9 +28,12 @@ int procfs_stat_head(int pid, char *state, int *ppid);
 int procfs_descendants(int ancestor, int *pids, int max);
 /* Whether the machine has swap (SwapTotal above 0). */
 bool procfs_host_swap(void);
-/* This process's resident pages (/proc/self/statm), -1 if unreadable. */
-long procfs_self_rss_pages(void);
-/* This process's swapped-out kB (VmSwap), -1 if unreadable. */
-long procfs_self_swap_kb(void);
+/* This process's own figures, in kB, from /proc/self/status. */
+struct self_figures {
+	long anon, file, shmem;		/* RssAnon, RssFile, RssShmem */
+	long pte, swap;			/* VmPTE, VmSwap */
+};
+/* Read them: 0, or -1 if the file is unreadable. */
+int procfs_self_figures(struct self_figures *f);
 
 #endif

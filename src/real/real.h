@@ -17,8 +17,6 @@ struct real_run {
 	int driver;			/* the driver's pid: not a scenario process */
 };
 
-/* Once, in the driver: whether RSS brackets must also watch swap. */
-void real_backend_init(bool host_has_swap);
 /* The run's live processes other than the driver (the cgroup's, or
  * without one the driver's descendants): their number. */
 int real_run_pids(struct backend *b, int *pids, int max);

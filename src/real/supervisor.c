@@ -926,7 +926,6 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 	sigaction(SIGINT, &sa, &R.old_int);
 	sigaction(SIGTERM, &sa, &R.old_term);
 	sigaction(SIGHUP, &sa, &R.old_hup);
-	real_backend_init(procfs_host_swap());
 	b->priv = &R.run;
 	R.started = true;
 	return 0;

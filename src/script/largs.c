@@ -160,7 +160,8 @@ void args_not_yet(lua_State *L, int tbl, const char *key, const char *what, cons
  */
 void args_tolerance(lua_State *L, int tbl, const char *what)
 {
-	static const char *const known[] = { "minflt", "majflt", "rss_kb", "swap_kb", "ns", NULL };
+	static const char *const known[] = { "minflt", "majflt", "rss_kb", "swap_kb", "ns", "anon_kb",
+					     "file_kb", "shmem_kb", "pte_kb", NULL };
 
 	if (lua_getfield(L, tbl, "tolerance") == LUA_TNIL) {
 		lua_pop(L, 1);
@@ -239,6 +240,14 @@ void push_result(lua_State *L, const struct vm_result *r)
 	lua_setfield(L, -2, "rss_kb");
 	lua_pushinteger(L, (lua_Integer)r->swap_kb);
 	lua_setfield(L, -2, "swap_kb");
+	lua_pushinteger(L, (lua_Integer)r->anon_kb);
+	lua_setfield(L, -2, "anon_kb");
+	lua_pushinteger(L, (lua_Integer)r->file_kb);
+	lua_setfield(L, -2, "file_kb");
+	lua_pushinteger(L, (lua_Integer)r->shmem_kb);
+	lua_setfield(L, -2, "shmem_kb");
+	lua_pushinteger(L, (lua_Integer)r->pte_kb);
+	lua_setfield(L, -2, "pte_kb");
 	lua_pushinteger(L, (lua_Integer)r->tlb_l1_hits);
 	lua_setfield(L, -2, "tlb_l1_hits");
 	lua_pushinteger(L, (lua_Integer)r->tlb_l2_hits);

@@ -178,6 +178,10 @@ void record_op(struct scenario *sc, struct lproc *p, const char *op, const struc
 		json_kv_int(&j, "accesses", (int64_t)r->accesses);
 		json_kv_int(&j, "rss_kb", r->rss_kb);
 		json_kv_int(&j, "swap_kb", r->swap_kb);
+		json_kv_int(&j, "anon_kb", r->anon_kb);
+		json_kv_int(&j, "file_kb", r->file_kb);
+		json_kv_int(&j, "shmem_kb", r->shmem_kb);
+		json_kv_int(&j, "pte_kb", r->pte_kb);
 	} else {
 		/* the outcome vmlab compare compares: an errno, or a signal */
 		json_kv_str(&j, "error", err == VM_ESIGNAL ? "signal" : errno_name(err));
