@@ -31,7 +31,8 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static vm_machine *machine(uint64_t ram)
+/* A machine of ram bytes whose processes may hold max_map_count VMAs (0: the default). */
+static vm_machine *machine(uint64_t ram, int max_map_count)
 {
 	struct vm_config c;
 	char err[256];
@@ -39,6 +40,8 @@ static vm_machine *machine(uint64_t ram)
 
 	vm_config_default(&c);
 	c.ram = ram;
+	if (max_map_count)
+		c.max_map_count = max_map_count;
 	m = vm_new(&c, err, sizeof(err));
 	if (!m) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -67,7 +70,7 @@ static uint64_t map(vm_machine *m, int pid, uint64_t len, int populate)
  */
 static double faults(uint64_t len, int runs, double *sim)
 {
-	vm_machine *m = machine(len + (1ULL << 30));
+	vm_machine *m = machine(len + (1ULL << 30), 0);
 	double best = 0;
 
 	for (int run = 0; run < runs; run++) {
@@ -97,7 +100,7 @@ static double accesses(enum pattern pat, double *sim)
 	int miss = pat == MISS;
 	double best = 0;
 	uint64_t len = miss ? 1ULL << 30 : 16 * VM_PAGE_SIZE;
-	vm_machine *m = machine(2ULL << 30);
+	vm_machine *m = machine(2ULL << 30, 0);
 	int pid = vm_spawn(m, "bench", NULL);
 	uint64_t a = map(m, pid, len, 1);
 
@@ -134,22 +137,15 @@ static double accesses(enum pattern pat, double *sim)
 /* rate[0..3]: mmaps, faults, splitting mprotects, munmaps per second over n VMAs. */
 static void vmas(int n, double rate[4])
 {
-	struct vm_config c;
-	char err[256];
-	vm_machine *m;
+	vm_machine *m = machine(4ULL << 30, 4 * n);
 	uint64_t *addr = malloc((size_t)n * sizeof(*addr));
+	int pid = vm_spawn(m, "bench", NULL);
 	double t0;
-	int pid;
 
-	vm_config_default(&c);
-	c.ram = 4ULL << 30;
-	c.max_map_count = 4 * n;
-	m = vm_new(&c, err, sizeof(err));
-	if (!m || !addr) {
-		fprintf(stderr, "bench: %s\n", m ? "out of memory" : err);
+	if (!addr) {
+		fprintf(stderr, "bench: out of memory\n");
 		exit(1);
 	}
-	pid = vm_spawn(m, "bench", NULL);
 	t0 = now();
 	for (int i = 0; i < n; i++) {
 		struct vm_mmap_args a = { .len = 2 * VM_PAGE_SIZE,

@@ -410,24 +410,20 @@ bool procfs_host_swap(void)
 	return n > 0 && kv_find(kv, n, "SwapTotal") > 0;
 }
 
-/* One "Key:   N kB" of a status text, 0 if it is not there. */
-static long status_kb(const char *text, const char *key)
-{
-	const char *v = strstr(text, key);
-
-	return v ? strtol(v + strlen(key), NULL, 10) : 0;
-}
-
 int procfs_self_figures(struct self_figures *f)
 {
 	char buf[4096];
+	struct vm_kv kv[96];
+	int n;
 
-	if (read_small("/proc/self/status", buf, sizeof(buf)) <= 0)
+	/* on the stack, not read_kv()'s heap: this runs inside an operation's bracket */
+	if (read_small("/proc/self/status", buf, sizeof(buf)) <= 0 ||
+	    (n = procfs_parse_kv(buf, kv, 96)) <= 0)
 		return -1;
-	f->anon = status_kb(buf, "RssAnon:");
-	f->file = status_kb(buf, "RssFile:");
-	f->shmem = status_kb(buf, "RssShmem:");
-	f->pte = status_kb(buf, "VmPTE:");
-	f->swap = status_kb(buf, "VmSwap:");
+	f->anon = (long)kv_find(kv, n, "RssAnon");
+	f->file = (long)kv_find(kv, n, "RssFile");
+	f->shmem = (long)kv_find(kv, n, "RssShmem");
+	f->pte = (long)kv_find(kv, n, "VmPTE");
+	f->swap = (long)kv_find(kv, n, "VmSwap");
 	return 0;
 }
