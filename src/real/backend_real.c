@@ -3,7 +3,8 @@
  * operation is the real system call or a tight C loop, run by the process
  * it is for (a real scenario process acts only on itself), and measured
  * around the operation alone: getrusage(RUSAGE_SELF) for the fault counts,
- * CLOCK_MONOTONIC for the time, /proc/self/status for the changes of RSS
+ * the thread's CPU time for the time (optime.h: a busy neighbour does not
+ * count in it), /proc/self/status for the changes of RSS
  * (RssAnon, RssFile, RssShmem), VmPTE and VmSwap. The
  * Lua runtime's own faults happen outside that bracket.
  *
@@ -28,6 +29,7 @@
 #include "procfs.h"
 #include "cgroup.h"
 #include "supervisor.h"
+#include "optime.h"
 #include "../lib/pattern.h"
 #include "../lib/u64map.h"
 #include "../lib/xalloc.h"
@@ -38,7 +40,7 @@ static struct u64map live;	/* malloc'ed pointer -> size */
 
 struct bracket {
 	struct rusage ru;
-	struct timespec t;
+	struct optime t;
 	struct self_figures f;
 };
 
@@ -47,23 +49,22 @@ static void bracket_begin(struct bracket *b)
 	if (procfs_self_figures(&b->f))
 		memset(&b->f, 0, sizeof(b->f));
 	getrusage(RUSAGE_SELF, &b->ru);
-	clock_gettime(CLOCK_MONOTONIC, &b->t);
+	optime_start(&b->t);
 }
 
 static void bracket_end(const struct bracket *b, struct vm_result *r)
 {
-	struct timespec t;
+	uint64_t ns = optime_ns(&b->t);
 	struct rusage ru;
 	struct self_figures f;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
 	getrusage(RUSAGE_SELF, &ru);
 	if (procfs_self_figures(&f))
 		f = b->f;
 	memset(r, 0, sizeof(*r));
 	r->minflt = (uint64_t)(ru.ru_minflt - b->ru.ru_minflt);
 	r->majflt = (uint64_t)(ru.ru_majflt - b->ru.ru_majflt);
-	r->ns = (uint64_t)((t.tv_sec - b->t.tv_sec) * 1000000000LL + (t.tv_nsec - b->t.tv_nsec));
+	r->ns = ns;
 	r->anon_kb = f.anon - b->f.anon;
 	r->file_kb = f.file - b->f.file;
 	r->shmem_kb = f.shmem - b->f.shmem;

@@ -25,6 +25,7 @@
 #include "calibrate.h"
 #include "cgroup.h"
 #include "madv.h"
+#include "optime.h"
 #include "../lib/fdio.h"
 
 #define PAGE		4096UL
@@ -54,14 +55,6 @@ const struct bench_desc bench_desc[NR_BENCH] = {
 	[B_FILE_COLD] = { "file_cold_fault", "per fault" },
 	[B_FILE_READAHEAD] = { "file_readahead_read", "per page" },
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static volatile uint64_t sink;
 
@@ -94,18 +87,22 @@ static uint64_t read_pages(const char *p, size_t pages)
 /* ns per page of a pass over a fresh region (or a prepared one). */
 static double timed_write(char *p)
 {
-	uint64_t t0 = now_ns();
+	struct optime t;
 
+	optime_start(&t);
 	write_pages(p, BENCH_PAGES, 1);
-	return (double)(now_ns() - t0) / BENCH_PAGES;
+	return (double)optime_ns(&t) / BENCH_PAGES;
 }
 
 static double timed_read(char *p)
 {
-	uint64_t t0 = now_ns(), s = read_pages(p, BENCH_PAGES);
+	struct optime t;
+	uint64_t s;
 
+	optime_start(&t);
+	s = read_pages(p, BENCH_PAGES);
 	sink += s;
-	return (double)(now_ns() - t0) / BENCH_PAGES;
+	return (double)optime_ns(&t) / BENCH_PAGES;
 }
 
 static int fail(char *why, size_t n, const char *what)
@@ -166,7 +163,8 @@ static int file_bench(enum bench b, const char *dir, double *ns, char *why, size
 {
 	char path[4096], *p;
 	struct rusage r0, r1;
-	uint64_t t0, t1;
+	struct optime t;
+	uint64_t took;
 	int fd = make_file(dir, path, sizeof(path), why, n);
 	long faults;
 
@@ -188,15 +186,15 @@ static int file_bench(enum bench b, const char *dir, double *ns, char *why, size
 	if (b == B_FILE_COLD)
 		madvise(p, REGION, MADV_RANDOM);
 	getrusage(RUSAGE_SELF, &r0);
-	t0 = now_ns();
+	optime_start(&t);
 	sink += read_pages(p, BENCH_PAGES);
-	t1 = now_ns();
+	took = optime_ns(&t);
 	getrusage(RUSAGE_SELF, &r1);
 	faults = (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
 	if (b == B_FILE_READAHEAD)
-		*ns = (double)(t1 - t0) / BENCH_PAGES;
+		*ns = (double)took / BENCH_PAGES;
 	else
-		*ns = (double)(t1 - t0) / (double)(faults > 0 ? faults : 1);
+		*ns = (double)took / (double)(faults > 0 ? faults : 1);
 	close(fd);
 	return 0;
 }
@@ -206,7 +204,7 @@ static int file_bench(enum bench b, const char *dir, double *ns, char *why, size
 static int child_bench(enum bench b, const char *dir, double *ns, char *why, size_t n)
 {
 	char *p = NULL;
-	uint64_t t0;
+	struct optime t;
 	pid_t c;
 	int fds[2], ws;
 
@@ -227,10 +225,10 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 		if (p == MAP_FAILED)
 			return fail(why, n, "mmap");
 		write_pages(p, 16, 1);
-		t0 = now_ns();
+		optime_start(&t);
 		for (uint64_t i = 0; i < iters; i++)
 			sink += ((volatile char *)p)[(i & 15) * PAGE];
-		*ns = (double)(now_ns() - t0) / (double)iters;
+		*ns = (double)optime_ns(&t) / (double)iters;
 		return 0;
 	}
 	case B_SEQ_MAPPED:
@@ -254,11 +252,11 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 		p = region(0);
 		if (!p)
 			return fail(why, n, "mmap");
-		t0 = now_ns();
+		optime_start(&t);
 		if (madvise(p, REGION, adv))
 			return fail(why, n, b == B_POPULATE ? "madvise(MADV_POPULATE_WRITE)" :
 				    "madvise(MADV_POPULATE_READ)");
-		*ns = (double)(now_ns() - t0) / BENCH_PAGES;
+		*ns = (double)optime_ns(&t) / BENCH_PAGES;
 		return 0;
 	}
 	case B_COW_COPY:
@@ -295,19 +293,19 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 		return 0;
 	case B_MUNMAP:
 		write_pages(p, BENCH_PAGES, 1);
-		t0 = now_ns();
+		optime_start(&t);
 		munmap(p, REGION);
-		*ns = (double)(now_ns() - t0) / BENCH_PAGES;
+		*ns = (double)optime_ns(&t) / BENCH_PAGES;
 		return 0;
 	case B_FORK_BASE:
 	case B_FORK_PAGES:
 		if (p)
 			write_pages(p, BENCH_PAGES, 1);
-		t0 = now_ns();
+		optime_start(&t);
 		c = fork();
 		if (c == 0)
 			_exit(0);
-		*ns = (double)(now_ns() - t0);
+		*ns = (double)optime_ns(&t);
 		if (c < 0)
 			return fail(why, n, "fork");
 		waitpid(c, &ws, 0);
@@ -315,16 +313,16 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 	case B_SYSCALL: {
 		const int iters = 1 << 20;
 
-		t0 = now_ns();
+		optime_start(&t);
 		for (int i = 0; i < iters; i++)
 			sink += (uint64_t)syscall(SYS_getppid);
-		*ns = (double)(now_ns() - t0) / iters;
+		*ns = (double)optime_ns(&t) / iters;
 		return 0;
 	}
 	case B_MMAP_MUNMAP: {
 		const int iters = 1 << 15;
 
-		t0 = now_ns();
+		optime_start(&t);
 		for (int i = 0; i < iters; i++) {
 			void *q = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -332,7 +330,7 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 				return fail(why, n, "mmap");
 			munmap(q, PAGE);
 		}
-		*ns = (double)(now_ns() - t0) / iters;
+		*ns = (double)optime_ns(&t) / iters;
 		return 0;
 	}
 	case B_SWITCH: {
@@ -354,11 +352,11 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 					_exit(1);
 			_exit(0);
 		}
-		t0 = now_ns();
+		optime_start(&t);
 		for (int i = 0; i < iters; i++)
 			if (write(fds[1], &x, 1) != 1 || read(back[0], &x, 1) != 1)
 				return fail(why, n, "the ping-pong");
-		*ns = (double)(now_ns() - t0) / (2.0 * iters);
+		*ns = (double)optime_ns(&t) / (2.0 * iters);
 		waitpid(c, &ws, 0);
 		return 0;
 	}
@@ -368,13 +366,13 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 
 		q = malloc(64);		/* glibc's first call sets up its heap: not timed */
 		free(q);
-		t0 = now_ns();
+		optime_start(&t);
 		for (int i = 0; i < iters; i++) {
 			q = malloc(64);
 			sink += (uintptr_t)q;
 			free(q);
 		}
-		*ns = (double)(now_ns() - t0) / (2.0 * iters);
+		*ns = (double)optime_ns(&t) / (2.0 * iters);
 		return 0;
 	}
 	case B_THP_FAULT: {
@@ -388,10 +386,10 @@ static int child_bench(enum bench b, const char *dir, double *ns, char *why, siz
 		base = ((uintptr_t)p + HUGE - 1) & ~(HUGE - 1);
 		if (madvise((void *)base, n2m * HUGE, MADV_HUGEPAGE))
 			return fail(why, n, "madvise(MADV_HUGEPAGE)");
-		t0 = now_ns();
+		optime_start(&t);
 		for (size_t i = 0; i < n2m; i++)
 			((volatile char *)base)[i * HUGE] = 1;
-		*ns = (double)(now_ns() - t0) / n2m;
+		*ns = (double)optime_ns(&t) / n2m;
 		if (read_small("/proc/self/smaps_rollup", rollup, sizeof(rollup)) <= 0 ||
 		    !(a = strstr(rollup, "AnonHugePages:")) || strtoul(a + 14, NULL, 10) == 0) {
 			snprintf(why, n, "no transparent huge page was given (THP off, or memory too "
