@@ -356,6 +356,37 @@ struct vm_zone {
 	int n_stat;
 };
 
+/*
+ * The run's memory cgroup as memory.stat shows it: the keys cgroup v1 and v2
+ * both have, in v2's names and units (bytes; events are counts), hierarchical
+ * (v1's total_* lines; second column), then "current" (v2 memory.current,
+ * v1 memory.usage_in_bytes). On the simulator the run is the whole machine.
+ */
+#define VM_MEMSTAT_KEYS(X) \
+	X(MEMSTAT_ANON, "anon", "total_rss") \
+	X(MEMSTAT_FILE, "file", "total_cache") \
+	X(MEMSTAT_SHMEM, "shmem", "total_shmem") \
+	X(MEMSTAT_FILE_MAPPED, "file_mapped", "total_mapped_file") \
+	X(MEMSTAT_FILE_DIRTY, "file_dirty", "total_dirty") \
+	X(MEMSTAT_FILE_WRITEBACK, "file_writeback", "total_writeback") \
+	X(MEMSTAT_SWAPCACHED, "swapcached", "total_swapcached") \
+	X(MEMSTAT_ANON_THP, "anon_thp", "total_rss_huge") \
+	X(MEMSTAT_INACTIVE_ANON, "inactive_anon", "total_inactive_anon") \
+	X(MEMSTAT_ACTIVE_ANON, "active_anon", "total_active_anon") \
+	X(MEMSTAT_INACTIVE_FILE, "inactive_file", "total_inactive_file") \
+	X(MEMSTAT_ACTIVE_FILE, "active_file", "total_active_file") \
+	X(MEMSTAT_UNEVICTABLE, "unevictable", "total_unevictable") \
+	X(MEMSTAT_PGFAULT, "pgfault", "total_pgfault") \
+	X(MEMSTAT_PGMAJFAULT, "pgmajfault", "total_pgmajfault") \
+	X(MEMSTAT_CURRENT, "current", NULL)
+
+enum vm_memstat_key {
+#define X(key, v2, v1) key,
+	VM_MEMSTAT_KEYS(X)
+#undef X
+	NR_VM_MEMSTAT
+};
+
 /* A backend-neutral picture of the machine, as /proc would show it. */
 struct vm_snapshot {
 	uint64_t uptime_ns;
@@ -364,6 +395,10 @@ struct vm_snapshot {
 	int n_meminfo;
 	struct vm_kv vmstat[VM_MAX_KV];		/* /proc/vmstat */
 	int n_vmstat;
+	/* VM_MEMSTAT_KEYS, those the kernel's files have, in that order;
+	 * n_memstat 0 where there is no memory cgroup to read */
+	struct vm_kv memstat[NR_VM_MEMSTAT];
+	int n_memstat;
 	struct vm_zone zones[5];		/* /proc/zoneinfo, populated zones */
 	int nzones;
 	/* /proc/stat: per-mode CPU time (ns), interrupts, context switches */

@@ -9,8 +9,18 @@
 -- /proc/PID/smaps_rollup instead, as Private_Dirty +40 kB, Shared_Dirty
 -- -40 kB and Pss_Anon +20 kB (measured on Linux 6.18). The seed's "child
 -- RSS +40 KB" is a misconception.
+--
+-- How much anonymous memory the two hold together is the sum of their
+-- Pss_Anon (vm.usage(): a page two processes share counts half in each),
+-- the run's own figure. /proc/meminfo's AnonPages would say the same on an
+-- idle machine, but it is the whole machine's: a build running beside moves
+-- it by megabytes. On the real kernel the sum also holds vmlab's own pages
+-- in these processes (the Lua tables a step allocates): a page or two,
+-- RUNTIME_KB, well below the 40 kB that 10 copies add.
 
 vm.config{ ram = "1G" }
+
+local RUNTIME_KB = 16
 
 vm.spawn("parent", function(p)
   local m = p:mmap{ len = "100M" }
@@ -41,26 +51,31 @@ vm.spawn("parent", function(p)
   end)
 
   vm.wait_ready(c)
-  local anon0 = vm.meminfo().AnonPages
+  local anon0 = vm.usage().pss_anon_kb
   local alive = p:touch(m, { off = 10 * vm.PAGE, len = 10 * vm.PAGE, op = "write", value = 81 })
-  local copied_kb = vm.meminfo().AnonPages - anon0
-  print(string.format("parent, child alive: %d faults, AnonPages %+d kB (copies)", alive.minflt, copied_kb))
-  -- AnonPages is the whole machine's: on a real one other processes move it too
-  vm.expect(alive.minflt == 10 and vm.near(copied_kb, 40, 64),
-            "parent while the child lives: %d faults, AnonPages %+d kB; want 10 and +40", alive.minflt, copied_kb)
+  local copied_kb = vm.usage().pss_anon_kb - anon0
+  print(string.format("parent, child alive: %d faults, anonymous memory %+d kB (copies)", alive.minflt,
+        copied_kb))
+  vm.expect(alive.minflt == 10 and vm.near(copied_kb, 40, RUNTIME_KB),
+            "parent while the child lives: %d faults, anonymous memory %+d kB; want 10 and +40",
+            alive.minflt, copied_kb)
 
   local st = p:wait(c)
   vm.expect(st.status == "exited" and st.code == 0, "the child exited normally")
   vm.expect(p:read(m, 0) == 80, "parent still sees its value")
 
-  local reuse0, anon1 = vm.vmstat().pgreuse, vm.meminfo().AnonPages
+  local reuse0, anon1 = vm.vmstat().pgreuse, vm.usage().pss_anon_kb
   local r = p:touch(m, { len = 10 * vm.PAGE, op = "write", value = 82 })
-  print(string.format("parent after the child exited: %d faults, pgreuse %+d, AnonPages %+d kB",
-        r.minflt, vm.vmstat().pgreuse - reuse0, vm.meminfo().AnonPages - anon1))
+  local grown = vm.usage().pss_anon_kb - anon1
+  local reused = vm.vmstat().pgreuse - reuse0
+  print(string.format("parent after the child exited: %d faults, pgreuse %+d, anonymous memory %+d kB",
+        r.minflt, reused, grown))
   vm.expect(r.minflt == 10, "parent: %d reuse faults, want 10 (no copy)", r.minflt)
-  local reused, grown = vm.vmstat().pgreuse - reuse0, vm.meminfo().AnonPages - anon1
-  vm.expect(vm.near(reused, 10, 5), "pgreuse grew by %d, want 10", reused)
-  vm.expect(vm.near(grown, 0, 64), "a reuse allocates nothing (AnonPages %+d kB)", grown)
+  vm.expect(vm.near(grown, 0, RUNTIME_KB), "a reuse allocates nothing (anonymous memory %+d kB)", grown)
+  -- pgreuse (wp_page_reuse()) has no per-cgroup counterpart: it is the whole
+  -- machine's, and other processes can only add to it
+  vm.expect(reused == 10 or (vm.backend() == "real" and reused > 10),
+            "pgreuse grew by %d, want 10", reused)
 
   -- the rest was shared with the child too: 25,580 reuse faults (compare judges their time)
   local rest = p:touch(m, { off = 20 * vm.PAGE, op = "write", value = 83, tolerance = { ns = "25%" } })

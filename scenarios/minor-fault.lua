@@ -3,24 +3,31 @@
 --
 -- Every first write to an anonymous page is one minor fault: the kernel
 -- allocates a zeroed frame and maps it (do_anonymous_page). 100 MiB is
--- 25,600 pages: 25,600 minor faults, 0 major, and /proc/vmstat's pgfault
--- grows by exactly as much. A second pass finds every page mapped and
--- writable: no faults at all.
+-- 25,600 pages: 25,600 minor faults, 0 major, and the kernel's pgfault
+-- counter grows by exactly as much. A second pass finds every page mapped
+-- and writable: no faults at all.
+--
+-- pgfault is counted where /proc/vmstat counts it, in handle_mm_fault(), for
+-- the machine and for the fault's memory cgroup (count_memcg_event_mm()).
+-- /proc/vmstat's is the whole machine's, which a build running beside moves
+-- by thousands; vm.memstat() reads the run's own cgroup, which only this
+-- run moves.
 
 vm.config{ ram = "1G" }
 
 local p = vm.spawn("toucher", function(self)
   local m = self:mmap{ len = "100M" }
-  local pgfault = vm.vmstat().pgfault
+  local pgfault = vm.memstat().pgfault
   -- vmlab compare judges this pass's time too: within 25% of the real one
   local r = self:touch(m, { op = "write", tolerance = { ns = "25%" } })
-  local delta = vm.vmstat().pgfault - pgfault
+  local delta = vm.memstat().pgfault - pgfault
   print(string.format("first pass:  %5d minor, %d major, pgfault +%d, %.1f ms (%.2f us/fault)",
         r.minflt, r.majflt, delta, r.ns / 1e6, r.ns / 1e3 / r.minflt))
   vm.expect(r.minflt == 25600, "first pass: %d minor faults, want 25600", r.minflt)
   vm.expect(r.majflt == 0, "first pass: %d major faults, want 0", r.majflt)
-  -- pgfault is the whole machine's: on a real one other processes add to it
-  vm.expect(vm.near(delta, 25600, "1%"), "pgfault grew by %d, want 25600", delta)
+  -- the real kernel folds a memcg's per-CPU counters in only once 64 updates
+  -- per CPU are pending (memcg_rstat_updated()): up to 128 per CPU may lag
+  vm.expect(vm.near(delta, 25600, 128 * vm.ncpus()), "pgfault grew by %d, want 25600", delta)
   vm.expect(r.rss_kb == 102400, "RSS grew by %d kB, want 102400", r.rss_kb)
 
   local r2 = self:touch(m, { op = "write" })

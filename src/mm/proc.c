@@ -113,6 +113,58 @@ static void fill_vmstat(struct machine *m, struct vm_snapshot *s)
 		kv_add(s->vmstat, n, vm_event_names[i], (int64_t)m->vm_events[i]);
 }
 
+/*
+ * memory_stat_format() (mm/memcontrol.c) for the run's memory cgroup, which
+ * on the simulator holds every process: the node's counters in bytes, the
+ * fault events, and "current", what the memcg is charged for: anonymous and
+ * file folios (mem_cgroup_charge()), page tables and kernel stacks
+ * (__GFP_ACCOUNT).
+ */
+static int64_t memstat_value(struct machine *m, enum vm_memstat_key k)
+{
+	const int64_t page = PAGE_SIZE;
+
+	switch (k) {
+	case MEMSTAT_ANON:		return node_page_state(m, NR_ANON_MAPPED) * page;
+	case MEMSTAT_FILE:		return node_page_state(m, NR_FILE_PAGES) * page;
+	case MEMSTAT_SHMEM:		return node_page_state(m, NR_SHMEM) * page;
+	case MEMSTAT_FILE_MAPPED:	return node_page_state(m, NR_FILE_MAPPED) * page;
+	case MEMSTAT_FILE_DIRTY:	return node_page_state(m, NR_FILE_DIRTY) * page;
+	case MEMSTAT_FILE_WRITEBACK:	return node_page_state(m, NR_WRITEBACK) * page;
+	case MEMSTAT_SWAPCACHED:	return 0;	/* no swap cache yet */
+	case MEMSTAT_ANON_THP:		return node_page_state(m, NR_ANON_THPS) * page * 512;
+	case MEMSTAT_INACTIVE_ANON:	return node_page_state(m, NR_INACTIVE_ANON) * page;
+	case MEMSTAT_ACTIVE_ANON:	return node_page_state(m, NR_ACTIVE_ANON) * page;
+	case MEMSTAT_INACTIVE_FILE:	return node_page_state(m, NR_INACTIVE_FILE) * page;
+	case MEMSTAT_ACTIVE_FILE:	return node_page_state(m, NR_ACTIVE_FILE) * page;
+	case MEMSTAT_UNEVICTABLE:	return node_page_state(m, NR_UNEVICTABLE) * page;
+	case MEMSTAT_PGFAULT:		return (int64_t)m->vm_events[PGFAULT];
+	case MEMSTAT_PGMAJFAULT:	return (int64_t)m->vm_events[PGMAJFAULT];
+	case MEMSTAT_CURRENT:
+		return (node_page_state(m, NR_ANON_MAPPED) + node_page_state(m, NR_FILE_PAGES) +
+			node_page_state(m, NR_PAGETABLE)) * page +
+		       node_page_state(m, NR_KERNEL_STACK_KB) * 1024;
+	case NR_VM_MEMSTAT:
+		break;
+	}
+	return 0;
+}
+
+static void fill_memstat(struct machine *m, struct vm_snapshot *s)
+{
+	static const char *const names[] = {
+#define X(key, v2, v1) v2,
+		VM_MEMSTAT_KEYS(X)
+#undef X
+	};
+
+	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
+		snprintf(s->memstat[k].name, sizeof(s->memstat[k].name), "%s", names[k]);
+		s->memstat[k].value = memstat_value(m, (enum vm_memstat_key)k);
+	}
+	s->n_memstat = NR_VM_MEMSTAT;
+}
+
 _Static_assert(NR_VM_ZONE_STAT_ITEMS <= (int)(sizeof(((struct vm_zone *)0)->stat) /
 					      sizeof(struct vm_kv)), "vm_zone.stat is too small");
 
@@ -320,6 +372,7 @@ int vm_snapshot(vm_machine *m, struct vm_snapshot *s)
 	s->ncpus = m->nr_cpus;
 	fill_meminfo(m, s);
 	fill_vmstat(m, s);
+	fill_memstat(m, s);
 	fill_zoneinfo(m, s);
 	s->procs = calloc((size_t)(m->nr_tasks ? m->nr_tasks : 1), sizeof(*s->procs));
 	if (!s->procs)

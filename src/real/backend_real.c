@@ -355,9 +355,11 @@ static int r_proc_info(struct backend *b, int pid, struct vm_proc *p)
 
 static int r_snapshot(struct backend *b, struct vm_snapshot *s)
 {
-	int pids[1024], n = real_run_pids(b, pids, 1024);
+	int pids[1024], n = real_run_pids(b, pids, 1024), rc = procfs_snapshot(s, pids, n);
 
-	return procfs_snapshot(s, pids, n);
+	if (!rc)
+		s->n_memstat = cgroup_memstat(s->memstat);
+	return rc;
 }
 
 int real_run_pids(struct backend *b, int *pids, int max)

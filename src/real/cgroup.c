@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
+#include "procfs.h"
 #include "../lib/fdio.h"
 
 #define V2_ROOT		"/sys/fs/cgroup"
@@ -24,6 +25,8 @@ static char dir[256];		/* the run's cgroup */
 static uint64_t run_limit;	/* its limit (or RLIMIT_DATA's, without one) */
 static char root[128];		/* the hierarchy it is in */
 static int version;
+static char stat_dir[300];	/* whose memory.stat vm.memstat() reads */
+static int stat_version;
 
 uint64_t cgroup_default_limit(void)
 {
@@ -99,6 +102,82 @@ static bool v2_usable(void)
 	    has_word(buf, "memory"))
 		return true;
 	return write_str(V2_ROOT "/cgroup.subtree_control", "+memory") == 0;
+}
+
+/*
+ * Without a cgroup of its own the run reads the memory cgroup vmlab was
+ * started in (/proc/self/cgroup: v1's memory line, else v2's "0::"), which
+ * other processes may share: where that is the root of cgroup v2, it has no
+ * memory.current and vm.memstat() has no "current".
+ */
+static void find_own_memcg(void)
+{
+	char buf[4096], *l;
+	long len = read_small("/proc/self/cgroup", buf, sizeof(buf) - 1);
+
+	if (len <= 0)
+		return;
+	buf[len] = '\0';
+	if ((l = strstr(buf, ":memory:/")) && access(V1_ROOT "/memory.stat", R_OK) == 0) {
+		stat_version = 1;
+		snprintf(stat_dir, sizeof(stat_dir), "%s%.*s", V1_ROOT, (int)strcspn(l + 8, "\n"), l + 8);
+	} else if ((l = strstr(buf, "0::/"))) {
+		const char *mnt = access(V2_ROOT "/cgroup.controllers", R_OK) == 0 ? V2_ROOT :
+				  V2_ROOT "/unified";
+
+		stat_version = 2;
+		snprintf(stat_dir, sizeof(stat_dir), "%s%.*s", mnt, (int)strcspn(l + 3, "\n"), l + 3);
+	}
+}
+
+int cgroup_memstat(struct vm_kv *kv)
+{
+	static const char *const v2[] = {
+#define X(key, v2name, v1name) v2name,
+		VM_MEMSTAT_KEYS(X)
+#undef X
+	};
+	static const char *const v1[] = {
+#define X(key, v2name, v1name) v1name,
+		VM_MEMSTAT_KEYS(X)
+#undef X
+	};
+	struct vm_kv all[VM_MAX_KV];
+	char path[340], buf[16384];
+	long len;
+	int n, out = 0;
+
+	if (!stat_dir[0])
+		return 0;
+	path_join(path, sizeof(path), stat_dir, "memory.stat");
+	len = read_small(path, buf, sizeof(buf) - 1);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	n = procfs_parse_kv(buf, all, VM_MAX_KV);
+	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
+		int64_t v = -1;
+
+		if (k == MEMSTAT_CURRENT) {
+			char cur[64];
+			long cl;
+
+			path_join(path, sizeof(path), stat_dir,
+				  stat_version == 2 ? "memory.current" : "memory.usage_in_bytes");
+			cl = read_small(path, cur, sizeof(cur) - 1);
+			if (cl > 0) {
+				cur[cl] = '\0';
+				v = strtoll(cur, NULL, 10);
+			}
+		} else {
+			v = vm_kv_get(all, n, stat_version == 2 ? v2[k] : v1[k]);
+		}
+		if (v < 0)
+			continue;	/* not in this kernel's file */
+		snprintf(kv[out].name, sizeof(kv[out].name), "%s", v2[k]);
+		kv[out++].value = v;
+	}
+	return out;
 }
 
 /* The pids in a cgroup.procs file: how many (at most max). */
@@ -191,6 +270,7 @@ void cgroup_leave(void)
 	write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid()));
 	remove_cg(dir);
 	dir[0] = '\0';
+	stat_dir[0] = '\0';
 }
 
 /*
@@ -275,9 +355,11 @@ static int fallback(uint64_t limit, const char *why, char *note, size_t nn, char
 			 strerror(errno));
 		return -1;
 	}
+	find_own_memcg();
 	snprintf(note, nn, "no memory cgroup for this run (%s): each process is limited to %llu MiB "
-		 "of private data by RLIMIT_DATA instead, and an OOM experiment is not safe here",
-		 why, (unsigned long long)(limit >> 20));
+		 "of private data by RLIMIT_DATA instead, and an OOM experiment is not safe here; "
+		 "vm.memstat() reads the cgroup vmlab runs in (%s), which other processes may share",
+		 why, (unsigned long long)(limit >> 20), stat_dir[0] ? stat_dir : "none found");
 	return 1;
 }
 
@@ -325,5 +407,7 @@ int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en)
 		cgroup_leave();
 		return -1;
 	}
+	memcpy(stat_dir, dir, sizeof(dir));
+	stat_version = version;
 	return 0;
 }

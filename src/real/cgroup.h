@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../../include/vmlab.h"
 
 /* The default limit: the smaller of a quarter of RAM and 4 GiB. */
 uint64_t cgroup_default_limit(void);
@@ -29,6 +30,17 @@ uint64_t cgroup_limit(void);
 const char *cgroup_dir(void);
 /* The processes in the run's cgroup other than except: their number. */
 int cgroup_pids(int except, int *pids, int max);
+/*
+ * The run's memory.stat as vm_snapshot.memstat (VM_MEMSTAT_KEYS: v2's names
+ * and units, v1's total_* lines mapped onto them) and its usage: how many
+ * keys (those the kernel's files have), 0 when there is none to read. The
+ * kernel flushes a memcg's per-CPU counters only once 64 updates per CPU are
+ * pending (memcg_rstat_updated(), memcg_vmstats_needs_flush()) and charges
+ * pages in stocks of 64 per CPU (consume_stock()): a figure can lag its
+ * processes by some 128 updates per CPU. Without a cgroup of its own, the
+ * run reads the one vmlab was started in (cgroup_enter()'s note says which).
+ */
+int cgroup_memstat(struct vm_kv *kv);
 /* Kill what is left, leave the cgroup and remove it (idempotent). */
 void cgroup_leave(void);
 /*

@@ -445,6 +445,72 @@ static int l_vmstat(lua_State *L)
 	return 1;
 }
 
+/*
+ * vm.memstat(): the run's memory cgroup (memory.stat's keys both cgroup
+ * versions have, in v2's names and bytes, and "current"). Its own figures,
+ * which no other process on the machine moves; the real kernel's lag behind
+ * by up to some 128 updates per CPU (cgroup.h says why).
+ */
+static int l_memstat(lua_State *L)
+{
+	struct vm_snapshot s;
+
+	snapshot(L, &s, "vm.memstat");
+	if (!s.n_memstat) {
+		backend_of(L)->ops->snapshot_release(&s);
+		return luaL_error(L, "vm.memstat: there is no memory cgroup to read (--real makes one "
+				  "for the run when run as root)");
+	}
+	push_kv_table(L, s.memstat, s.n_memstat);
+	backend_of(L)->ops->snapshot_release(&s);
+	return 1;
+}
+
+/*
+ * vm.usage(): the run's processes summed, from their /proc/PID/status and
+ * smaps_rollup: exact on both kernels (page-table walks and per-mm counters,
+ * no batching) and moved by no other process. A page shared by n of them
+ * counts 1/n in each one's Pss, so the Pss sums count every page once.
+ */
+static int l_usage(lua_State *L)
+{
+	struct vm_snapshot s;
+	struct vm_kv sum[] = {
+		{ "processes", 0 }, { "rss_kb", 0 }, { "pss_kb", 0 }, { "pss_anon_kb", 0 },
+		{ "pss_file_kb", 0 }, { "pss_shmem_kb", 0 }, { "swap_kb", 0 }, { "pte_kb", 0 },
+	};
+
+	snapshot(L, &s, "vm.usage");
+	for (int i = 0; i < s.nprocs; i++) {
+		const struct vm_proc *p = &s.procs[i];
+
+		if (p->state == 'Z')
+			continue;
+		sum[0].value++;
+		sum[1].value += (int64_t)p->rss_kb;
+		sum[2].value += (int64_t)p->pss;
+		sum[3].value += (int64_t)p->pss_anon;
+		sum[4].value += (int64_t)p->pss_file;
+		sum[5].value += (int64_t)p->pss_shmem;
+		sum[6].value += (int64_t)p->swap_kb;
+		sum[7].value += (int64_t)p->vm_pte_kb;
+	}
+	backend_of(L)->ops->snapshot_release(&s);
+	push_kv_table(L, sum, (int)(sizeof(sum) / sizeof(sum[0])));
+	return 1;
+}
+
+/* vm.ncpus(): the simulated machine's CPUs, or this one's online CPUs. */
+static int l_ncpus(lua_State *L)
+{
+	struct vm_snapshot s;
+
+	snapshot(L, &s, "vm.ncpus");
+	lua_pushinteger(L, s.ncpus);
+	backend_of(L)->ops->snapshot_release(&s);
+	return 1;
+}
+
 /* vm.zoneinfo(): { DMA = { free=, min=, low=, high=, managed=, ... }, ... } in pages */
 static int l_zoneinfo(lua_State *L)
 {
@@ -558,6 +624,7 @@ void lvm_register(lua_State *L)
 		{ "config", l_config }, { "spawn", lproc_spawn }, { "wait", lproc_wait },
 		{ "wait_ready", lproc_wait_ready }, { "kill", lproc_kill }, { "show", l_show },
 		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "zoneinfo", l_zoneinfo },
+		{ "memstat", l_memstat }, { "usage", l_usage }, { "ncpus", l_ncpus },
 		{ "mark", l_mark }, { "expect", l_expect }, { "near", l_near }, { "backend", l_backend },
 		{ NULL, NULL },
 	};
