@@ -19,7 +19,8 @@ LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC    := $(wildcard src/lib/*.c src/mm/*.c src/libc/*.c src/report/*.c)
+LIB_SRC    := $(wildcard src/lib/*.c src/mm/*.c src/libc/*.c src/report/*.c src/trace/*.c \
+                         src/replay/*.c)
 # the two backends (no Lua): the interface and the sim's, and the real one's
 REAL_SRC   := $(wildcard src/backend/*.c src/real/*.c)
 PROG_SRC   := $(wildcard src/script/*.c src/cli/*.c) $(REAL_SRC)

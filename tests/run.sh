@@ -80,7 +80,12 @@ fi
 expect_error() {	# label, want exit, want in stderr, vmlab run arguments...
 	label=$1 want_exit=$2 want_err=$3
 	shift 3
-	$VMLAB run "$@" > "$TMP/err.out" 2> "$TMP/err.err"
+	expect_cmd_error "$label" "$want_exit" "$want_err" run "$@"
+}
+expect_cmd_error() {	# label, want exit, want in stderr, vmlab arguments...
+	label=$1 want_exit=$2 want_err=$3
+	shift 3
+	$VMLAB "$@" > "$TMP/err.out" 2> "$TMP/err.err"
 	got=$?
 	if [ "$got" = "$want_exit" ] && grep -qF -- "$want_err" "$TMP/err.err"; then
 		ok "$label"
@@ -200,6 +205,71 @@ if [ "$t" = "4.07" ]; then ok "--costs: a profile sets the simulated time (1000 
 printf 'anon_alloc = fast\n' > "$TMP/bad.cost"
 expect_status "--costs: a bad profile is an error" 2 $VMLAB run --costs "$TMP/bad.cost" scenarios/demo.lua
 if grep -q "^vmlab run: .*bad.cost:1: 'anon_alloc' needs a number of nanoseconds" "$TMP/cli.out"; then ok "--costs: the error names file:line"; else ko "--costs error message" "$TMP/cli.out"; fi
+
+# ---- bare replay: the policies against OSTEP's and libCacheSim's answers ----
+# OSTEP paging-policy.py -s 0 -n 10 -c (cache 3) draws 8 7 4 2 5 4 7 3 4 5:
+# FINALSTATS hits 1 (FIFO), 2 (LRU), 4 (OPT); its per-access lines for LRU.
+cat > "$TMP/ostep-lru.out" << 'END'
+Access: 8  MISS LRU ->          [8] <- MRU Replaced:- [Hits:0 Misses:1]
+Access: 7  MISS LRU ->       [8, 7] <- MRU Replaced:- [Hits:0 Misses:2]
+Access: 4  MISS LRU ->    [8, 7, 4] <- MRU Replaced:- [Hits:0 Misses:3]
+Access: 2  MISS LRU ->    [7, 4, 2] <- MRU Replaced:8 [Hits:0 Misses:4]
+Access: 5  MISS LRU ->    [4, 2, 5] <- MRU Replaced:7 [Hits:0 Misses:5]
+Access: 4  HIT  LRU ->    [2, 5, 4] <- MRU Replaced:- [Hits:1 Misses:5]
+Access: 7  MISS LRU ->    [5, 4, 7] <- MRU Replaced:2 [Hits:1 Misses:6]
+Access: 3  MISS LRU ->    [4, 7, 3] <- MRU Replaced:5 [Hits:1 Misses:7]
+Access: 4  HIT  LRU ->    [7, 3, 4] <- MRU Replaced:- [Hits:2 Misses:7]
+Access: 5  MISS LRU ->    [3, 4, 5] <- MRU Replaced:7 [Hits:2 Misses:8]
+
+FINALSTATS hits 2   misses 8   hitrate 20.00
+
+END
+if $VMLAB replay --bare --policy lru --cache 3 -v --addresses 8,7,4,2,5,4,7,3,4,5 > "$TMP/lru.out" 2>&1 &&
+   cmp -s "$TMP/lru.out" "$TMP/ostep-lru.out"; then
+	ok "replay: LRU traces OSTEP's paging-policy.py answer line for line"
+else
+	diff "$TMP/ostep-lru.out" "$TMP/lru.out" > "$TMP/why" 2>&1
+	ko "replay: LRU -v differs from OSTEP's" "$TMP/why"
+fi
+for pw in fifo:1 opt:4; do
+	if $VMLAB replay --bare --policy ${pw%:*} --cache 3 -v --addresses 8,7,4,2,5,4,7,3,4,5 |
+	   grep -q "^FINALSTATS hits ${pw#*:}   misses $((10 - ${pw#*:}))   "; then
+		ok "replay: ${pw%:*} hits ${pw#*:} of OSTEP's 10, as paging-policy.py"
+	else
+		ko "replay: ${pw%:*} on OSTEP's -s 0 trace"
+	fi
+done
+expect_cmd_error "replay: a bad trace line names its line" 2 "unit.h:1: not a pages line" \
+	replay --bare --policy lru --cache 4 tests/unit/unit.h
+expect_cmd_error "replay: an unknown policy is named" 2 "unknown policy 'nope'" \
+	replay --bare --policy nope --cache 4 --addresses 1,2
+expect_cmd_error "replay: a cache of 0 pages is refused" 2 "not '0'" \
+	replay --bare --policy lru --cache 0 --addresses 1,2
+# libCacheSim's answers (../shared/reference/libcachesim/answers.tsv) on the
+# traces its generator makes: exactly, to its four decimals
+REF=${LIBCACHESIM_REF:-../shared/reference/libcachesim}
+if [ -f "$REF/gen_oracle.c" ] && [ -f "$REF/answers.tsv" ] &&
+   cc -O2 -o "$TMP/gen_oracle" "$REF/gen_oracle.c" -lm 2> /dev/null; then
+	"$TMP/gen_oracle" "$TMP/zipf.bin" 100000 2000000 0.99 1 > /dev/null 2>&1
+	"$TMP/gen_oracle" "$TMP/loop.bin" 12000 2000000 -1 1 > /dev/null 2>&1
+	for tr in zipf loop; do
+		for p in lru fifo clock belady; do
+			want=$(awk -v t=$tr -v p=$p '$1 == t && $2 == p { printf "%s:%s ", $3, $4 }' \
+				"$REF/answers.tsv")
+			got=$($VMLAB replay --bare --policy $p --cache 1000,10000,50000 "$TMP/$tr.bin" |
+			      awk '$2 ~ /^[0-9]+$/ { printf "%s:%s ", $2, $5 }')
+			if [ -n "$want" ] && [ "$want" = "$got" ]; then
+				ok "replay: $p on libCacheSim's $tr trace: its miss ratios exactly ($want)"
+			else
+				printf 'want %s\ngot  %s\n' "$want" "$got" > "$TMP/why"
+				ko "replay: $p on libCacheSim's $tr trace" "$TMP/why"
+			fi
+		done
+	done
+	rm -f "$TMP/zipf.bin" "$TMP/loop.bin"
+else
+	skipped "replay: libCacheSim's reference answers" "no $REF/gen_oracle.c and answers.tsv"
+fi
 
 # ---- the views against the real free(1) ----
 if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null && command -v free > /dev/null &&

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "../replay/policy.h"
 
 static const char overview[] =
 "vmlab - the Linux memory manager as a laboratory\n"
@@ -21,6 +22,9 @@ static const char overview[] =
 "                                            (vmlab help compare)\n"
 "  vmlab calibrate [-o PROFILE]              measure this machine's costs\n"
 "                                            (vmlab help calibrate)\n"
+"  vmlab replay --bare --policy P --cache N TRACE\n"
+"                                            a trace through the replacement\n"
+"                                            policies (vmlab help replay)\n"
 "  vmlab help api                            the scenario API (the vm module)\n"
 "  vmlab help views                          what vm.show can print\n"
 "  vmlab help exit                           exit statuses\n"
@@ -118,6 +122,28 @@ static const char calibrate_help[] =
 "simulator reproduces the measurement, prints both, and writes the profile\n"
 "(stdout without -o) for vmlab run --costs PROFILE.\n";
 
+static const char replay_help[] =
+"vmlab replay --bare --policy P[,P...] --cache N[,N...] [OPTIONS] TRACE\n"
+"vmlab replay --bare --policy P --cache N --addresses 1,2,3,1,...\n"
+"\n"
+"Feeds a recorded page-access stream to bare replacement policies, each at\n"
+"each cache size (in pages), and prints hits, misses, the miss ratio and the\n"
+"evictions of pages written while cached (dirty evict). No kernel is\n"
+"involved: replay through the whole simulated kernel needs swap and comes\n"
+"with it.\n"
+"\n"
+"  --format F     pages (one page number per line, as OSTEP's traces),\n"
+"                 hexaddr (a hex address and R or W per line: page =\n"
+"                 address >> 12), oracle (libCacheSim's oracleGeneral, 24-byte\n"
+"                 records); auto (the default) tells them apart\n"
+"  --addresses L  the trace as a list of page numbers, as paging-policy.py -a\n"
+"  -v             one line per access as OSTEP's paging-policy.py -c prints it,\n"
+"                 then FINALSTATS (one policy, one size)\n"
+"  --json FILE    every run's accesses, hits, misses, miss_ratio, reads,\n"
+"                 writes, evictions, dirty_evictions (written whole, or not)\n"
+"\n"
+"Policies:\n";
+
 static const char api_help[] =
 "The vm module (sizes are bytes or \"4K\", \"100M\", \"1G\"; vm.PAGE is 4096)\n"
 "\n"
@@ -210,9 +236,13 @@ int cmd_help(int argc, char **argv)
 		fputs(compare_help, stdout);
 	else if (!strcmp(topic, "calibrate"))
 		fputs(calibrate_help, stdout);
-	else {
+	else if (!strcmp(topic, "replay")) {
+		fputs(replay_help, stdout);
+		for (int i = 0; policy_at(i); i++)
+			printf("  %-12s %s\n", policy_at(i)->name, policy_at(i)->help);
+	} else {
 		fprintf(stderr, "vmlab help: no topic '%s' (run, api, views, compare, calibrate, "
-			"exit)\n", topic);
+			"replay, exit)\n", topic);
 		return 2;
 	}
 	return 0;
@@ -227,6 +257,8 @@ void usage(void)
 	      "                     [--json FILE] [--summary] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab list\n"
 	      "       vmlab calibrate [-o PROFILE] [--runs N] [--dir DIR]\n"
-	      "       vmlab help [run | api | views | compare | calibrate | exit]\n"
+	      "       vmlab replay --bare --policy P --cache N [--format F] [-v] [--json FILE]\n"
+	      "                    (TRACE | --addresses LIST)\n"
+	      "       vmlab help [run | api | views | compare | calibrate | replay | exit]\n"
 	      "       vmlab version\n", stderr);
 }

@@ -1,0 +1,270 @@
+/*
+ * replay.c - vmlab replay --bare: a trace through the bare replacement
+ * policies (src/replay/), each at each cache size, with the counts a
+ * paging lesson or a policy paper wants; -v prints OSTEP paging-policy.py's
+ * per-access lines for one policy and one size. Replay through the whole
+ * simulated kernel needs swap and comes with it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../lib/fdio.h"
+#include "../replay/policy.h"
+#include "../report/json.h"
+#include "../trace/trace.h"
+
+#define MAX_RUNS	64
+
+struct outcome {
+	const struct policy_ops *pol;
+	uint64_t cap, hits, misses, evictions, dirty_evictions;
+};
+
+static void replay_usage(void)
+{
+	fputs("usage: vmlab replay --bare --policy P[,P...] --cache N[,N...] [--format F]\n"
+	      "                    [-v] [--json FILE] (TRACE | --addresses 1,2,3,...)\n"
+	      "  policies:", stderr);
+	for (int i = 0; policy_at(i); i++)
+		fprintf(stderr, " %s", policy_at(i)->name);
+	fputs("\n  formats: auto pages hexaddr oracle\n", stderr);
+}
+
+/* "a,b,c" into names (pointers into s, which is cut): how many, -1 if too many. */
+static int split(char *s, char **out, int max)
+{
+	int n = 0;
+
+	for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+		if (n == max)
+			return -1;
+		out[n++] = t;
+	}
+	return n;
+}
+
+/* OSTEP's "%12s" of a Python list: "[1, 2, 3]" right-justified in 12. */
+static void print_list(const struct trace *t, const uint32_t *ids, uint64_t n)
+{
+	char buf[4096];
+	size_t len = 0;
+
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "[");
+	for (uint64_t k = 0; k < n && len < sizeof(buf) - 32; k++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%llu", k ? ", " : "",
+					(unsigned long long)t->page[ids[k]]);
+	snprintf(buf + len, sizeof(buf) - len, "]");
+	printf("%12s", buf);
+}
+
+static int run_one(const struct trace *t, struct outcome *o, bool verbose)
+{
+	void *st = o->pol->init(o->cap, t);
+	uint8_t *dirty = calloc(t->npages, 1);
+	uint32_t *shown = verbose ? malloc(o->cap * sizeof(*shown)) : NULL;
+
+	if (!st || !dirty || (verbose && !shown)) {
+		if (st)
+			o->pol->free(st);
+		free(dirty);
+		free(shown);
+		return -1;
+	}
+	for (uint64_t i = 0; i < t->n; i++) {
+		uint32_t id = TRACE_ID(t->acc[i]), victim;
+		bool hit = o->pol->access(st, i, id, &victim);
+
+		if (hit) {
+			o->hits++;
+		} else {
+			o->misses++;
+			dirty[id] = 0;
+		}
+		if (victim != NO_VICTIM) {
+			o->evictions++;
+			o->dirty_evictions += dirty[victim];
+			dirty[victim] = 0;
+		}
+		if (t->acc[i] & TRACE_WRITE)
+			dirty[id] = 1;
+		if (verbose) {
+			uint64_t n = o->pol->show(st, shown, o->cap);
+			char v[24] = "-";
+
+			if (victim != NO_VICTIM)
+				snprintf(v, sizeof(v), "%llu", (unsigned long long)t->page[victim]);
+			printf("Access: %llu  %s %s -> ", (unsigned long long)t->page[id],
+			       hit ? "HIT " : "MISS", o->pol->left);
+			print_list(t, shown, n);
+			printf(" <- %s Replaced:%s [Hits:%llu Misses:%llu]\n", o->pol->right, v,
+			       (unsigned long long)o->hits, (unsigned long long)o->misses);
+		}
+	}
+	o->pol->free(st);
+	free(dirty);
+	free(shown);
+	return 0;
+}
+
+static int write_json(const char *path, const char *trace, const struct trace *t,
+		      const struct outcome *o, int n)
+{
+	struct json j;
+	int rc;
+
+	json_init(&j);
+	json_obj_begin(&j);
+	json_kv_str(&j, "trace", trace);
+	json_kv_str(&j, "format", trace_format_names[t->format]);
+	json_kv_int(&j, "accesses", (int64_t)t->n);
+	json_kv_int(&j, "reads", (int64_t)t->reads);
+	json_kv_int(&j, "writes", (int64_t)t->writes);
+	json_kv_int(&j, "pages", t->npages);
+	json_key(&j, "runs");
+	json_arr_begin(&j);
+	for (int k = 0; k < n; k++) {
+		json_obj_begin(&j);
+		json_kv_str(&j, "policy", o[k].pol->name);
+		json_kv_int(&j, "cache_pages", (int64_t)o[k].cap);
+		json_kv_int(&j, "accesses", (int64_t)t->n);
+		json_kv_int(&j, "hits", (int64_t)o[k].hits);
+		json_kv_int(&j, "misses", (int64_t)o[k].misses);
+		json_key(&j, "miss_ratio");
+		json_num(&j, (double)o[k].misses / (double)t->n);
+		json_kv_int(&j, "reads", (int64_t)t->reads);
+		json_kv_int(&j, "writes", (int64_t)t->writes);
+		json_kv_int(&j, "evictions", (int64_t)o[k].evictions);
+		json_kv_int(&j, "dirty_evictions", (int64_t)o[k].dirty_evictions);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	rc = write_file_atomic(path, sb_str(&j.b), strlen(sb_str(&j.b)));
+	json_free(&j);
+	return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	char *policies = NULL, *caches = NULL, *names[MAX_RUNS], *sizes[MAX_RUNS], err[512];
+	const char *format = "auto", *json = NULL, *path = NULL, *list = NULL;
+	bool bare = false, verbose = false;
+	struct outcome runs[MAX_RUNS];
+	struct trace t;
+	int np, nc, nr = 0, f, rc = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+
+		if (!strcmp(a, "--bare"))
+			bare = true;
+		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			verbose = true;
+		else if (!strcmp(a, "--policy") && more)
+			policies = argv[++i];
+		else if (!strcmp(a, "--cache") && more)
+			caches = argv[++i];
+		else if (!strcmp(a, "--format") && more)
+			format = argv[++i];
+		else if (!strcmp(a, "--json") && more)
+			json = argv[++i];
+		else if (!strcmp(a, "--addresses") && more)
+			list = argv[++i];
+		else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "vmlab replay: unknown option or missing value: %s\n", a);
+			replay_usage();
+			return 2;
+		} else if (!path)
+			path = a;
+		else {
+			fprintf(stderr, "vmlab replay: one trace at a time (%s and %s)\n", path, a);
+			return 2;
+		}
+	}
+	if (!bare) {
+		fputs("vmlab replay: only --bare (the policies alone) is in this version; replay "
+		      "through the whole kernel needs swap, which comes with the files/swap work\n", stderr);
+		return 2;
+	}
+	if (!policies || !caches || (!path == !list)) {
+		fputs("vmlab replay: needs --policy, --cache and a trace (a file or --addresses)\n", stderr);
+		replay_usage();
+		return 2;
+	}
+	if ((f = trace_format_parse(format)) < 0) {
+		fprintf(stderr, "vmlab replay: unknown trace format '%s' (auto, pages, hexaddr, oracle)\n",
+			format);
+		return 2;
+	}
+	np = split(policies, names, MAX_RUNS);
+	nc = split(caches, sizes, MAX_RUNS);
+	if (np <= 0 || nc <= 0 || np * nc > MAX_RUNS) {
+		fprintf(stderr, "vmlab replay: at most %d policy and cache pairs\n", MAX_RUNS);
+		return 2;
+	}
+	for (int p = 0; p < np; p++) {
+		const struct policy_ops *pol = policy_find(names[p]);
+
+		if (!pol) {
+			fprintf(stderr, "vmlab replay: unknown policy '%s'\n", names[p]);
+			replay_usage();
+			return 2;
+		}
+		for (int c = 0; c < nc; c++) {
+			char *end;
+			unsigned long long cap;
+
+			errno = 0;
+			cap = strtoull(sizes[c], &end, 10);
+			if (errno || *end || !cap || cap > UINT32_MAX || sizes[c][0] == '-') {
+				fprintf(stderr, "vmlab replay: --cache wants page counts from 1 to %u, "
+					"not '%s'\n", UINT32_MAX, sizes[c]);
+				return 2;
+			}
+			runs[nr++] = (struct outcome){ .pol = pol, .cap = cap };
+		}
+	}
+	if (verbose && nr != 1) {
+		fputs("vmlab replay: -v traces one policy at one cache size\n", stderr);
+		return 2;
+	}
+	if (list ? trace_from_list(list, &t, err, sizeof(err)) :
+		   trace_load(path, (enum trace_format)f, &t, err, sizeof(err))) {
+		fprintf(stderr, "vmlab replay: %s\n", err);
+		return 2;
+	}
+	for (int k = 0; k < nr && !rc; k++) {
+		if (run_one(&t, &runs[k], verbose)) {
+			fprintf(stderr, "vmlab replay: %s at %llu pages: out of memory\n",
+				runs[k].pol->name, (unsigned long long)runs[k].cap);
+			rc = 2;
+		}
+	}
+	if (!rc && verbose) {
+		printf("\nFINALSTATS hits %llu   misses %llu   hitrate %.2f\n\n",
+		       (unsigned long long)runs[0].hits, (unsigned long long)runs[0].misses,
+		       100.0 * (double)runs[0].hits / (double)t.n);
+	} else if (!rc) {
+		printf("trace %s (%s): %llu accesses (%llu reads, %llu writes), %u distinct pages\n\n",
+		       path ? path : "--addresses", trace_format_names[t.format],
+		       (unsigned long long)t.n, (unsigned long long)t.reads,
+		       (unsigned long long)t.writes, t.npages);
+		printf("%-8s %10s %12s %12s %10s %10s\n", "policy", "cache", "hits", "misses",
+		       "miss ratio", "dirty evict");
+		for (int k = 0; k < nr; k++)
+			printf("%-8s %10llu %12llu %12llu %10.4f %10llu\n", runs[k].pol->name,
+			       (unsigned long long)runs[k].cap, (unsigned long long)runs[k].hits,
+			       (unsigned long long)runs[k].misses,
+			       (double)runs[k].misses / (double)t.n,
+			       (unsigned long long)runs[k].dirty_evictions);
+	}
+	if (!rc && json && write_json(json, path ? path : "--addresses", &t, runs, nr)) {
+		fprintf(stderr, "vmlab replay: cannot write %s: %s\n", json, strerror(errno));
+		rc = 2;
+	}
+	trace_free(&t);
+	return rc;
+}

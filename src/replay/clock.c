@@ -1,0 +1,92 @@
+/*
+ * clock.c - second chance: the resident pages in a ring with a hand and one
+ * reference bit each, set by a hit (a new page starts with it clear). A miss
+ * in a full cache sweeps the hand: a page with its bit set loses the bit
+ * and is passed over, the first without it is evicted and the new page
+ * takes its slot. This is libCacheSim's "clock" (a FIFO queue where the
+ * evicting end's referenced objects are reinserted at the other with the
+ * bit cleared: the same order as the hand's), so its miss ratios agree
+ * exactly.
+ */
+#include <stdlib.h>
+#include "policy.h"
+
+struct clock {
+	uint32_t *ring;		/* cap slots */
+	uint8_t *resident, *ref;	/* per page id */
+	uint64_t cap, hand, used;
+};
+
+static void *clock_init(uint64_t cap, const struct trace *t)
+{
+	struct clock *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cap = cap;
+	c->ring = malloc(cap * sizeof(*c->ring));
+	c->resident = calloc(t->npages, 1);
+	c->ref = calloc(t->npages, 1);
+	if (!c->ring || !c->resident || !c->ref) {
+		free(c->ring);
+		free(c->resident);
+		free(c->ref);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static bool clock_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
+{
+	struct clock *c = st;
+
+	(void)i;
+	*victim = NO_VICTIM;
+	if (c->resident[id]) {
+		c->ref[id] = 1;
+		return true;
+	}
+	if (c->used < c->cap) {
+		c->ring[c->used++] = id;	/* the hand stays on the oldest, slot 0 */
+	} else {
+		while (c->ref[c->ring[c->hand]]) {
+			c->ref[c->ring[c->hand]] = 0;
+			c->hand = c->hand + 1 == c->cap ? 0 : c->hand + 1;
+		}
+		*victim = c->ring[c->hand];
+		c->resident[*victim] = 0;
+		c->ring[c->hand] = id;
+		c->hand = c->hand + 1 == c->cap ? 0 : c->hand + 1;
+	}
+	c->resident[id] = 1;
+	c->ref[id] = 0;
+	return false;
+}
+
+/* From the hand round the ring: the order the hand will visit them. */
+static uint64_t clock_show(void *st, uint32_t *ids, uint64_t max)
+{
+	struct clock *c = st;
+	uint64_t n = 0;
+
+	for (; n < c->used && n < max; n++)
+		ids[n] = c->ring[(c->hand + n) % c->used];
+	return n;
+}
+
+static void clock_free(void *st)
+{
+	struct clock *c = st;
+
+	free(c->ring);
+	free(c->resident);
+	free(c->ref);
+	free(c);
+}
+
+const struct policy_ops policy_clock = {
+	.name = "clock", .help = "second chance: a ring, a hand and one reference bit",
+	.left = "Hand", .right = "Last",
+	.init = clock_init, .access = clock_access, .show = clock_show, .free = clock_free,
+};

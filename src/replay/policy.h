@@ -1,0 +1,42 @@
+/*
+ * policy.h - the bare replacement policies: a cache of a fixed number of
+ * pages, fed one access at a time, with no kernel around it (the kernel's
+ * own reclaim, which sees only accessed bits, stays in src/mm/vmscan.c).
+ *
+ * libCacheSim's shape: init, access (hit or miss; on a miss that needs room
+ * the policy evicts and says which page), free, and show for the OSTEP-style
+ * trace of short runs (-v). Per-page state lives in arrays indexed by the
+ * trace's dense page ids (trace.h). Adding a policy is one file defining a
+ * struct policy_ops and one line in policy.c's registry.
+ */
+#ifndef VMLAB_POLICY_H
+#define VMLAB_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "../trace/trace.h"
+
+#define NO_VICTIM	UINT32_MAX
+
+struct policy_ops {
+	const char *name;
+	const char *help;		/* one line for vmlab help replay */
+	const char *left, *right;	/* -v: what the ends of the shown list are */
+	/* a cache of cap pages for the trace t (OPT reads ahead in it) */
+	void *(*init)(uint64_t cap, const struct trace *t);
+	/* access number i (0-based) to page id: hit or not; *victim is the page
+	 * evicted to make room, or NO_VICTIM */
+	bool (*access)(void *st, uint64_t i, uint32_t id, uint32_t *victim);
+	/* the resident pages, left to right as -v shows them: how many */
+	uint64_t (*show)(void *st, uint32_t *ids, uint64_t max);
+	void (*free)(void *st);
+};
+
+/* The registry: the policy named, or NULL. */
+const struct policy_ops *policy_find(const char *name);
+/* Each policy in turn: for (i = 0; (p = policy_at(i)); i++) */
+const struct policy_ops *policy_at(int i);
+
+extern const struct policy_ops policy_fifo, policy_lru, policy_clock, policy_opt;
+
+#endif

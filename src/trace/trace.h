@@ -1,0 +1,53 @@
+/*
+ * trace.h - a recorded memory-access stream, as the bare policies and the
+ * curves read it: one page per access, with a write bit, the pages renamed
+ * to dense ids (0, 1, 2... in order of first use) so that every policy keeps
+ * its per-page state in plain arrays indexed by id, never a hash lookup per
+ * access. The renaming is done once, while reading.
+ *
+ * Formats (trace_format_names): "pages", one page number per line (OSTEP's
+ * paging-policy traces); "hexaddr", a hex address and R or W per line
+ * (page = address >> 12); "oracle", libCacheSim's oracleGeneral, 24-byte
+ * little-endian records (u32 clock_time, u64 obj_id, u32 obj_size, i64
+ * next_access_vtime), every access a read. Text lines may carry '#'
+ * comments; blank lines are skipped.
+ *
+ * The whole trace is held in memory, 4 bytes an access plus 12 a distinct
+ * page (20 million accesses: 80 MB). Streaming a trace larger than RAM, the
+ * other formats (lackey, CSV, vmlab's own, zstd) and writing traces come
+ * with the rest of the traces work.
+ */
+#ifndef VMLAB_TRACE_H
+#define VMLAB_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum trace_format { TRACE_AUTO, TRACE_PAGES, TRACE_HEXADDR, TRACE_ORACLE, NR_TRACE_FORMATS };
+
+extern const char *const trace_format_names[NR_TRACE_FORMATS];
+
+#define TRACE_WRITE	(1U << 31)	/* in acc[i]: the access was a write */
+#define TRACE_ID(a)	((a) & ~TRACE_WRITE)
+
+struct trace {
+	enum trace_format format;
+	uint32_t *acc;		/* n accesses: dense page id | TRACE_WRITE */
+	uint64_t n;
+	uint64_t *page;		/* npages: dense id -> the trace's own page number */
+	uint32_t npages;
+	uint64_t reads, writes;
+};
+
+/* Parse a format name ("auto" too): its value, or -1. */
+int trace_format_parse(const char *name);
+/*
+ * Read a whole trace: 0, or -1 with why in err: the file's name and the
+ * line (text) or byte offset (binary) where it went wrong.
+ */
+int trace_load(const char *path, enum trace_format f, struct trace *t, char *err, size_t en);
+/* A trace from a list of page numbers ("1,2,3,1"): 0, or -1 with err. */
+int trace_from_list(const char *list, struct trace *t, char *err, size_t en);
+void trace_free(struct trace *t);
+
+#endif

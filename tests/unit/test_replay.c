@@ -1,0 +1,190 @@
+/*
+ * test_replay.c - the bare policies (src/replay/) against answers worked by
+ * hand: Belady's anomaly under FIFO, the textbook traces for FIFO, LRU,
+ * CLOCK and OPT with the page each miss evicts, OPT never worse than any
+ * other policy on random traces (and every policy's hits + misses = the
+ * trace), and the trace readers' dense renaming and errors.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+#include "unit.h"
+#include "../../src/replay/policy.h"
+#include "../../src/trace/trace.h"
+
+static uint64_t misses(const char *policy, uint64_t cap, const struct trace *t)
+{
+	const struct policy_ops *p = policy_find(policy);
+	void *st = p->init(cap, t);
+	uint64_t m = 0;
+
+	assert_non_null(st);
+	for (uint64_t i = 0; i < t->n; i++) {
+		uint32_t v;
+
+		m += !p->access(st, i, TRACE_ID(t->acc[i]), &v);
+	}
+	p->free(st);
+	return m;
+}
+
+static void list(const char *s, struct trace *t)
+{
+	char err[256];
+
+	assert_int_equal(trace_from_list(s, t, err, sizeof(err)), 0);
+}
+
+static void test_belady_anomaly(void **state)
+{
+	struct trace t;
+
+	(void)state;
+	list("1,2,3,4,1,2,5,1,2,3,4,5", &t);
+	assert_int_equal(misses("fifo", 3, &t), 9);
+	assert_int_equal(misses("fifo", 4, &t), 10);	/* more frames, more misses */
+	assert_int_equal(misses("lru", 3, &t), 10);	/* a stack algorithm: no anomaly */
+	assert_int_equal(misses("lru", 4, &t), 8);
+	assert_int_equal(misses("opt", 3, &t), 7);
+	assert_int_equal(misses("opt", 4, &t), 6);
+	trace_free(&t);
+}
+
+/* Each access's victim (a page number, -1 for none) on one trace, by hand. */
+static void victims(const char *policy, uint64_t cap, const char *trace, const int64_t *want)
+{
+	const struct policy_ops *p = policy_find(policy);
+	struct trace t;
+	void *st;
+
+	list(trace, &t);
+	st = p->init(cap, &t);
+	for (uint64_t i = 0; i < t.n; i++) {
+		uint32_t v;
+
+		p->access(st, i, TRACE_ID(t.acc[i]), &v);
+		assert_int_equal(v == NO_VICTIM ? -1 : (int64_t)t.page[v], want[i]);
+	}
+	p->free(st);
+	trace_free(&t);
+}
+
+static void test_hand_worked(void **state)
+{
+	/* 7 0 1 2 0 3 0 4 2 3 0 3 2, three frames */
+	static const char *tr = "7,0,1,2,0,3,0,4,2,3,0,3,2";
+	static const int64_t fifo[] = { -1, -1, -1, 7, -1, 0, 1, 2, 3, 0, 4, -1, -1 };
+	static const int64_t lru[] = { -1, -1, -1, 7, -1, 1, -1, 2, 3, 0, 4, -1, -1 };
+	/* OPT: at 2, 7 and 1 are never used again: the later arrival, 1, goes */
+	static const int64_t opt[] = { -1, -1, -1, 1, -1, 7, -1, 0, -1, -1, 4, -1, -1 };
+	/* clock: 7 0 1 fill (bits clear); 2 evicts 7; 0 hit sets 0's bit; 3:
+	 * the hand clears 0's bit, passes it, evicts 1; 0 sets its bit again; 4
+	 * evicts 2; 2: the hand clears 0's bit, evicts 3; 3 evicts 4; 0 3 2 hit */
+	static const int64_t clock[] = { -1, -1, -1, 7, -1, 1, -1, 2, 3, 4, -1, -1, -1 };
+
+	(void)state;
+	victims("fifo", 3, tr, fifo);
+	victims("lru", 3, tr, lru);
+	victims("opt", 3, tr, opt);
+	victims("clock", 3, tr, clock);
+}
+
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t rnd(uint64_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng % n;
+}
+
+static void test_opt_is_optimal(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 200; round++) {
+		char buf[8192];
+		size_t len = 0;
+		uint64_t n = 20 + rnd(300), pages = 2 + rnd(40), cap = 1 + rnd(pages);
+		struct trace t;
+
+		for (uint64_t i = 0; i < n; i++)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%llu", i ? "," : "",
+						(unsigned long long)(rnd(3) ? rnd(pages / 2 + 1) : rnd(pages)));
+		list(buf, &t);
+		uint64_t best = misses("opt", cap, &t);
+
+		for (int k = 0; policy_at(k); k++) {
+			uint64_t m = misses(policy_at(k)->name, cap, &t);
+
+			assert_true(best <= m);
+			assert_true(m >= t.npages);		/* every first use misses */
+			assert_true(m <= t.n);
+		}
+		trace_free(&t);
+	}
+}
+
+static int write_tmp(const char *text, size_t len, char *path)
+{
+	int fd;
+
+	strcpy(path, "/tmp/vmlab-trace-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static void test_readers(void **state)
+{
+	static const char hex[] = "# a comment\n0x1000 R\n0x1fff W\n\n0x2000 r # tail\n0x5000 w\n";
+	static const char bad[] = "1\n2\nthree\n";
+	unsigned char rec[3 * 24] = { 0 };
+	char path[64], err[256];
+	struct trace t;
+
+	(void)state;
+	assert_int_equal(write_tmp(hex, sizeof(hex) - 1, path), 0);
+	assert_int_equal(trace_load(path, TRACE_AUTO, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.format, TRACE_HEXADDR);
+	assert_int_equal(t.n, 4);
+	assert_int_equal(t.npages, 3);			/* 0x1000 and 0x1fff: one page */
+	assert_int_equal(t.writes, 2);
+	assert_int_equal(t.page[TRACE_ID(t.acc[3])], 5);
+	assert_true(t.acc[1] & TRACE_WRITE);
+	trace_free(&t);
+	unlink(path);
+
+	assert_int_equal(write_tmp(bad, sizeof(bad) - 1, path), 0);
+	assert_int_equal(trace_load(path, TRACE_AUTO, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":3: not a pages line: \"three\""));
+	unlink(path);
+
+	rec[4] = 9;			/* obj_id 9, 7, 9 */
+	rec[24 + 4] = 7;
+	rec[48 + 4] = 9;
+	assert_int_equal(write_tmp((const char *)rec, sizeof(rec), path), 0);
+	assert_int_equal(trace_load(path, TRACE_AUTO, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.format, TRACE_ORACLE);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.npages, 2);
+	assert_int_equal(TRACE_ID(t.acc[0]), TRACE_ID(t.acc[2]));
+	trace_free(&t);
+	unlink(path);
+	assert_int_equal(write_tmp((const char *)rec, sizeof(rec) - 5, path), 0);
+	assert_int_equal(trace_load(path, TRACE_ORACLE, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "byte offset 48: a partial oracleGeneral record (19 bytes of 24)"));
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_belady_anomaly),
+		cmocka_unit_test(test_hand_worked),
+		cmocka_unit_test(test_opt_is_optimal),
+		cmocka_unit_test(test_readers),
+	};
+	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
+}
