@@ -9,6 +9,11 @@ static const struct policy_ops *const policies[] = {
 	&policy_lru,
 	&policy_clock,
 	&policy_opt,
+	&policy_lfu,
+	&policy_twoq,
+	&policy_arc,
+	&policy_sieve,
+	&policy_s3fifo,
 };
 
 const struct policy_ops *policy_at(int i)

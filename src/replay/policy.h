@@ -37,6 +37,7 @@ const struct policy_ops *policy_find(const char *name);
 /* Each policy in turn: for (i = 0; (p = policy_at(i)); i++) */
 const struct policy_ops *policy_at(int i);
 
-extern const struct policy_ops policy_fifo, policy_lru, policy_clock, policy_opt;
+extern const struct policy_ops policy_fifo, policy_lru, policy_clock, policy_opt, policy_lfu,
+	policy_twoq, policy_arc, policy_sieve, policy_s3fifo;
 
 #endif
