@@ -20,12 +20,14 @@
 struct outcome {
 	const struct policy_ops *pol;
 	uint64_t cap, hits, misses, evictions, dirty_evictions;
+	uint64_t seed, nru_period, tau;
 };
 
 static void replay_usage(void)
 {
 	fputs("usage: vmlab replay --bare --policy P[,P...] --cache N[,N...] [--format F]\n"
-	      "                    [-v] [--json FILE] (TRACE | --addresses 1,2,3,...)\n"
+	      "                    [--seed N] [--nru-period N] [--tau N] [-v] [--json FILE]\n"
+	      "                    (TRACE | --addresses 1,2,3,...)\n"
 	      "  policies:", stderr);
 	for (int i = 0; policy_at(i); i++)
 		fprintf(stderr, " %s", policy_at(i)->name);
@@ -61,7 +63,9 @@ static void print_list(const struct trace *t, const uint32_t *ids, uint64_t n)
 
 static int run_one(const struct trace *t, struct outcome *o, bool verbose)
 {
-	void *st = o->pol->init(o->cap, t);
+	struct policy_config pc = { .cap = o->cap, .seed = o->seed, .nru_period = o->nru_period,
+				     .tau = o->tau };
+	void *st = o->pol->init(&pc, t);
 	uint8_t *dirty = calloc(t->npages, 1);
 	uint32_t *shown = verbose ? malloc(o->cap * sizeof(*shown)) : NULL;
 
@@ -151,7 +155,7 @@ int cmd_replay(int argc, char **argv)
 	char *policies = NULL, *caches = NULL, *names[MAX_RUNS], *sizes[MAX_RUNS], err[512];
 	const char *format = "auto", *json = NULL, *path = NULL, *list = NULL;
 	bool bare = false, verbose = false;
-	struct outcome runs[MAX_RUNS];
+	struct outcome runs[MAX_RUNS], knobs = { .seed = 1 };
 	struct trace t;
 	int np, nc, nr = 0, f, rc = 0;
 
@@ -173,6 +177,21 @@ int cmd_replay(int argc, char **argv)
 			json = argv[++i];
 		else if (!strcmp(a, "--addresses") && more)
 			list = argv[++i];
+		else if ((!strcmp(a, "--seed") || !strcmp(a, "--nru-period") || !strcmp(a, "--tau")) &&
+			 more) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(argv[i + 1], &end, 10);
+			if (errno || *end || argv[i + 1][0] == '-' || !argv[i + 1][0]) {
+				fprintf(stderr, "vmlab replay: %s wants a whole number, not '%s'\n", a,
+					argv[i + 1]);
+				return 2;
+			}
+			*(a[2] == 's' ? &knobs.seed : a[2] == 'n' ? &knobs.nru_period : &knobs.tau) = v;
+			i++;
+		}
 		else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "vmlab replay: unknown option or missing value: %s\n", a);
 			replay_usage();
@@ -224,7 +243,8 @@ int cmd_replay(int argc, char **argv)
 					"not '%s'\n", UINT32_MAX, sizes[c]);
 				return 2;
 			}
-			runs[nr++] = (struct outcome){ .pol = pol, .cap = cap };
+			runs[nr++] = (struct outcome){ .pol = pol, .cap = cap, .seed = knobs.seed,
+						       .nru_period = knobs.nru_period, .tau = knobs.tau };
 		}
 	}
 	if (verbose && nr != 1) {

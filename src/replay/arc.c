@@ -36,8 +36,9 @@ static void arc_free(void *st)
 	free(a);
 }
 
-static void *arc_init(uint64_t cap, const struct trace *t)
+static void *arc_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct arc *a = calloc(1, sizeof(*a));
 
 	if (!a)

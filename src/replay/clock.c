@@ -17,8 +17,9 @@ struct clock {
 	uint64_t cap, hand, used;
 };
 
-static void *clock_init(uint64_t cap, const struct trace *t)
+static void *clock_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct clock *c = calloc(1, sizeof(*c));
 
 	if (!c)

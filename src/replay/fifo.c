@@ -12,8 +12,9 @@ struct fifo {
 	uint64_t cap, head, used;
 };
 
-static void *fifo_init(uint64_t cap, const struct trace *t)
+static void *fifo_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct fifo *f = calloc(1, sizeof(*f));
 
 	if (!f)

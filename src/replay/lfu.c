@@ -32,8 +32,9 @@ static void lfu_free(void *st)
 	free(f);
 }
 
-static void *lfu_init(uint64_t cap, const struct trace *t)
+static void *lfu_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct lfu *f = calloc(1, sizeof(*f));
 	uint32_t most = 0;
 

@@ -21,8 +21,9 @@ static void lru_free(void *st)
 	free(l);
 }
 
-static void *lru_init(uint64_t cap, const struct trace *t)
+static void *lru_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct lru *l = calloc(1, sizeof(*l));
 
 	if (!l)

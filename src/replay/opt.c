@@ -36,8 +36,9 @@ static void opt_free(void *st)
 	free(o);
 }
 
-static void *opt_init(uint64_t cap, const struct trace *t)
+static void *opt_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct opt *o = calloc(1, sizeof(*o));
 	uint32_t *last;
 

@@ -14,6 +14,9 @@ static const struct policy_ops *const policies[] = {
 	&policy_arc,
 	&policy_sieve,
 	&policy_s3fifo,
+	&policy_random,
+	&policy_nru,
+	&policy_wsclock,
 };
 
 const struct policy_ops *policy_at(int i)

@@ -18,12 +18,21 @@
 
 #define NO_VICTIM	UINT32_MAX
 
+/* What a policy is built with: its size and the knobs some policies have. */
+struct policy_config {
+	uint64_t cap;		/* pages */
+	uint64_t seed;		/* random */
+	uint64_t nru_period;	/* nru: accesses between clearings of the R bits (0: cap) */
+	uint64_t tau;		/* wsclock: the working-set window, in accesses (0: cap) */
+};
+
 struct policy_ops {
 	const char *name;
 	const char *help;		/* one line for vmlab help replay */
 	const char *left, *right;	/* -v: what the ends of the shown list are */
-	/* a cache of cap pages for the trace t (OPT reads ahead in it) */
-	void *(*init)(uint64_t cap, const struct trace *t);
+	/* a cache of c->cap pages for the trace t (OPT reads ahead in it; NRU
+	 * and WSClock read the write bit of access i there) */
+	void *(*init)(const struct policy_config *c, const struct trace *t);
 	/* access number i (0-based) to page id: hit or not; *victim is the page
 	 * evicted to make room, or NO_VICTIM */
 	bool (*access)(void *st, uint64_t i, uint32_t id, uint32_t *victim);
@@ -38,6 +47,6 @@ const struct policy_ops *policy_find(const char *name);
 const struct policy_ops *policy_at(int i);
 
 extern const struct policy_ops policy_fifo, policy_lru, policy_clock, policy_opt, policy_lfu,
-	policy_twoq, policy_arc, policy_sieve, policy_s3fifo;
+	policy_twoq, policy_arc, policy_sieve, policy_s3fifo, policy_random, policy_nru, policy_wsclock;
 
 #endif

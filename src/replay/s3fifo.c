@@ -42,8 +42,9 @@ static void s3_free(void *st)
 	free(s);
 }
 
-static void *s3_init(uint64_t cap, const struct trace *t)
+static void *s3_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct s3fifo *s = calloc(1, sizeof(*s));
 
 	if (!s)

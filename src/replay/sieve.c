@@ -28,8 +28,9 @@ static void sieve_free(void *st)
 	free(s);
 }
 
-static void *sieve_init(uint64_t cap, const struct trace *t)
+static void *sieve_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct sieve *s = calloc(1, sizeof(*s));
 
 	if (!s)

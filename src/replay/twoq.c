@@ -29,8 +29,9 @@ static void twoq_free(void *st)
 	free(q);
 }
 
-static void *twoq_init(uint64_t cap, const struct trace *t)
+static void *twoq_init(const struct policy_config *pc, const struct trace *t)
 {
+	const uint64_t cap = pc->cap;
 	struct twoq *q = calloc(1, sizeof(*q));
 
 	if (!q)

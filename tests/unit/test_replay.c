@@ -14,7 +14,8 @@
 static uint64_t misses(const char *policy, uint64_t cap, const struct trace *t)
 {
 	const struct policy_ops *p = policy_find(policy);
-	void *st = p->init(cap, t);
+	struct policy_config pc = { .cap = cap, .seed = 1 };
+	void *st = p->init(&pc, t);
 	uint64_t m = 0;
 
 	assert_non_null(st);
@@ -57,7 +58,7 @@ static void victims(const char *policy, uint64_t cap, const char *trace, const i
 	void *st;
 
 	list(trace, &t);
-	st = p->init(cap, &t);
+	st = p->init(&(struct policy_config){ .cap = cap, .seed = 1 }, &t);
 	for (uint64_t i = 0; i < t.n; i++) {
 		uint32_t v;
 
@@ -178,6 +179,66 @@ static void test_readers(void **state)
 	unlink(path);
 }
 
+/* NRU's classes, with the R bits cleared or not before the last miss. */
+static uint64_t nru_victim(const struct trace *t, uint64_t period)
+{
+	struct policy_config pc = { .cap = 3, .nru_period = period };
+	void *st = policy_nru.init(&pc, t);
+	uint32_t v = NO_VICTIM;
+
+	for (uint64_t i = 0; i < t->n; i++)
+		policy_nru.access(st, i, TRACE_ID(t->acc[i]), &v);
+	policy_nru.free(st);
+	return v == NO_VICTIM ? 0 : t->page[v];
+}
+
+static void test_nru_classes(void **state)
+{
+	static const char tr[] = "0x1000 R\n0x2000 W\n0x3000 R\n0x1000 R\n0x4000 R\n";
+	char path[64], err[256];
+	struct trace t;
+
+	(void)state;
+	assert_int_equal(write_tmp(tr, sizeof(tr) - 1, path), 0);
+	assert_int_equal(trace_load(path, TRACE_AUTO, &t, err, sizeof(err)), 0);
+	/* no clearing: 1 and 3 are class 2 (referenced, clean), 2 class 3; 1 came first */
+	assert_int_equal(nru_victim(&t, 100), 1);
+	/* cleared after the third access: 1 and 3 fall to class 0, 2 to class 1;
+	 * 1's hit lifts it back to class 2: 3 goes */
+	assert_int_equal(nru_victim(&t, 3), 3);
+	trace_free(&t);
+	unlink(path);
+}
+
+/* WSClock: with a window of 1 access the pages the hand passes are old at
+ * once; a dirty one is cleaned and passed over, the first clean one goes. */
+static void test_wsclock_window(void **state)
+{
+	static const char tr[] = "0x1000 W\n0x2000 R\n0x3000 R\n0x4000 R\n0x5000 R\n";
+	struct policy_config pc = { .cap = 3, .tau = 1 };
+	char path[64], err[256];
+	struct trace t;
+	uint32_t v[5];
+	void *st;
+
+	(void)state;
+	assert_int_equal(write_tmp(tr, sizeof(tr) - 1, path), 0);
+	assert_int_equal(trace_load(path, TRACE_AUTO, &t, err, sizeof(err)), 0);
+	st = policy_wsclock.init(&pc, &t);
+	for (uint64_t i = 0; i < t.n; i++)
+		policy_wsclock.access(st, i, TRACE_ID(t.acc[i]), &v[i]);
+	/* 4: the first turn clears every R bit (1 2 3 all referenced), so nothing
+	 * is old enough: the first clean page from the hand, 2, goes (1 is dirty) */
+	assert_int_equal(t.page[v[3]], 2);
+	/* 5: the hand is at 3's slot; 1 and 3 are 1 access old, not older than
+	 * the window, and 4 is referenced: another whole turn, and the first
+	 * clean page from the hand, 3, goes */
+	assert_int_equal(t.page[v[4]], 3);
+	policy_wsclock.free(st);
+	trace_free(&t);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_hand_worked),
 		cmocka_unit_test(test_opt_is_optimal),
 		cmocka_unit_test(test_readers),
+		cmocka_unit_test(test_nru_classes),
+		cmocka_unit_test(test_wsclock_window),
 	};
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
 }
