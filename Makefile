@@ -82,7 +82,7 @@ build/libvmlab.so: $(PIC_OBJ) build/libvmlab.map
 # -z now: symbols bound at start, so a real scenario process never writes
 # its GOT (a copy-on-write fault) in the middle of an operation
 vmlab: $(PROG_OBJ) libvmlab.a | lua-check
-	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -Wl,-z,now -o $@ $(PROG_OBJ) libvmlab.a $(LUA_LIBS) -lm
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -Wl,-z,now -o $@ $(PROG_OBJ) libvmlab.a $(LUA_LIBS) -lm -pthread
 
 build/src/script/%.o build/src/cli/%.o: CPPFLAGS += $(LUA_CFLAGS)
 build/asan/src/script/%.o build/asan/src/cli/%.o: CPPFLAGS += $(LUA_CFLAGS)
@@ -97,7 +97,7 @@ build/asan/%.o: %.c | lua-check
 
 # the same program, built with AddressSanitizer and UndefinedBehaviorSanitizer
 build/asan/vmlab: $(ASAN_PROG) $(ASAN_LIB)
-	$(CC) $(SAN) -o $@ $^ $(LUA_LIBS) -lm
+	$(CC) $(SAN) -o $@ $^ $(LUA_LIBS) -lm -pthread
 
 asan: build/asan/vmlab $(ASAN_UNIT)
 
@@ -145,7 +145,7 @@ FUZZ_LINK  := $(LIB_SRC) $(filter-out src/cli/main.c,$(PROG_SRC))
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -o $@ $< $(FUZZ_LINK) $(LUA_LIBS) -lm
+	$(FUZZ_CC) -o $@ $< $(FUZZ_LINK) $(LUA_LIBS) -lm -pthread
 
 fuzz: test-deps
 	@$(MAKE) --no-print-directory all asan

@@ -245,6 +245,31 @@ expect_cmd_error "replay: an unknown policy is named" 2 "unknown policy 'nope'" 
 	replay --bare --policy nope --cache 4 --addresses 1,2
 expect_cmd_error "replay: a cache of 0 pages is refused" 2 "not '0'" \
 	replay --bare --policy lru --cache 0 --addresses 1,2
+# vmlab mrc: LRU's curve from stack distances is LRU replayed at each size
+printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 6 7 1 2 8 1 9 3 > "$TMP/small.trace"
+mrc=$($VMLAB mrc "$TMP/small.trace" --policy lru,fifo --sizes 1,2,3,4,5,8 --csv 2>&1 |
+      awk -F, 'NR > 1 { printf "%s:%.4f:%.4f ", $1, $2, $3 }')
+sim=""
+for c in 1 2 3 4 5 8; do
+	l=$($VMLAB replay --bare --policy lru --cache $c "$TMP/small.trace" | awk '$1 == "lru" { print $5 }')
+	f=$($VMLAB replay --bare --policy fifo --cache $c "$TMP/small.trace" | awk '$1 == "fifo" { print $5 }')
+	sim="$sim$c:$l:$f "
+done
+if [ -n "$mrc" ] && [ "$mrc" = "$sim" ]; then
+	ok "mrc: the LRU curve (stack distances) and FIFO's (replays in threads) agree with replay at every size"
+else
+	printf 'mrc    %s\nreplay %s\n' "$mrc" "$sim" > "$TMP/why"
+	ko "mrc: curves differ from replay" "$TMP/why"
+fi
+if $VMLAB mrc "$TMP/small.trace" --policy lru,opt --plot "$TMP/c.svg" --json "$TMP/c.json" > /dev/null &&
+   grep -q '^<svg ' "$TMP/c.svg" && grep -q '<polyline' "$TMP/c.svg" &&
+   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["curves"]["opt"]) == len(d["sizes"]) and d["accesses"] == 20' "$TMP/c.json"; then
+	ok "mrc: --plot writes an SVG with a line per policy, --json every point"
+else
+	ko "mrc: --plot / --json" "$TMP/c.json"
+fi
+expect_cmd_error "mrc: a sampling rate above 1 is refused" 2 "--sample wants a rate" \
+	mrc "$TMP/small.trace" --sample 2
 # libCacheSim's answers (../shared/reference/libcachesim/answers.tsv) on the
 # traces its generator makes: exactly, to its four decimals
 REF=${LIBCACHESIM_REF:-../shared/reference/libcachesim}

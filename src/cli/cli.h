@@ -19,6 +19,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_mrc(int argc, char **argv);
 /* The scenarios that came with vmlab: their directory, 0 or -1 (scenarios.c). */
 int scenario_dir(char *buf, size_t n);
 /* name itself if it is a file or a path, else the scenario of that name

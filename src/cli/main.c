@@ -41,7 +41,9 @@ int main(int argc, char **argv)
 		return version();
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(argc - 2, argv + 2);
-	if (!strcmp(cmd, "mrc") || !strcmp(cmd, "trace")) {
+	if (!strcmp(cmd, "mrc"))
+		return cmd_mrc(argc - 2, argv + 2);
+	if (!strcmp(cmd, "trace")) {
 		fprintf(stderr, "vmlab: '%s' is not part of this version of vmlab yet\n", cmd);
 		return 2;
 	}

@@ -11,7 +11,7 @@
 #include <string.h>
 #include "cli.h"
 #include "../lib/fdio.h"
-#include "../replay/policy.h"
+#include "../replay/replay.h"
 #include "../report/json.h"
 #include "../trace/trace.h"
 
@@ -61,55 +61,48 @@ static void print_list(const struct trace *t, const uint32_t *ids, uint64_t n)
 	printf("%12s", buf);
 }
 
+struct verbose {
+	const struct trace *t;
+	const struct policy_ops *pol;
+	uint32_t *shown;
+	uint64_t cap;
+};
+
+/* -v: OSTEP's line for one access */
+static void print_step(void *ctx, const void *st, uint64_t i, uint32_t id, bool hit, uint32_t victim,
+		       const struct replay_counts *so_far)
+{
+	const struct verbose *v = ctx;
+	uint64_t n = v->pol->show((void *)st, v->shown, v->cap);
+	char out[24] = "-";
+
+	(void)i;
+	if (victim != NO_VICTIM)
+		snprintf(out, sizeof(out), "%llu", (unsigned long long)v->t->page[victim]);
+	printf("Access: %llu  %s %s -> ", (unsigned long long)v->t->page[id], hit ? "HIT " : "MISS",
+	       v->pol->left);
+	print_list(v->t, v->shown, n);
+	printf(" <- %s Replaced:%s [Hits:%llu Misses:%llu]\n", v->pol->right, out,
+	       (unsigned long long)so_far->hits, (unsigned long long)so_far->misses);
+}
+
 static int run_one(const struct trace *t, struct outcome *o, bool verbose)
 {
 	struct policy_config pc = { .cap = o->cap, .seed = o->seed, .nru_period = o->nru_period,
-				     .tau = o->tau };
-	void *st = o->pol->init(&pc, t);
-	uint8_t *dirty = calloc(t->npages, 1);
-	uint32_t *shown = verbose ? malloc(o->cap * sizeof(*shown)) : NULL;
+				    .tau = o->tau };
+	struct verbose v = { .t = t, .pol = o->pol, .cap = o->cap };
+	struct replay_counts c;
+	int rc;
 
-	if (!st || !dirty || (verbose && !shown)) {
-		if (st)
-			o->pol->free(st);
-		free(dirty);
-		free(shown);
+	if (verbose && !(v.shown = malloc(o->cap * sizeof(*v.shown))))
 		return -1;
-	}
-	for (uint64_t i = 0; i < t->n; i++) {
-		uint32_t id = TRACE_ID(t->acc[i]), victim;
-		bool hit = o->pol->access(st, i, id, &victim);
-
-		if (hit) {
-			o->hits++;
-		} else {
-			o->misses++;
-			dirty[id] = 0;
-		}
-		if (victim != NO_VICTIM) {
-			o->evictions++;
-			o->dirty_evictions += dirty[victim];
-			dirty[victim] = 0;
-		}
-		if (t->acc[i] & TRACE_WRITE)
-			dirty[id] = 1;
-		if (verbose) {
-			uint64_t n = o->pol->show(st, shown, o->cap);
-			char v[24] = "-";
-
-			if (victim != NO_VICTIM)
-				snprintf(v, sizeof(v), "%llu", (unsigned long long)t->page[victim]);
-			printf("Access: %llu  %s %s -> ", (unsigned long long)t->page[id],
-			       hit ? "HIT " : "MISS", o->pol->left);
-			print_list(t, shown, n);
-			printf(" <- %s Replaced:%s [Hits:%llu Misses:%llu]\n", o->pol->right, v,
-			       (unsigned long long)o->hits, (unsigned long long)o->misses);
-		}
-	}
-	o->pol->free(st);
-	free(dirty);
-	free(shown);
-	return 0;
+	rc = replay_run(t, o->pol, &pc, &c, verbose ? print_step : NULL, &v);
+	free(v.shown);
+	o->hits = c.hits;
+	o->misses = c.misses;
+	o->evictions = c.evictions;
+	o->dirty_evictions = c.dirty_evictions;
+	return rc;
 }
 
 static int write_json(const char *path, const char *trace, const struct trace *t,

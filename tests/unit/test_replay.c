@@ -8,24 +8,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "unit.h"
-#include "../../src/replay/policy.h"
+#include "../../src/replay/replay.h"
 #include "../../src/trace/trace.h"
 
 static uint64_t misses(const char *policy, uint64_t cap, const struct trace *t)
 {
-	const struct policy_ops *p = policy_find(policy);
 	struct policy_config pc = { .cap = cap, .seed = 1 };
-	void *st = p->init(&pc, t);
-	uint64_t m = 0;
+	struct replay_counts c;
 
-	assert_non_null(st);
-	for (uint64_t i = 0; i < t->n; i++) {
-		uint32_t v;
-
-		m += !p->access(st, i, TRACE_ID(t->acc[i]), &v);
-	}
-	p->free(st);
-	return m;
+	assert_int_equal(replay_run(t, policy_find(policy), &pc, &c, NULL, NULL), 0);
+	assert_int_equal(c.hits + c.misses, t->n);
+	return c.misses;
 }
 
 static void list(const char *s, struct trace *t)
