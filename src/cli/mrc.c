@@ -116,7 +116,7 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 	json_obj_begin(&j);
 	json_kv_str(&j, "trace", trace);
 	json_kv_int(&j, "accesses", (int64_t)t->n);
-	json_kv_int(&j, "pages", t->npages);
+	json_kv_int(&j, "pages", t->distinct);
 	json_key(&j, "sizes");
 	json_arr_begin(&j);
 	for (int i = 0; i < ns; i++)
@@ -227,7 +227,7 @@ int cmd_mrc(int argc, char **argv)
 		return 2;
 	}
 	if (!ns)
-		ns = auto_sizes(t.npages, sizes);
+		ns = auto_sizes(t.distinct, sizes);
 	qsort(sizes, (size_t)ns, sizeof(sizes[0]), cmp_u64);
 
 	struct job *jobs = calloc((size_t)(np * ns), sizeof(*jobs));
@@ -243,7 +243,8 @@ int cmd_mrc(int argc, char **argv)
 		if (pols[k] == &policy_lru) {
 			struct lru_curve c;
 
-			if ((sample < 1 ? mrc_shards(&t, sample, &c) : mrc_lru(&t, &c))) {
+			if ((sample < 1 ? mrc_shards(&t, sample, sizes, ns, &c) :
+					  mrc_lru(&t, sizes, ns, &c))) {
 				rc = 2;
 				break;
 			}
@@ -283,7 +284,7 @@ int cmd_mrc(int argc, char **argv)
 		}
 	} else {
 		printf("trace %s (%s): %llu accesses, %u distinct pages%s\n\n", path,
-		       trace_format_names[t.format], (unsigned long long)t.n, t.npages,
+		       trace_format_names[t.format], (unsigned long long)t.n, t.distinct,
 		       sample < 1 ? "; lru by SHARDS sampling" : "");
 		printf("%10s", "size");
 		for (int k = 0; k < np; k++)
@@ -307,7 +308,7 @@ int cmd_mrc(int argc, char **argv)
 		for (int k = 0; k < np; k++)
 			s[k] = (struct svg_series){ .name = names[k], .y = curves[k] };
 		snprintf(title, sizeof(title), "miss-ratio curves: %s (%llu accesses, %u pages)", path,
-			 (unsigned long long)t.n, t.npages);
+			 (unsigned long long)t.n, t.distinct);
 		if (svg_plot_curves(plot, title, sizes, ns, s, np)) {
 			fprintf(stderr, "vmlab mrc: cannot write %s: %s\n", plot, strerror(errno));
 			rc = 2;

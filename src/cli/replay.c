@@ -118,7 +118,7 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 	json_kv_int(&j, "accesses", (int64_t)t->n);
 	json_kv_int(&j, "reads", (int64_t)t->reads);
 	json_kv_int(&j, "writes", (int64_t)t->writes);
-	json_kv_int(&j, "pages", t->npages);
+	json_kv_int(&j, "pages", t->distinct);
 	json_key(&j, "runs");
 	json_arr_begin(&j);
 	for (int k = 0; k < n; k++) {
@@ -264,7 +264,7 @@ int cmd_replay(int argc, char **argv)
 		printf("trace %s (%s): %llu accesses (%llu reads, %llu writes), %u distinct pages\n\n",
 		       path ? path : "--addresses", trace_format_names[t.format],
 		       (unsigned long long)t.n, (unsigned long long)t.reads,
-		       (unsigned long long)t.writes, t.npages);
+		       (unsigned long long)t.writes, t.distinct);
 		printf("%-8s %10s %12s %12s %10s %10s\n", "policy", "cache", "hits", "misses",
 		       "miss ratio", "dirty evict");
 		for (int k = 0; k < nr; k++)

@@ -1,10 +1,12 @@
 /*
- * idlist.h - doubly linked lists of page ids, linked through two arrays
- * indexed by id, for the policies that keep pages in queues (LRU, SIEVE,
- * S3-FIFO, ARC, 2Q). A page is on at most one list at a time; several lists
- * share the arrays, list k's sentinel being slot npages + k. The head end
- * is the newest (most recently inserted or used), the tail the oldest, as
- * in libCacheSim.
+ * idlist.h - doubly linked lists of page ids, linked through one array of
+ * links indexed by id, for the policies that keep pages in queues (LRU,
+ * SIEVE, S3-FIFO, ARC, 2Q, LFU, NRU). A page is on at most one list at a
+ * time; several lists share the array, list k's sentinel being slot
+ * npages + k. A page's two links sit side by side, so moving it touches its
+ * own cache line and its two neighbours'. The head end is the newest (most
+ * recently inserted or used), the tail the oldest, as in libCacheSim; a page
+ * on no list has prev IL_NONE.
  */
 #ifndef VMLAB_IDLIST_H
 #define VMLAB_IDLIST_H
@@ -13,8 +15,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#define IL_NONE	UINT32_MAX
+
+struct idlink {
+	uint32_t prev;		/* towards the head */
+	uint32_t next;		/* towards the tail */
+};
+
 struct idlinks {
-	uint32_t *prev, *next;	/* prev: towards the head; next: towards the tail */
+	struct idlink *link;
 	uint32_t base;		/* npages: the first sentinel */
 };
 
@@ -23,66 +32,91 @@ static inline int idlinks_init(struct idlinks *l, uint32_t npages, int nlists)
 	size_t n = (size_t)npages + (size_t)nlists;
 
 	l->base = npages;
-	l->prev = malloc(n * sizeof(uint32_t));
-	l->next = malloc(n * sizeof(uint32_t));
-	if (!l->prev || !l->next) {
-		free(l->prev);
-		free(l->next);
+	l->link = malloc(n * sizeof(*l->link));
+	if (!l->link)
 		return -1;
-	}
+	for (uint32_t p = 0; p < npages; p++)
+		l->link[p].prev = l->link[p].next = IL_NONE;
 	for (int k = 0; k < nlists; k++)
-		l->prev[npages + k] = l->next[npages + k] = npages + (uint32_t)k;
+		l->link[npages + k].prev = l->link[npages + k].next = npages + (uint32_t)k;
 	return 0;
 }
 
 static inline void idlinks_free(struct idlinks *l)
 {
-	free(l->prev);
-	free(l->next);
+	free(l->link);
+}
+
+static inline bool il_linked(const struct idlinks *l, uint32_t id)
+{
+	return l->link[id].prev != IL_NONE;
 }
 
 static inline bool il_empty(const struct idlinks *l, int k)
 {
-	return l->next[l->base + (uint32_t)k] == l->base + (uint32_t)k;
+	return l->link[l->base + (uint32_t)k].next == l->base + (uint32_t)k;
 }
 
 /* The newest and the oldest page of list k (only when it is not empty). */
 static inline uint32_t il_newest(const struct idlinks *l, int k)
 {
-	return l->next[l->base + (uint32_t)k];
+	return l->link[l->base + (uint32_t)k].next;
 }
 
 static inline uint32_t il_oldest(const struct idlinks *l, int k)
 {
-	return l->prev[l->base + (uint32_t)k];
+	return l->link[l->base + (uint32_t)k].prev;
 }
 
 /* The page after id towards the tail, or towards the head; a sentinel
  * (>= base) at the end. */
 static inline uint32_t il_older(const struct idlinks *l, uint32_t id)
 {
-	return l->next[id];
+	return l->link[id].next;
 }
 
 static inline uint32_t il_newer(const struct idlinks *l, uint32_t id)
 {
-	return l->prev[id];
+	return l->link[id].prev;
 }
 
 static inline void il_del(struct idlinks *l, uint32_t id)
 {
-	l->next[l->prev[id]] = l->next[id];
-	l->prev[l->next[id]] = l->prev[id];
+	struct idlink *e = &l->link[id];
+
+	l->link[e->prev].next = e->next;
+	l->link[e->next].prev = e->prev;
+	e->prev = e->next = IL_NONE;
 }
 
 static inline void il_push_newest(struct idlinks *l, int k, uint32_t id)
 {
-	uint32_t s = l->base + (uint32_t)k, first = l->next[s];
+	uint32_t s = l->base + (uint32_t)k, first = l->link[s].next;
 
-	l->prev[id] = s;
-	l->next[id] = first;
-	l->prev[first] = id;
-	l->next[s] = id;
+	l->link[id].prev = s;
+	l->link[id].next = first;
+	l->link[first].prev = id;
+	l->link[s].next = id;
+}
+
+/* id, on list k, becomes its newest (a no-op when it already is). */
+static inline void il_move_newest(struct idlinks *l, int k, uint32_t id)
+{
+	if (l->link[l->base + (uint32_t)k].next == id)
+		return;
+	il_del(l, id);
+	il_push_newest(l, k, id);
+}
+
+/* id's links; near: its neighbours' too (its own are in cache by then) */
+static inline void il_prefetch(const struct idlinks *l, uint32_t id, bool near)
+{
+	if (!near) {
+		__builtin_prefetch(&l->link[id]);
+	} else if (l->link[id].prev != IL_NONE) {
+		__builtin_prefetch(&l->link[l->link[id].prev]);
+		__builtin_prefetch(&l->link[l->link[id].next]);
+	}
 }
 
 /* Up to max pages of list k, oldest first: how many. */

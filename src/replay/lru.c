@@ -7,8 +7,7 @@
 #include "policy.h"
 
 struct lru {
-	struct idlinks l;
-	uint8_t *resident;
+	struct idlinks l;	/* a page is resident when it is linked */
 	uint64_t cap, used;
 };
 
@@ -17,7 +16,6 @@ static void lru_free(void *st)
 	struct lru *l = st;
 
 	idlinks_free(&l->l);
-	free(l->resident);
 	free(l);
 }
 
@@ -29,9 +27,7 @@ static void *lru_init(const struct policy_config *pc, const struct trace *t)
 	if (!l)
 		return NULL;
 	l->cap = cap;
-	l->resident = calloc(t->npages, 1);
-	if (!l->resident || idlinks_init(&l->l, t->npages, 1)) {
-		free(l->resident);
+	if (idlinks_init(&l->l, t->npages, 1)) {
 		free(l);
 		return NULL;
 	}
@@ -44,21 +40,23 @@ static bool lru_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 
 	(void)i;
 	*victim = NO_VICTIM;
-	if (l->resident[id]) {
-		il_del(&l->l, id);
-		il_push_newest(&l->l, 0, id);
+	if (il_linked(&l->l, id)) {
+		il_move_newest(&l->l, 0, id);
 		return true;
 	}
 	if (l->used == l->cap) {
 		*victim = il_oldest(&l->l, 0);
 		il_del(&l->l, *victim);
-		l->resident[*victim] = 0;
 	} else {
 		l->used++;
 	}
 	il_push_newest(&l->l, 0, id);
-	l->resident[id] = 1;
 	return false;
+}
+
+static void lru_prefetch(const void *st, uint32_t id, bool near)
+{
+	il_prefetch(&((const struct lru *)st)->l, id, near);
 }
 
 static uint64_t lru_show(void *st, uint32_t *ids, uint64_t max)
@@ -69,5 +67,6 @@ static uint64_t lru_show(void *st, uint32_t *ids, uint64_t max)
 const struct policy_ops policy_lru = {
 	.name = "lru", .help = "least recently used",
 	.left = "LRU", .right = "MRU",
-	.init = lru_init, .access = lru_access, .show = lru_show, .free = lru_free,
+	.init = lru_init, .access = lru_access, .prefetch = lru_prefetch, .show = lru_show,
+	.free = lru_free,
 };

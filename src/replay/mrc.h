@@ -22,19 +22,30 @@
 #include <stdint.h>
 #include "../trace/trace.h"
 
+/*
+ * The distances counted: with no sizes asked for, one count per distance
+ * (1..npages), which answers any size; with sizes (ascending), one count
+ * per gap between them, which fits in the CPU's cache where a count per
+ * distance of a large trace would miss it on every access.
+ */
 struct lru_curve {
-	uint64_t *hist;		/* hist[d]: accesses at stack distance d (1..npages) */
-	uint64_t maxd;		/* the largest distance seen */
+	uint64_t *hist;		/* per distance, or per bucket: sizes[k-1] < d <= sizes[k] */
+	uint64_t nhist;
+	uint64_t *sizes;	/* a copy of the sizes asked for, or NULL */
+	int nsizes;
 	uint64_t cold;		/* first accesses: misses at every size */
-	double scale;		/* each counted access stands for this many (SHARDS) */
+	double scale;		/* a sampled distance stands for this many (SHARDS) */
 	uint64_t accesses;	/* of the whole trace */
 };
 
-/* The exact curve: 0, or -1 when host memory ran out. */
-int mrc_lru(const struct trace *t, struct lru_curve *c);
+/* The exact curve, at sizes (ascending; NULL: every size): 0, or -1 when
+ * host memory ran out. */
+int mrc_lru(const struct trace *t, const uint64_t *sizes, int nsizes, struct lru_curve *c);
 /* SHARDS at rate (0 < rate <= 1): 0, or -1. */
-int mrc_shards(const struct trace *t, double rate, struct lru_curve *c);
-/* The miss ratio of an LRU cache of size pages. */
+int mrc_shards(const struct trace *t, double rate, const uint64_t *sizes, int nsizes,
+	       struct lru_curve *c);
+/* The miss ratio of an LRU cache of size pages (one of the sizes asked for,
+ * if any were; -1 for another). */
 double mrc_lru_miss_ratio(const struct lru_curve *c, uint64_t size);
 void mrc_free(struct lru_curve *c);
 

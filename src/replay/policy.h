@@ -36,6 +36,12 @@ struct policy_ops {
 	/* access number i (0-based) to page id: hit or not; *victim is the page
 	 * evicted to make room, or NO_VICTIM */
 	bool (*access)(void *st, uint64_t i, uint32_t id, uint32_t *victim);
+	/* optional: page id will be accessed soon, a cache prefetch of its state
+	 * (arrays indexed by id: a random trace misses the CPU cache on every
+	 * access unless it is fetched ahead); called twice, the second time
+	 * (near) when its own state should be in cache, to fetch what it points
+	 * to */
+	void (*prefetch)(const void *st, uint32_t id, bool near);
 	/* the resident pages, left to right as -v shows them: how many */
 	uint64_t (*show)(void *st, uint32_t *ids, uint64_t max);
 	void (*free)(void *st);

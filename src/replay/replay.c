@@ -5,6 +5,8 @@
 #include <string.h>
 #include "replay.h"
 
+#define PREFETCH_AHEAD	16	/* accesses: about a memory latency's worth */
+
 int replay_run(const struct trace *t, const struct policy_ops *pol, const struct policy_config *pc,
 	       struct replay_counts *out, replay_step_fn step, void *ctx)
 {
@@ -20,7 +22,13 @@ int replay_run(const struct trace *t, const struct policy_ops *pol, const struct
 	}
 	for (uint64_t i = 0; i < t->n; i++) {
 		uint32_t id = TRACE_ID(t->acc[i]), victim;
-		bool hit = pol->access(st, i, id, &victim);
+		bool hit;
+
+		if (pol->prefetch && i + 2 * PREFETCH_AHEAD < t->n) {
+			pol->prefetch(st, TRACE_ID(t->acc[i + 2 * PREFETCH_AHEAD]), false);
+			pol->prefetch(st, TRACE_ID(t->acc[i + PREFETCH_AHEAD]), true);
+		}
+		hit = pol->access(st, i, id, &victim);
 
 		if (hit)
 			out->hits++;

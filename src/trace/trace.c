@@ -35,6 +35,8 @@ int trace_format_parse(const char *name)
 struct builder {
 	struct trace *t;
 	struct u64map ids;
+	uint32_t *direct;	/* page number -> id + 1, when the numbers are small */
+	uint64_t ndirect;
 	uint64_t cap, pcap;
 };
 
@@ -43,8 +45,15 @@ static int add(struct builder *b, uint64_t pg, bool write)
 {
 	struct trace *t = b->t;
 	uint64_t id;
+	bool known;
 
-	if (!u64map_get(&b->ids, pg, &id)) {
+	if (pg < b->ndirect) {
+		known = b->direct[pg] != 0;
+		id = b->direct[pg] - 1;
+	} else {
+		known = u64map_get(&b->ids, pg, &id);
+	}
+	if (!known) {
 		if (t->npages == TRACE_WRITE - 1)
 			return -1;
 		if (t->npages == b->pcap) {
@@ -58,7 +67,9 @@ static int add(struct builder *b, uint64_t pg, bool write)
 		}
 		id = t->npages++;
 		t->page[id] = pg;
-		if (u64map_set(&b->ids, pg, id))
+		if (pg < b->ndirect)
+			b->direct[pg] = (uint32_t)id + 1;
+		else if (u64map_set(&b->ids, pg, id))
 			return -1;
 	}
 	if (t->n == b->cap) {
@@ -175,28 +186,136 @@ bad:
 
 static uint64_t le64(const unsigned char *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
-static int parse_oracle(struct builder *b, const char *path, const unsigned char *s, size_t len,
-			char *err, size_t en)
+#define BLOCK_RECORDS	65536	/* read 1.5 MB at a time */
+
+/* The next block of records at byte offset off: how many, -1 on an error. */
+static long read_block(int fd, unsigned char *buf, uint64_t off, uint64_t left)
 {
-	if (len % ORACLE_RECORD) {
-		snprintf(err, en, "%s: byte offset %zu: a partial oracleGeneral record (%zu bytes of %d)",
-			 path, len - len % ORACLE_RECORD, len % ORACLE_RECORD, ORACLE_RECORD);
+	size_t want = (left < BLOCK_RECORDS ? left : BLOCK_RECORDS) * ORACLE_RECORD, got = 0;
+
+	while (got < want) {
+		ssize_t r = pread(fd, buf + got, want - got, (off_t)(off + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return (long)(want / ORACLE_RECORD);
+}
+
+/*
+ * One pass reads the records in blocks (read(2): the file never lands in
+ * this process's memory), copying the ids out while they stay below twice
+ * the record count and counting the distinct ones in a bitmap. If they
+ * fill at least half of 0..largest they are the dense ids themselves (no
+ * renaming, no lookup); else the copies are renamed through a plain array
+ * indexed by id. An id beyond that range sends the whole trace through the
+ * hash map in a second pass.
+ */
+static int parse_oracle(struct builder *b, const char *path, int fd, uint64_t size, char *err,
+			size_t en)
+{
+	struct trace *t = b->t;
+	uint64_t records = size / ORACLE_RECORD, most = 0, distinct = 0, words = 0, i = 0;
+	unsigned char *buf = malloc(BLOCK_RECORDS * ORACLE_RECORD);
+	uint64_t *seen = NULL;
+	uint32_t *ids = NULL;
+	bool small = records > 0;
+	int rc = -1;
+
+	if (size % ORACLE_RECORD) {
+		snprintf(err, en, "%s: byte offset %llu: a partial oracleGeneral record (%llu bytes of "
+			 "%d)", path, (unsigned long long)(size - size % ORACLE_RECORD),
+			 (unsigned long long)(size % ORACLE_RECORD), ORACLE_RECORD);
+		free(buf);
 		return -1;
 	}
-	for (size_t off = 0; off < len; off += ORACLE_RECORD) {
-		if (add(b, le64(s + off + 4), false)) {
-			snprintf(err, en, "%s: byte offset %zu: out of memory", path, off);
-			return -1;
+	if (!buf || (records && !(ids = malloc(records * sizeof(uint32_t)))))
+		goto oom;
+	while (small && i < records) {
+		long n = read_block(fd, buf, i * ORACLE_RECORD, records - i);
+
+		if (n < 0)
+			goto io;
+		for (long k = 0; k < n; k++, i++) {
+			uint64_t id = le64(buf + k * ORACLE_RECORD + 4), bit = 1ULL << (id & 63);
+
+			if (id >= 2 * records || id >= TRACE_WRITE - 1) {
+				small = false;
+				break;
+			}
+			if (id >> 6 >= words) {
+				uint64_t nw = words ? words : 1024, *ns;
+
+				while (id >> 6 >= nw)
+					nw *= 2;
+				if (!(ns = realloc(seen, nw * sizeof(uint64_t))))
+					goto oom;
+				memset(ns + words, 0, (nw - words) * sizeof(uint64_t));
+				seen = ns;
+				words = nw;
+			}
+			if (id > most)
+				most = id;
+			ids[i] = (uint32_t)id;
+			distinct += !(seen[id >> 6] & bit);
+			seen[id >> 6] |= bit;
 		}
 	}
-	return 0;
+	if (small && 2 * distinct >= most + 1) {
+		if (!(t->page = malloc((most + 1) * sizeof(uint64_t))))
+			goto oom;
+		for (uint64_t p = 0; p <= most; p++)
+			t->page[p] = p;
+		t->acc = ids;
+		ids = NULL;
+		t->n = t->reads = records;
+		t->npages = (uint32_t)(most + 1);
+		t->distinct = (uint32_t)distinct;
+		rc = 0;
+	} else if (small) {
+		b->direct = calloc(most + 1, sizeof(uint32_t));
+		b->ndirect = b->direct ? most + 1 : 0;
+		for (i = 0; i < records; i++)
+			if (add(b, ids[i], false))
+				goto oom;
+		rc = 0;
+	} else {
+		for (i = 0; i < records; ) {
+			long n = read_block(fd, buf, i * ORACLE_RECORD, records - i);
+
+			if (n < 0)
+				goto io;
+			for (long k = 0; k < n; k++, i++)
+				if (add(b, le64(buf + k * ORACLE_RECORD + 4), false))
+					goto oom;
+		}
+		rc = 0;
+	}
+	goto out;
+io:
+	snprintf(err, en, "%s: byte offset %llu: %s", path, (unsigned long long)(i * ORACLE_RECORD),
+		 errno ? strerror(errno) : "the file ended early (it shrank while being read)");
+	goto out;
+oom:
+	snprintf(err, en, "%s: byte offset %llu: out of memory", path,
+		 (unsigned long long)(i * ORACLE_RECORD));
+out:
+	free(buf);
+	free(seen);
+	free(ids);
+	return rc;
 }
 
 /* Binary if a NUL byte is among the first bytes; else text, hexaddr when the
@@ -229,8 +348,10 @@ static enum trace_format detect(const char *s, size_t len)
 int trace_load(const char *path, enum trace_format f, struct trace *t, char *err, size_t en)
 {
 	struct builder b = { .t = t, .ids = U64MAP_INIT };
+	char head[4096];
 	struct stat st;
 	void *map = NULL;
+	ssize_t hl;
 	int fd, rc;
 
 	memset(t, 0, sizeof(*t));
@@ -246,24 +367,30 @@ int trace_load(const char *path, enum trace_format f, struct trace *t, char *err
 		close(fd);
 		return -1;
 	}
-	if (st.st_size > 0) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			snprintf(err, en, "%s: mmap: %s", path, strerror(errno));
-			close(fd);
-			return -1;
+	hl = pread(fd, head, sizeof(head), 0);
+	t->format = f != TRACE_AUTO ? f : detect(head, hl > 0 ? (size_t)hl : 0);
+	if (t->format == TRACE_ORACLE) {
+		errno = 0;
+		rc = parse_oracle(&b, path, fd, (uint64_t)st.st_size, err, en);
+	} else {
+		if (st.st_size > 0) {
+			map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (map == MAP_FAILED) {
+				snprintf(err, en, "%s: mmap: %s", path, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 		}
-		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		rc = parse_text(&b, path, map, (const char *)map + st.st_size, err, en);
+		if (map)
+			munmap(map, (size_t)st.st_size);
 	}
 	close(fd);
-	t->format = f == TRACE_AUTO ? detect(map, (size_t)st.st_size) : f;
-	if (t->format == TRACE_ORACLE)
-		rc = parse_oracle(&b, path, map, (size_t)st.st_size, err, en);
-	else
-		rc = parse_text(&b, path, map, (const char *)map + st.st_size, err, en);
-	if (map)
-		munmap(map, (size_t)st.st_size);
 	u64map_free(&b.ids);
+	free(b.direct);
+	if (!t->distinct)
+		t->distinct = t->npages;
 	if (!rc && !t->n) {
 		snprintf(err, en, "%s: no accesses in the trace", path);
 		rc = -1;
@@ -297,6 +424,7 @@ int trace_from_list(const char *list, struct trace *t, char *err, size_t en)
 			p++;
 	}
 	u64map_free(&b.ids);
+	t->distinct = t->npages;
 	if (!rc && !t->n) {
 		snprintf(err, en, "--addresses: no pages");
 		rc = -1;

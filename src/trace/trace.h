@@ -3,7 +3,10 @@
  * curves read it: one page per access, with a write bit, the pages renamed
  * to dense ids (0, 1, 2... in order of first use) so that every policy keeps
  * its per-page state in plain arrays indexed by id, never a hash lookup per
- * access. The renaming is done once, while reading.
+ * access. The renaming is done once, while reading; where the trace's own
+ * numbers are already dense (an oracleGeneral trace whose ids run from 0
+ * with gaps in at most half of them, as generators write them) they are
+ * kept as the ids, and nothing is looked up at all.
  *
  * Formats (trace_format_names): "pages", one page number per line (OSTEP's
  * paging-policy traces); "hexaddr", a hex address and R or W per line
@@ -35,7 +38,8 @@ struct trace {
 	uint32_t *acc;		/* n accesses: dense page id | TRACE_WRITE */
 	uint64_t n;
 	uint64_t *page;		/* npages: dense id -> the trace's own page number */
-	uint32_t npages;
+	uint32_t npages;	/* ids run from 0 to npages - 1 */
+	uint32_t distinct;	/* pages used: npages, less any unused ids */
 	uint64_t reads, writes;
 };
 

@@ -36,7 +36,7 @@ static void test_lru_curve_is_lru(void **state)
 		struct lru_curve c;
 
 		random_trace(&t, 3000, 40 * seed, seed);
-		assert_int_equal(mrc_lru(&t, &c), 0);
+		assert_int_equal(mrc_lru(&t, NULL, 0, &c), 0);
 		for (uint64_t size = 1; size <= t.npages + 1; size++) {
 			struct policy_config pc = { .cap = size };
 			struct replay_counts rc;
@@ -67,12 +67,12 @@ static void test_shards(void **state)
 
 	(void)state;
 	random_trace(&t, 200000, 20000, 7);
-	assert_int_equal(mrc_lru(&t, &exact), 0);
-	assert_int_equal(mrc_shards(&t, 1.0, &all), 0);
+	assert_int_equal(mrc_lru(&t, NULL, 0, &exact), 0);
+	assert_int_equal(mrc_shards(&t, 1.0, NULL, 0, &all), 0);
 	for (uint64_t size = 1; size <= t.npages; size++)
 		assert_true(mrc_lru_miss_ratio(&all, size) == mrc_lru_miss_ratio(&exact, size));
-	assert_int_equal(mrc_shards(&t, 0.05, &coarse), 0);
-	assert_int_equal(mrc_shards(&t, 0.5, &fine), 0);
+	assert_int_equal(mrc_shards(&t, 0.05, NULL, 0, &coarse), 0);
+	assert_int_equal(mrc_shards(&t, 0.5, NULL, 0, &fine), 0);
 	/* over the sizes a 5% sample can resolve (at least 1 / rate pages) */
 	double e_coarse = mae(&coarse, &exact, 20, t.npages);
 	double e_fine = mae(&fine, &exact, 20, t.npages);
