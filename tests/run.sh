@@ -241,6 +241,13 @@ for pw in fifo:1 opt:4; do
 done
 expect_cmd_error "replay: a bad trace line names its line" 2 "unit.h:1: not a pages line" \
 	replay --bare --policy lru --cache 4 tests/unit/unit.h
+: > "$TMP/empty.trace"
+expect_cmd_error "replay: an empty trace is refused" 2 "empty.trace: no accesses in the trace" \
+	replay --bare --policy lru --cache 4 "$TMP/empty.trace"
+head -c 30 /dev/zero > "$TMP/partial.bin"
+expect_cmd_error "replay: a partial oracleGeneral record names its byte offset" 2 \
+	"byte offset 24: a partial oracleGeneral record (6 bytes of 24)" \
+	replay --bare --policy lru --cache 4 --format oracle "$TMP/partial.bin"
 expect_cmd_error "replay: an unknown policy is named" 2 "unknown policy 'nope'" \
 	replay --bare --policy nope --cache 4 --addresses 1,2
 expect_cmd_error "replay: a cache of 0 pages is refused" 2 "not '0'" \

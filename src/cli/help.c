@@ -25,6 +25,7 @@ static const char overview[] =
 "  vmlab replay --bare --policy P --cache N TRACE\n"
 "                                            a trace through the replacement\n"
 "                                            policies (vmlab help replay)\n"
+"  vmlab mrc TRACE --policy P,P              miss-ratio curves (vmlab help mrc)\n"
 "  vmlab help api                            the scenario API (the vm module)\n"
 "  vmlab help views                          what vm.show can print\n"
 "  vmlab help exit                           exit statuses\n"
@@ -149,6 +150,22 @@ static const char replay_help[] =
 "\n"
 "Policies:\n";
 
+static const char mrc_help[] =
+"vmlab mrc TRACE [--policy P[,P...]] [--sizes N,N,...|auto] [--sample RATE]\n"
+"                [--threads N] [--format F] [--csv] [--json FILE] [--plot FILE.svg]\n"
+"\n"
+"The miss ratio of each policy (default lru) at each cache size (pages). LRU's\n"
+"curve comes from one pass over the trace's stack distances, every size at\n"
+"once, or with --sample RATE from a SHARDS sample of the pages (fast, and\n"
+"blind below 1/RATE pages); the other policies (vmlab help replay) are\n"
+"replayed at each size, --threads at a time (default 2).\n"
+"\n"
+"  --sizes auto   24 sizes spaced evenly on a log scale from 1 page to the\n"
+"                 trace's footprint (the default)\n"
+"  --csv          size,policy,... lines instead of the table\n"
+"  --json FILE    the sizes and every curve (written whole, or not)\n"
+"  --plot FILE    an SVG picture: log-scale sizes, a line per policy\n";
+
 static const char api_help[] =
 "The vm module (sizes are bytes or \"4K\", \"100M\", \"1G\"; vm.PAGE is 4096)\n"
 "\n"
@@ -241,13 +258,15 @@ int cmd_help(int argc, char **argv)
 		fputs(compare_help, stdout);
 	else if (!strcmp(topic, "calibrate"))
 		fputs(calibrate_help, stdout);
+	else if (!strcmp(topic, "mrc"))
+		fputs(mrc_help, stdout);
 	else if (!strcmp(topic, "replay")) {
 		fputs(replay_help, stdout);
 		for (int i = 0; policy_at(i); i++)
 			printf("  %-12s %s\n", policy_at(i)->name, policy_at(i)->help);
 	} else {
 		fprintf(stderr, "vmlab help: no topic '%s' (run, api, views, compare, calibrate, "
-			"replay, exit)\n", topic);
+			"replay, mrc, exit)\n", topic);
 		return 2;
 	}
 	return 0;
@@ -264,6 +283,7 @@ void usage(void)
 	      "       vmlab calibrate [-o PROFILE] [--runs N] [--dir DIR]\n"
 	      "       vmlab replay --bare --policy P --cache N [--format F] [-v] [--json FILE]\n"
 	      "                    (TRACE | --addresses LIST)\n"
-	      "       vmlab help [run | api | views | compare | calibrate | replay | exit]\n"
+	      "       vmlab mrc TRACE [--policy P,...] [--sizes LIST|auto] [--sample RATE]\n"
+	      "       vmlab help [run | api | views | compare | calibrate | replay | mrc | exit]\n"
 	      "       vmlab version\n", stderr);
 }

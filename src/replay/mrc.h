@@ -6,9 +6,10 @@
  * the c most recently used, so an access misses exactly when its reuse
  * (stack) distance - the number of distinct pages used since the page's
  * previous access, plus one - exceeds c, or when it is the page's first.
- * One pass computes every access's distance with a Fenwick tree over access
- * times holding a 1 at each page's latest access (O(log n) an access), and
- * the histogram of distances gives the whole curve.
+ * One pass computes every access's distance by counting the marks left at
+ * each page's latest access time (a bitmap and a Fenwick tree over its
+ * blocks: O(log pages) an access), and the histogram of distances gives the
+ * whole curve.
  *
  * SHARDS (Waldspurger et al., FAST '15) samples pages, not accesses: a page
  * is in the sample when a hash of its number falls below rate x 2^32; the

@@ -382,7 +382,7 @@ int trace_load(const char *path, enum trace_format f, struct trace *t, char *err
 			}
 			madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 		}
-		rc = parse_text(&b, path, map, (const char *)map + st.st_size, err, en);
+		rc = map ? parse_text(&b, path, map, (const char *)map + st.st_size, err, en) : 0;
 		if (map)
 			munmap(map, (size_t)st.st_size);
 	}
