@@ -3,7 +3,8 @@
 #   make            build ./vmlab and ./libvmlab.a
 #   make demo       install what is missing, build, run the default scenario
 #   make test       install what is missing, build (also with ASan+UBSan), run every test
-#   make fidelity   compare every scenario with the real kernel (vmlab compare)
+#   make fidelity   compare every scenario with the real kernel (vmlab compare); fails
+#                   on any count or RSS difference, reports times outside tolerance
 #   make bench      benchmarks (not part of make test)
 #   make fuzz       the fuzzers for SECONDS (default 60): scenarios, then libFuzzer targets
 #   make install    install under PREFIX (/usr/local), staged under DESTDIR if set;
@@ -134,7 +135,7 @@ check: test
 # anonymous fault took 2.6 us on the reference machine, 1.9 us here and,
 # minutes later, 1.5 us)
 fidelity: all
-	./vmlab compare --summary --repeat 7 --calibrate scenarios/*.lua
+	./vmlab compare --summary --repeat 7 --calibrate --time-advisory scenarios/*.lua
 
 # libFuzzer targets (clang): each over the whole program but its main
 SECONDS    ?= 60

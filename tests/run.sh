@@ -398,6 +398,14 @@ expect_status "compare: every kind of operation (tests/real/ops.lua) gives the r
 expect_status "compare: a real difference is a mismatch (exit 1)" 1 $VMLAB compare tests/real/mismatch.lua
 if grep -q "touch  *10  *11\*" "$TMP/cli.out"; then ok "compare: the differing count is marked"; else ko "compare: no mark on the difference" "$TMP/cli.out"; fi
 expect_status "compare: a difference within the declared tolerance passes" 0 $VMLAB compare tests/real/within.lua
+expect_status "compare: a time outside its tolerance is a mismatch" 1 $VMLAB compare tests/real/time-off.lua
+if $VMLAB compare --time-advisory tests/real/time-off.lua > "$TMP/to.out" 2>&1 &&
+   grep -q "^1 operation outside its time tolerance alone (--time-advisory" "$TMP/to.out" &&
+   grep -q " 0 mismatched" "$TMP/to.out"; then
+	ok "compare: --time-advisory reports a time outside tolerance and lets the counts decide"
+else
+	ko "compare: --time-advisory" "$TMP/to.out"
+fi
 if $VMLAB compare --no-time tests/real/errno-differs.lua > "$TMP/ed.out" 2>&1; then
 	ko "compare: an errno on one kernel only is a mismatch" "$TMP/ed.out"
 elif grep -q 'mprotect  *ENOMEM on the simulator, returned on the real kernel \*' "$TMP/ed.out"; then
