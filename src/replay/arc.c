@@ -21,9 +21,8 @@
 enum { NOWHERE, T1, T2, B1, B2 };
 
 struct arc {
-	struct idlinks l;	/* list k - 1 for T1, T2, B1, B2 */
-	uint8_t *where;
-	uint64_t n[5], c;
+	struct idqueues q;	/* T1, T2, B1, B2 */
+	uint64_t c;
 	double p;		/* T1's target size */
 };
 
@@ -31,8 +30,7 @@ static void arc_free(void *st)
 {
 	struct arc *a = st;
 
-	idlinks_free(&a->l);
-	free(a->where);
+	idqueues_free(&a->q);
 	free(a);
 }
 
@@ -44,38 +42,22 @@ static void *arc_init(const struct policy_config *pc, const struct trace *t)
 	if (!a)
 		return NULL;
 	a->c = cap;
-	a->where = calloc(t->npages, 1);
-	if (!a->where || idlinks_init(&a->l, t->npages, 4)) {
-		free(a->where);
+	if (idqueues_init(&a->q, t->npages, 4)) {
 		free(a);
 		return NULL;
 	}
 	return a;
 }
 
-static void put(struct arc *a, uint32_t id, int k)
-{
-	il_push_newest(&a->l, k - 1, id);
-	a->where[id] = (uint8_t)k;
-	a->n[k]++;
-}
-
-static void take(struct arc *a, uint32_t id)
-{
-	il_del(&a->l, id);
-	a->n[a->where[id]]--;
-	a->where[id] = NOWHERE;
-}
-
 /* REPLACE(x, p): the page it pushes out of the cache (into B1 or B2). */
 static uint32_t replace(struct arc *a, bool wanted_in_b2)
 {
-	double t1 = (double)a->n[T1];
-	bool from_t1 = (a->n[T1] && (t1 > a->p || (t1 == a->p && wanted_in_b2))) || !a->n[T2];
-	uint32_t v = il_oldest(&a->l, (from_t1 ? T1 : T2) - 1);
+	double t1 = (double)a->q.n[T1];
+	bool from_t1 = (a->q.n[T1] && (t1 > a->p || (t1 == a->p && wanted_in_b2))) || !a->q.n[T2];
+	uint32_t v = iq_oldest(&a->q, from_t1 ? T1 : T2);
 
-	take(a, v);
-	put(a, v, from_t1 ? B1 : B2);
+	iq_take(&a->q, v);
+	iq_put(&a->q, v, from_t1 ? B1 : B2);
 	return v;
 }
 
@@ -85,60 +67,60 @@ static bool arc_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 
 	(void)i;
 	*victim = NO_VICTIM;
-	switch (a->where[id]) {
+	switch (a->q.where[id]) {
 	case T1:
 	case T2:				/* case I: to T2's MRU end */
-		take(a, id);
-		put(a, id, T2);
+		iq_take(&a->q, id);
+		iq_put(&a->q, id, T2);
 		return true;
 	case B1: {				/* case II */
-		double d = (double)a->n[B2] / (double)a->n[B1];
+		double d = (double)a->q.n[B2] / (double)a->q.n[B1];
 
 		a->p += d > 1 ? d : 1;
 		if (a->p > (double)a->c)
 			a->p = (double)a->c;
 		*victim = replace(a, false);
-		take(a, id);
-		put(a, id, T2);
+		iq_take(&a->q, id);
+		iq_put(&a->q, id, T2);
 		return false;
 	}
 	case B2: {				/* case III */
-		double d = (double)a->n[B1] / (double)a->n[B2];
+		double d = (double)a->q.n[B1] / (double)a->q.n[B2];
 
 		a->p -= d > 1 ? d : 1;
 		if (a->p < 0)
 			a->p = 0;
 		*victim = replace(a, true);
-		take(a, id);
-		put(a, id, T2);
+		iq_take(&a->q, id);
+		iq_put(&a->q, id, T2);
 		return false;
 	}
 	}
-	if (a->n[T1] + a->n[T2] >= a->c) {	/* case IV, the cache full */
-		if (a->n[T1] + a->n[B1] >= a->c) {
-			if (a->n[T1] < a->c) {
-				take(a, il_oldest(&a->l, B1 - 1));
+	if (a->q.n[T1] + a->q.n[T2] >= a->c) {	/* case IV, the cache full */
+		if (a->q.n[T1] + a->q.n[B1] >= a->c) {
+			if (a->q.n[T1] < a->c) {
+				iq_take(&a->q, iq_oldest(&a->q, B1));
 				*victim = replace(a, false);
 			} else {
-				*victim = il_oldest(&a->l, T1 - 1);
-				take(a, *victim);
+				*victim = iq_oldest(&a->q, T1);
+				iq_take(&a->q, *victim);
 			}
 		} else {
-			if (a->n[T1] + a->n[T2] + a->n[B1] + a->n[B2] >= 2 * a->c)
-				take(a, il_oldest(&a->l, B2 - 1));
+			if (a->q.n[T1] + a->q.n[T2] + a->q.n[B1] + a->q.n[B2] >= 2 * a->c)
+				iq_take(&a->q, iq_oldest(&a->q, B2));
 			*victim = replace(a, false);
 		}
 	}
-	put(a, id, T1);
+	iq_put(&a->q, id, T1);
 	return false;
 }
 
 static uint64_t arc_show(void *st, uint32_t *ids, uint64_t max)
 {
 	struct arc *a = st;
-	uint64_t n = il_show(&a->l, T1 - 1, ids, max);
+	uint64_t n = il_show(&a->q.l, T1 - 1, ids, max);
 
-	return n + il_show(&a->l, T2 - 1, ids + n, max - n);
+	return n + il_show(&a->q.l, T2 - 1, ids + n, max - n);
 }
 
 const struct policy_ops policy_arc = {

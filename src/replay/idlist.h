@@ -119,6 +119,54 @@ static inline void il_prefetch(const struct idlinks *l, uint32_t id, bool near)
 	}
 }
 
+/*
+ * Queues with sizes: a page is on at most one of up to 7 queues (1..7; 0 is
+ * none), each an idlist, with where each page is and how many each holds.
+ * The policies built of several queues (S3-FIFO, ARC, 2Q) use this.
+ */
+struct idqueues {
+	struct idlinks l;	/* queue k is list k - 1 */
+	uint8_t *where;		/* per page id: its queue, 0 for none */
+	uint64_t n[8];
+};
+
+static inline int idqueues_init(struct idqueues *q, uint32_t npages, int nqueues)
+{
+	q->where = calloc(npages ? npages : 1, 1);
+	if (!q->where || idlinks_init(&q->l, npages, nqueues)) {
+		free(q->where);
+		return -1;
+	}
+	return 0;
+}
+
+static inline void idqueues_free(struct idqueues *q)
+{
+	idlinks_free(&q->l);
+	free(q->where);
+}
+
+/* id (on no queue) joins queue k at its newest end. */
+static inline void iq_put(struct idqueues *q, uint32_t id, int k)
+{
+	il_push_newest(&q->l, k - 1, id);
+	q->where[id] = (uint8_t)k;
+	q->n[k]++;
+}
+
+/* id leaves its queue. */
+static inline void iq_take(struct idqueues *q, uint32_t id)
+{
+	il_del(&q->l, id);
+	q->n[q->where[id]]--;
+	q->where[id] = 0;
+}
+
+static inline uint32_t iq_oldest(const struct idqueues *q, int k)
+{
+	return il_oldest(&q->l, k - 1);
+}
+
 /* Up to max pages of list k, oldest first: how many. */
 static inline uint64_t il_show(const struct idlinks *l, int k, uint32_t *ids, uint64_t max)
 {

@@ -26,9 +26,9 @@
 enum { NOWHERE, SMALL, MAIN, GHOST };
 
 struct s3fifo {
-	struct idlinks l;	/* lists SMALL - 1, MAIN - 1, GHOST - 1 */
-	uint8_t *where, *freq;
-	uint64_t n[4], size[4];	/* pages on each queue, and its share */
+	struct idqueues q;	/* SMALL, MAIN, GHOST */
+	uint8_t *freq;
+	uint64_t size[4];	/* each queue's share */
 	uint64_t cap;
 };
 
@@ -36,8 +36,7 @@ static void s3_free(void *st)
 {
 	struct s3fifo *s = st;
 
-	idlinks_free(&s->l);
-	free(s->where);
+	idqueues_free(&s->q);
 	free(s->freq);
 	free(s);
 }
@@ -55,10 +54,8 @@ static void *s3_init(const struct policy_config *pc, const struct trace *t)
 	s->size[MAIN] = cap - s->size[SMALL];
 	s->cap = cap;
 	s->size[GHOST] = (uint64_t)((double)cap * 0.90);
-	s->where = calloc(t->npages, 1);
 	s->freq = calloc(t->npages, 1);
-	if (!s->where || !s->freq || idlinks_init(&s->l, t->npages, 3)) {
-		free(s->where);
+	if (!s->freq || idqueues_init(&s->q, t->npages, 3)) {
 		free(s->freq);
 		free(s);
 		return NULL;
@@ -66,39 +63,25 @@ static void *s3_init(const struct policy_config *pc, const struct trace *t)
 	return s;
 }
 
-static void put(struct s3fifo *s, uint32_t id, int q)
-{
-	il_push_newest(&s->l, q - 1, id);
-	s->where[id] = (uint8_t)q;
-	s->n[q]++;
-}
-
-static void take(struct s3fifo *s, uint32_t id)
-{
-	il_del(&s->l, id);
-	s->n[s->where[id]]--;
-	s->where[id] = NOWHERE;
-}
-
 static void remember(struct s3fifo *s, uint32_t id)
 {
 	if (!s->size[GHOST])
 		return;
-	while (s->n[GHOST] >= s->size[GHOST])
-		take(s, il_oldest(&s->l, GHOST - 1));
-	put(s, id, GHOST);
+	while (s->q.n[GHOST] >= s->size[GHOST])
+		iq_take(&s->q, iq_oldest(&s->q, GHOST));
+	iq_put(&s->q, id, GHOST);
 }
 
 static uint32_t evict_small(struct s3fifo *s)
 {
 	for (;;) {
-		uint32_t p = il_oldest(&s->l, SMALL - 1);
+		uint32_t p = iq_oldest(&s->q, SMALL);
 
-		take(s, p);
+		iq_take(&s->q, p);
 		if (s->freq[p] >= 2) {		/* used twice more: promoted */
 			s->freq[p] = 0;
-			put(s, p, MAIN);
-			if (s->n[SMALL])
+			iq_put(&s->q, p, MAIN);
+			if (s->q.n[SMALL])
 				continue;
 			return NO_VICTIM;	/* nothing left to evict here */
 		}
@@ -110,12 +93,12 @@ static uint32_t evict_small(struct s3fifo *s)
 static uint32_t evict_main(struct s3fifo *s)
 {
 	for (;;) {
-		uint32_t p = il_oldest(&s->l, MAIN - 1);
+		uint32_t p = iq_oldest(&s->q, MAIN);
 
-		take(s, p);
+		iq_take(&s->q, p);
 		if (s->freq[p] >= 1) {
 			s->freq[p] = (uint8_t)((s->freq[p] < 3 ? s->freq[p] : 3) - 1);
-			put(s, p, MAIN);
+			iq_put(&s->q, p, MAIN);
 			continue;
 		}
 		return p;
@@ -126,7 +109,7 @@ static uint32_t evict(struct s3fifo *s)
 {
 	uint32_t v = NO_VICTIM;
 
-	if (s->n[MAIN] <= s->size[MAIN] && s->n[SMALL])
+	if (s->q.n[MAIN] <= s->size[MAIN] && s->q.n[SMALL])
 		v = evict_small(s);
 	if (v == NO_VICTIM)	/* main over its share, no small queue, or all promoted */
 		v = evict_main(s);
@@ -140,28 +123,28 @@ static bool s3_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 
 	(void)i;
 	*victim = NO_VICTIM;
-	if (s->where[id] == SMALL || s->where[id] == MAIN) {
+	if (s->q.where[id] == SMALL || s->q.where[id] == MAIN) {
 		if (s->freq[id] < UINT8_MAX)
 			s->freq[id]++;
 		return true;
 	}
-	if (s->where[id] == GHOST) {
-		take(s, id);
+	if (s->q.where[id] == GHOST) {
+		iq_take(&s->q, id);
 		ghost = true;
 	}
-	if (s->n[SMALL] + s->n[MAIN] >= s->cap)
+	if (s->q.n[SMALL] + s->q.n[MAIN] >= s->cap)
 		*victim = evict(s);
 	s->freq[id] = 0;
-	put(s, id, ghost ? MAIN : SMALL);
+	iq_put(&s->q, id, ghost ? MAIN : SMALL);
 	return false;
 }
 
 static uint64_t s3_show(void *st, uint32_t *ids, uint64_t max)
 {
 	struct s3fifo *s = st;
-	uint64_t n = il_show(&s->l, SMALL - 1, ids, max);
+	uint64_t n = il_show(&s->q.l, SMALL - 1, ids, max);
 
-	return n + il_show(&s->l, MAIN - 1, ids + n, max - n);
+	return n + il_show(&s->q.l, MAIN - 1, ids + n, max - n);
 }
 
 const struct policy_ops policy_s3fifo = {

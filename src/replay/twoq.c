@@ -15,17 +15,15 @@
 enum { NOWHERE, AIN, AM, AOUT };
 
 struct twoq {
-	struct idlinks l;	/* list k - 1 for A1in, Am, A1out */
-	uint8_t *where;
-	uint64_t n[4], size[4], cap;
+	struct idqueues q;	/* A1in, Am, A1out */
+	uint64_t size[4], cap;
 };
 
 static void twoq_free(void *st)
 {
 	struct twoq *q = st;
 
-	idlinks_free(&q->l);
-	free(q->where);
+	idqueues_free(&q->q);
 	free(q);
 }
 
@@ -42,27 +40,11 @@ static void *twoq_init(const struct policy_config *pc, const struct trace *t)
 		q->size[AIN] = 1;
 	q->size[AOUT] = (uint64_t)((double)cap * 0.5);
 	q->size[AM] = cap - q->size[AIN];
-	q->where = calloc(t->npages, 1);
-	if (!q->where || idlinks_init(&q->l, t->npages, 3)) {
-		free(q->where);
+	if (idqueues_init(&q->q, t->npages, 3)) {
 		free(q);
 		return NULL;
 	}
 	return q;
-}
-
-static void put(struct twoq *q, uint32_t id, int k)
-{
-	il_push_newest(&q->l, k - 1, id);
-	q->where[id] = (uint8_t)k;
-	q->n[k]++;
-}
-
-static void take(struct twoq *q, uint32_t id)
-{
-	il_del(&q->l, id);
-	q->n[q->where[id]]--;
-	q->where[id] = NOWHERE;
 }
 
 static bool twoq_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
@@ -72,41 +54,41 @@ static bool twoq_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 
 	(void)i;
 	*victim = NO_VICTIM;
-	if (q->where[id] == AIN)
+	if (q->q.where[id] == AIN)
 		return true;
-	if (q->where[id] == AM) {
-		take(q, id);
-		put(q, id, AM);
+	if (q->q.where[id] == AM) {
+		iq_take(&q->q, id);
+		iq_put(&q->q, id, AM);
 		return true;
 	}
-	if (q->where[id] == AOUT) {
-		take(q, id);
+	if (q->q.where[id] == AOUT) {
+		iq_take(&q->q, id);
 		hot = true;
 	}
-	if (q->n[AIN] + q->n[AM] >= q->cap) {
-		if (q->n[AIN] > q->size[AIN] || !q->n[AM]) {
-			*victim = il_oldest(&q->l, AIN - 1);
-			take(q, *victim);
+	if (q->q.n[AIN] + q->q.n[AM] >= q->cap) {
+		if (q->q.n[AIN] > q->size[AIN] || !q->q.n[AM]) {
+			*victim = iq_oldest(&q->q, AIN);
+			iq_take(&q->q, *victim);
 			if (q->size[AOUT]) {
-				while (q->n[AOUT] >= q->size[AOUT])
-					take(q, il_oldest(&q->l, AOUT - 1));
-				put(q, *victim, AOUT);
+				while (q->q.n[AOUT] >= q->size[AOUT])
+					iq_take(&q->q, iq_oldest(&q->q, AOUT));
+				iq_put(&q->q, *victim, AOUT);
 			}
 		} else {
-			*victim = il_oldest(&q->l, AM - 1);
-			take(q, *victim);
+			*victim = iq_oldest(&q->q, AM);
+			iq_take(&q->q, *victim);
 		}
 	}
-	put(q, id, hot ? AM : AIN);
+	iq_put(&q->q, id, hot ? AM : AIN);
 	return false;
 }
 
 static uint64_t twoq_show(void *st, uint32_t *ids, uint64_t max)
 {
 	struct twoq *q = st;
-	uint64_t n = il_show(&q->l, AIN - 1, ids, max);
+	uint64_t n = il_show(&q->q.l, AIN - 1, ids, max);
 
-	return n + il_show(&q->l, AM - 1, ids + n, max - n);
+	return n + il_show(&q->q.l, AM - 1, ids + n, max - n);
 }
 
 const struct policy_ops policy_twoq = {

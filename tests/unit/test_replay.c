@@ -10,6 +10,7 @@
 #include "unit.h"
 #include "../../src/replay/replay.h"
 #include "../../src/trace/trace.h"
+#include "../../src/lib/prng.h"
 
 static uint64_t misses(const char *policy, uint64_t cap, const struct trace *t)
 {
@@ -82,19 +83,17 @@ static void test_hand_worked(void **state)
 	victims("clock", 3, tr, clock);
 }
 
-static uint64_t rng = 88172645463325252ULL;
+static struct prng rng;
 
 static uint64_t rnd(uint64_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng % n;
+	return prng_below(&rng, n);
 }
 
 static void test_opt_is_optimal(void **state)
 {
 	(void)state;
+	prng_seed(&rng, 1);
 	for (int round = 0; round < 200; round++) {
 		char buf[8192];
 		size_t len = 0;
