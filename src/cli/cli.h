@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 int cmd_run(int argc, char **argv);
 struct run_options;
@@ -20,6 +21,10 @@ int cmd_calibrate(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
+/* "N,N,..." cache sizes in pages (1 to UINT32_MAX) into out (s is cut up):
+ * how many, or -1 with *bad at the first that is not one (or NULL when there
+ * are more than max). */
+int parse_page_counts(char *s, uint64_t *out, int max, const char **bad);
 /* The scenarios that came with vmlab: their directory, 0 or -1 (scenarios.c). */
 int scenario_dir(char *buf, size_t n);
 /* name itself if it is a file or a path, else the scenario of that name

@@ -81,23 +81,6 @@ static int auto_sizes(uint64_t pages, uint64_t *sizes)
 	return n;
 }
 
-static int parse_list(char *s, uint64_t *sizes, int max)
-{
-	int n = 0;
-
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-		char *end;
-		unsigned long long v;
-
-		errno = 0;
-		v = strtoull(tok, &end, 10);
-		if (errno || *end || !v || tok[0] == '-' || n == max || v > UINT32_MAX)
-			return -1;
-		sizes[n++] = v;
-	}
-	return n;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -146,6 +129,7 @@ int cmd_mrc(int argc, char **argv)
 {
 	const char *path = NULL, *format = "auto", *json = NULL, *plot = NULL;
 	char *policies = NULL, *size_arg = NULL, *names[MAX_POLICIES], err[512];
+	const char *bad;
 	const struct policy_ops *pols[MAX_POLICIES];
 	uint64_t sizes[MAX_SIZES];
 	double *curves[MAX_POLICIES] = { 0 }, sample = 1;
@@ -217,9 +201,11 @@ int cmd_mrc(int argc, char **argv)
 		}
 		names[np++] = tok;
 	}
-	if (size_arg && strcmp(size_arg, "auto") && (ns = parse_list(size_arg, sizes, MAX_SIZES)) < 0) {
+	if (size_arg && strcmp(size_arg, "auto") &&
+	    (ns = parse_page_counts(size_arg, sizes, MAX_SIZES, &bad)) < 0) {
 		fprintf(stderr, "vmlab mrc: --sizes wants page counts from 1 to %u, at most %d of them, "
-			"or auto\n", UINT32_MAX, MAX_SIZES);
+			"or auto%s%s%s\n", UINT32_MAX, MAX_SIZES, bad ? " (not '" : "", bad ? bad : "",
+			bad ? "')" : "");
 		return 2;
 	}
 	if (trace_load(path, (enum trace_format)f, &t, err, sizeof(err))) {

@@ -47,6 +47,30 @@ static int split(char *s, char **out, int max)
 	return n;
 }
 
+int parse_page_counts(char *s, uint64_t *out, int max, const char **bad)
+{
+	int n = 0;
+
+	*bad = NULL;
+	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+		char *end;
+		unsigned long long v;
+
+		if (n == max)
+			return -1;
+		errno = 0;
+		v = strtoull(tok, &end, 10);
+		if (errno || *end || !v || v > UINT32_MAX || tok[0] == '-') {
+			*bad = tok;
+			return -1;
+		}
+		out[n++] = v;
+	}
+	if (!n)
+		*bad = s;
+	return n ? n : -1;
+}
+
 /* OSTEP's "%12s" of a Python list: "[1, 2, 3]" right-justified in 12. */
 static void print_list(const struct trace *t, const uint32_t *ids, uint64_t n)
 {
@@ -145,7 +169,9 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 
 int cmd_replay(int argc, char **argv)
 {
-	char *policies = NULL, *caches = NULL, *names[MAX_RUNS], *sizes[MAX_RUNS], err[512];
+	char *policies = NULL, *caches = NULL, *names[MAX_RUNS], err[512];
+	const char *bad;
+	uint64_t sizes[MAX_RUNS];
 	const char *format = "auto", *json = NULL, *path = NULL, *list = NULL;
 	bool bare = false, verbose = false;
 	struct outcome runs[MAX_RUNS], knobs = { .seed = 1 };
@@ -212,7 +238,12 @@ int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	np = split(policies, names, MAX_RUNS);
-	nc = split(caches, sizes, MAX_RUNS);
+	nc = parse_page_counts(caches, sizes, MAX_RUNS, &bad);
+	if (nc < 0 && bad) {
+		fprintf(stderr, "vmlab replay: --cache wants page counts from 1 to %u, not '%s'\n",
+			UINT32_MAX, bad);
+		return 2;
+	}
 	if (np <= 0 || nc <= 0 || np * nc > MAX_RUNS) {
 		fprintf(stderr, "vmlab replay: at most %d policy and cache pairs\n", MAX_RUNS);
 		return 2;
@@ -225,20 +256,9 @@ int cmd_replay(int argc, char **argv)
 			replay_usage();
 			return 2;
 		}
-		for (int c = 0; c < nc; c++) {
-			char *end;
-			unsigned long long cap;
-
-			errno = 0;
-			cap = strtoull(sizes[c], &end, 10);
-			if (errno || *end || !cap || cap > UINT32_MAX || sizes[c][0] == '-') {
-				fprintf(stderr, "vmlab replay: --cache wants page counts from 1 to %u, "
-					"not '%s'\n", UINT32_MAX, sizes[c]);
-				return 2;
-			}
-			runs[nr++] = (struct outcome){ .pol = pol, .cap = cap, .seed = knobs.seed,
+		for (int c = 0; c < nc; c++)
+			runs[nr++] = (struct outcome){ .pol = pol, .cap = sizes[c], .seed = knobs.seed,
 						       .nru_period = knobs.nru_period, .tau = knobs.tau };
-		}
 	}
 	if (verbose && nr != 1) {
 		fputs("vmlab replay: -v traces one policy at one cache size\n", stderr);
