@@ -277,6 +277,26 @@ else
 fi
 expect_cmd_error "mrc: a sampling rate above 1 is refused" 2 "--sample wants a rate" \
 	mrc "$TMP/small.trace" --sample 2
+# vmlab trace: a real program recorded under valgrind's lackey, through a pipe
+if command -v valgrind > /dev/null; then
+	if $VMLAB trace record -o "$TMP/true.trace" -- /bin/true > "$TMP/rec.out" 2>&1 &&
+	   grep -q "accesses (.* writes) to .* pages, as hexaddr" "$TMP/rec.out" &&
+	   $VMLAB trace info "$TMP/true.trace" > "$TMP/info.out" 2>&1 &&
+	   awk '/^pages/ { exit !($2 > 20 && $2 < 5000) }' "$TMP/info.out" &&
+	   $VMLAB trace convert "$TMP/true.trace" "$TMP/true.oracle" > /dev/null 2>&1 &&
+	   [ "$($VMLAB replay --bare --policy opt --cache 64 "$TMP/true.trace" | awk '$1 == "opt" { print $4 }')" = \
+	     "$($VMLAB replay --bare --policy opt --cache 64 "$TMP/true.oracle" | awk '$1 == "opt" { print $4 }')" ]; then
+		ok "trace: /bin/true recorded under lackey ($(awk '/^pages/ { print $2 }' "$TMP/info.out") pages), described, converted to oracleGeneral, replayed the same"
+	else
+		cat "$TMP/rec.out" "$TMP/info.out" > "$TMP/why" 2>/dev/null
+		ko "trace: record / info / convert" "$TMP/why"
+	fi
+	expect_cmd_error "trace: a command that cannot run leaves no trace behind" 2 "no accesses in the trace" \
+		trace record -o "$TMP/none.trace" -- /nonexistent/command
+	[ -e "$TMP/none.trace" ] && ko "trace: a failed record wrote $TMP/none.trace"
+else
+	skipped "trace record" "valgrind is not installed"
+fi
 # libCacheSim's answers (../shared/reference/libcachesim/answers.tsv) on the
 # traces its generator makes: exactly, to its four decimals
 REF=${LIBCACHESIM_REF:-../shared/reference/libcachesim}

@@ -21,6 +21,7 @@ int cmd_calibrate(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 /* "N,N,..." cache sizes in pages (1 to UINT32_MAX) into out (s is cut up):
  * how many, or -1 with *bad at the first that is not one (or NULL when there
  * are more than max). */

@@ -26,6 +26,8 @@ static const char overview[] =
 "                                            a trace through the replacement\n"
 "                                            policies (vmlab help replay)\n"
 "  vmlab mrc TRACE --policy P,P              miss-ratio curves (vmlab help mrc)\n"
+"  vmlab trace record -o OUT -- CMD ARGS     a program's accesses, under valgrind\n"
+"  vmlab trace info|convert                  (vmlab help trace)\n"
 "  vmlab help api                            the scenario API (the vm module)\n"
 "  vmlab help views                          what vm.show can print\n"
 "  vmlab help exit                           exit statuses\n"
@@ -141,7 +143,8 @@ static const char replay_help[] =
 "  --format F     pages (one page number per line, as OSTEP's traces),\n"
 "                 hexaddr (a hex address and R or W per line: page =\n"
 "                 address >> 12), oracle (libCacheSim's oracleGeneral, 24-byte\n"
-"                 records); auto (the default) tells them apart\n"
+"                 records), lackey (valgrind --tool=lackey --trace-mem=yes);\n"
+"                 auto (the default) tells them apart\n"
 "  --addresses L  the trace as a list of page numbers, as paging-policy.py -a\n"
 "  --seed N       random's generator (default 1)\n"
 "  --nru-period N nru: accesses between clearings of the R bits (default:\n"
@@ -170,6 +173,25 @@ static const char mrc_help[] =
 "  --csv          size,policy,... lines instead of the table\n"
 "  --json FILE    the sizes and every curve (written whole, or not)\n"
 "  --plot FILE    an SVG picture: log-scale sizes, a line per policy\n";
+
+static const char trace_help[] =
+"vmlab trace record -o OUT [--to FORMAT] -- COMMAND [ARGS...]\n"
+"vmlab trace convert IN OUT [--format F] [--to FORMAT]\n"
+"vmlab trace info TRACE [--format F]\n"
+"\n"
+"record runs COMMAND under valgrind's lackey tool (--trace-mem=yes) and reads\n"
+"its stream through a pipe as it comes, so no text file lands on disk: every\n"
+"instruction fetch, load, store and modify, one access per page touched (an\n"
+"access across a page boundary is two). It writes OUT whole at the end, or\n"
+"nothing if the command could not run. convert reads any format and writes\n"
+"one; info prints the accesses, reads and writes, the distinct pages and the\n"
+"footprint, and the LRU stack distances of the reuses (median, 90%, 99%).\n"
+"\n"
+"Formats written (--to): hexaddr (\"0xADDR R|W\" lines; the write bit kept;\n"
+"record's default), oracle (libCacheSim's oracleGeneral, with\n"
+"next_access_vtime filled in for its Belady; no write bit; convert's\n"
+"default), pages (one page number per line, as OSTEP's). Read: those and\n"
+"lackey (vmlab help replay).\n";
 
 static const char api_help[] =
 "The vm module (sizes are bytes or \"4K\", \"100M\", \"1G\"; vm.PAGE is 4096)\n"
@@ -265,13 +287,15 @@ int cmd_help(int argc, char **argv)
 		fputs(calibrate_help, stdout);
 	else if (!strcmp(topic, "mrc"))
 		fputs(mrc_help, stdout);
+	else if (!strcmp(topic, "trace"))
+		fputs(trace_help, stdout);
 	else if (!strcmp(topic, "replay")) {
 		fputs(replay_help, stdout);
 		for (int i = 0; policy_at(i); i++)
 			printf("  %-12s %s\n", policy_at(i)->name, policy_at(i)->help);
 	} else {
 		fprintf(stderr, "vmlab help: no topic '%s' (run, api, views, compare, calibrate, "
-			"replay, mrc, exit)\n", topic);
+			"replay, mrc, trace, exit)\n", topic);
 		return 2;
 	}
 	return 0;
@@ -289,6 +313,9 @@ void usage(void)
 	      "       vmlab replay --bare --policy P --cache N [--format F] [-v] [--json FILE]\n"
 	      "                    (TRACE | --addresses LIST)\n"
 	      "       vmlab mrc TRACE [--policy P,...] [--sizes LIST|auto] [--sample RATE]\n"
-	      "       vmlab help [run | api | views | compare | calibrate | replay | mrc | exit]\n"
+	      "       vmlab trace record -o OUT [--to F] -- CMD [ARGS]\n"
+	      "       vmlab trace convert IN OUT [--to F]   vmlab trace info TRACE\n"
+	      "       vmlab help [run | api | views | compare | calibrate | replay | mrc | trace |\n"
+	      "                   exit]\n"
 	      "       vmlab version\n", stderr);
 }

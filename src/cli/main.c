@@ -43,10 +43,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 2, argv + 2);
 	if (!strcmp(cmd, "mrc"))
 		return cmd_mrc(argc - 2, argv + 2);
-	if (!strcmp(cmd, "trace")) {
-		fprintf(stderr, "vmlab: '%s' is not part of this version of vmlab yet\n", cmd);
-		return 2;
-	}
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc - 2, argv + 2);
 	fprintf(stderr, "vmlab: unknown command '%s'\n", cmd);
 	usage();
 	return 2;

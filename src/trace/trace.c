@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "trace.h"
@@ -17,7 +16,7 @@
 
 const char *const trace_format_names[NR_TRACE_FORMATS] = {
 	[TRACE_AUTO] = "auto", [TRACE_PAGES] = "pages", [TRACE_HEXADDR] = "hexaddr",
-	[TRACE_ORACLE] = "oracle",
+	[TRACE_ORACLE] = "oracle", [TRACE_LACKEY] = "lackey",
 };
 
 #define ORACLE_RECORD	24
@@ -125,63 +124,151 @@ static bool number(const char **s, const char *end, int base, uint64_t *v)
 	return true;
 }
 
-/* The text formats, line by line. */
-static int parse_text(struct builder *b, const char *path, const char *s, const char *end,
-		      char *err, size_t en)
+/* One text line, s to eol: 0, 1 if it is not one of the format's, -1 if
+ * host memory ran out. Blank lines and '#' comments pass. */
+static int parse_line(struct builder *b, const char *s, const char *eol)
 {
-	uint64_t line = 0;
+	enum trace_format f = b->t->format;
+	const char *p = s, *stop = f == TRACE_LACKEY ? eol : memchr(s, '#', (size_t)(eol - s));
+	uint64_t v, first, last;
+	bool write = false;
 
-	while (s < end) {
-		const char *eol = memchr(s, '\n', (size_t)(end - s)), *p = s, *stop;
-		uint64_t v;
-		bool write = false;
+	if (!stop)
+		stop = eol;
+	if (f == TRACE_LACKEY) {
+		/* valgrind's own "==pid==" lines; then " L addr,size" or "I  addr,size" */
+		uint64_t size;
+		char op;
 
-		if (!eol)
-			eol = end;
-		line++;
-		stop = memchr(s, '#', (size_t)(eol - s));
-		if (!stop)
-			stop = eol;
-		while (p < stop && is_space(*p))
+		if (eol - s >= 2 && s[0] == '=' && s[1] == '=')
+			return 0;
+		if (p < stop && *p == ' ')
 			p++;
-		if (p == stop) {
-			s = eol + 1;
-			continue;
-		}
-		if (!number(&p, stop, b->t->format == TRACE_HEXADDR ? 16 : 10, &v))
-			goto bad;
-		if (b->t->format == TRACE_HEXADDR) {
-			if (p == stop || !is_space(*p))
-				goto bad;
-			while (p < stop && is_space(*p))
-				p++;
-			if (p < stop && (*p == 'R' || *p == 'r'))
-				write = false;
-			else if (p < stop && (*p == 'W' || *p == 'w'))
-				write = true;
-			else
-				goto bad;
+		if (p == stop || !strchr("ILSM", *p))
+			return p == stop && stop == s ? 0 : 1;
+		op = *p++;
+		while (p < stop && *p == ' ')
 			p++;
-			v >>= 12;
-		}
+		if (!number(&p, stop, 16, &v) || p == stop || *p++ != ',' ||
+		    !number(&p, stop, 10, &size) || !size || v > UINT64_MAX - size)
+			return 1;
 		while (p < stop && is_space(*p))
 			p++;
 		if (p != stop)
-			goto bad;
-		if (add(b, v, write)) {
-			snprintf(err, en, "%s:%llu: out of memory", path, (unsigned long long)line);
-			return -1;
-		}
-		s = eol + 1;
-		continue;
-bad:
-		snprintf(err, en, "%s:%llu: not a %s line: \"%.*s\" (want %s)", path,
-			 (unsigned long long)line, trace_format_names[b->t->format],
-			 (int)(eol - s > 60 ? 60 : eol - s), s,
-			 b->t->format == TRACE_HEXADDR ? "a hex address and R or W" : "one page number");
+			return 1;
+		/* an access that crosses a page boundary touches both pages */
+		first = v >> 12;
+		last = (v + size - 1) >> 12;
+		for (uint64_t pg = first; pg <= last; pg++)
+			if (add(b, pg, op == 'S' || op == 'M'))
+				return -1;
+		return 0;
+	}
+	while (p < stop && is_space(*p))
+		p++;
+	if (p == stop)
+		return 0;
+	if (!number(&p, stop, f == TRACE_HEXADDR ? 16 : 10, &v))
+		return 1;
+	if (f == TRACE_HEXADDR) {
+		if (p == stop || !is_space(*p))
+			return 1;
+		while (p < stop && is_space(*p))
+			p++;
+		if (p < stop && (*p == 'R' || *p == 'r'))
+			write = false;
+		else if (p < stop && (*p == 'W' || *p == 'w'))
+			write = true;
+		else
+			return 1;
+		p++;
+		v >>= 12;
+	}
+	while (p < stop && is_space(*p))
+		p++;
+	if (p != stop)
+		return 1;
+	return add(b, v, write) ? -1 : 0;
+}
+
+static const char *want_of(enum trace_format f)
+{
+	return f == TRACE_HEXADDR ? "a hex address and R or W" :
+	       f == TRACE_LACKEY ? "valgrind lackey's \"I|L|S|M address,size\"" : "one page number";
+}
+
+#define TEXT_BLOCK	(1 << 20)
+#define MAX_LINE	65536
+
+/*
+ * The text formats, line by line, read in blocks (a file or a pipe alike:
+ * vmlab trace record reads valgrind's stream as it comes). A line cut by a
+ * block's end waits for the next block.
+ */
+static int parse_text_fd(struct builder *b, const char *path, int fd, char *err, size_t en)
+{
+	char *buf = malloc(TEXT_BLOCK + MAX_LINE + 1);
+	size_t have = 0;
+	uint64_t line = 0;
+	int rc = 0;
+
+	if (!buf) {
+		snprintf(err, en, "%s: out of memory", path);
 		return -1;
 	}
-	return 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, TEXT_BLOCK);
+		char *s = buf, *end;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, en, "%s:%llu: %s", path, (unsigned long long)line + 1,
+				 strerror(errno));
+			rc = -1;
+			break;
+		}
+		end = buf + have + r;
+		for (;;) {
+			char *eol = memchr(s, '\n', (size_t)(end - s));
+			int bad;
+
+			if (!eol && r > 0)
+				break;			/* the rest of this line comes next */
+			if (!eol)
+				eol = end;		/* the last line, without its newline */
+			if (s == end && !r)
+				break;
+			line++;
+			bad = parse_line(b, s, eol);
+			if (bad) {
+				if (bad < 0)
+					snprintf(err, en, "%s:%llu: out of memory", path,
+						 (unsigned long long)line);
+				else
+					snprintf(err, en, "%s:%llu: not a %s line: \"%.*s\" (want %s)", path,
+						 (unsigned long long)line, trace_format_names[b->t->format],
+						 (int)(eol - s > 60 ? 60 : eol - s), s, want_of(b->t->format));
+				rc = -1;
+				break;
+			}
+			s = eol + (eol < end);
+			if (s >= end)
+				break;
+		}
+		if (rc || !r)
+			break;
+		have = (size_t)(end - s);
+		if (have > MAX_LINE) {
+			snprintf(err, en, "%s:%llu: a line longer than %d bytes", path,
+				 (unsigned long long)line + 1, MAX_LINE);
+			rc = -1;
+			break;
+		}
+		memmove(buf, s, have);
+	}
+	free(buf);
+	return rc;
 }
 
 static uint64_t le64(const unsigned char *p)
@@ -318,8 +405,9 @@ out:
 	return rc;
 }
 
-/* Binary if a NUL byte is among the first bytes; else text, hexaddr when the
- * first access line has an R or W after its number. */
+/* Binary if a NUL byte is among the first bytes; else text: lackey when the
+ * first line is valgrind's "==" or lackey's "I  hex,size" shape, hexaddr when
+ * it has an R or W after its number, else pages. */
 static enum trace_format detect(const char *s, size_t len)
 {
 	size_t head = len < 4096 ? len : 4096;
@@ -331,6 +419,15 @@ static enum trace_format detect(const char *s, size_t len)
 
 		if (!eol)
 			eol = end;
+		if (eol - p >= 2 && p[0] == '=' && p[1] == '=')
+			return TRACE_LACKEY;
+		{
+			const char *q = p + (p < eol && *p == ' ');
+
+			if (q < eol && strchr("ILSM", *q) && q + 1 < eol && q[1] == ' ' &&
+			    memchr(q, ',', (size_t)(eol - q)))
+				return TRACE_LACKEY;
+		}
 		while (p < eol && is_space(*p))
 			p++;
 		if (p < eol && *p != '#') {
@@ -345,12 +442,29 @@ static enum trace_format detect(const char *s, size_t len)
 	return TRACE_PAGES;
 }
 
+/* What every reader ends with: the builder's tables freed, no empty trace. */
+static int finish(struct builder *b, const char *name, int rc, char *err, size_t en)
+{
+	struct trace *t = b->t;
+
+	u64map_free(&b->ids);
+	free(b->direct);
+	if (!t->distinct)
+		t->distinct = t->npages;
+	if (!rc && !t->n) {
+		snprintf(err, en, "%s: no accesses in the trace", name);
+		rc = -1;
+	}
+	if (rc)
+		trace_free(t);
+	return rc;
+}
+
 int trace_load(const char *path, enum trace_format f, struct trace *t, char *err, size_t en)
 {
 	struct builder b = { .t = t, .ids = U64MAP_INIT };
 	char head[4096];
 	struct stat st;
-	void *map = NULL;
 	ssize_t hl;
 	int fd, rc;
 
@@ -373,31 +487,106 @@ int trace_load(const char *path, enum trace_format f, struct trace *t, char *err
 		errno = 0;
 		rc = parse_oracle(&b, path, fd, (uint64_t)st.st_size, err, en);
 	} else {
-		if (st.st_size > 0) {
-			map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (map == MAP_FAILED) {
-				snprintf(err, en, "%s: mmap: %s", path, strerror(errno));
-				close(fd);
-				return -1;
-			}
-			madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-		}
-		rc = map ? parse_text(&b, path, map, (const char *)map + st.st_size, err, en) : 0;
-		if (map)
-			munmap(map, (size_t)st.st_size);
+		rc = parse_text_fd(&b, path, fd, err, en);
 	}
 	close(fd);
-	u64map_free(&b.ids);
-	free(b.direct);
-	if (!t->distinct)
-		t->distinct = t->npages;
-	if (!rc && !t->n) {
-		snprintf(err, en, "%s: no accesses in the trace", path);
-		rc = -1;
+	return finish(&b, path, rc, err, en);
+}
+
+int trace_read_fd(int fd, const char *name, enum trace_format f, struct trace *t, char *err,
+		  size_t en)
+{
+	struct builder b = { .t = t, .ids = U64MAP_INIT };
+
+	memset(t, 0, sizeof(*t));
+	if (f == TRACE_AUTO || f == TRACE_ORACLE) {
+		snprintf(err, en, "%s: a stream is read in a text format named beforehand", name);
+		return -1;
 	}
-	if (rc)
-		trace_free(t);
-	return rc;
+	t->format = f;
+	return finish(&b, name, parse_text_fd(&b, name, fd, err, en), err, en);
+}
+
+int trace_write(const struct trace *t, enum trace_format f, const char *path)
+{
+	char tmp[4096];
+	uint32_t *next = NULL, *last = NULL;
+	FILE *out;
+	int fd, bad = 0;
+
+	if (f != TRACE_ORACLE && f != TRACE_PAGES && f != TRACE_HEXADDR) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (f == TRACE_ORACLE) {		/* the next uses, from a backward pass */
+		next = malloc(t->n * sizeof(uint32_t));
+		last = malloc((size_t)t->npages * sizeof(uint32_t));
+		if (!next || !last || t->n >= UINT32_MAX) {
+			free(next);
+			free(last);
+			errno = ENOMEM;
+			return -1;
+		}
+		for (uint32_t p = 0; p < t->npages; p++)
+			last[p] = UINT32_MAX;
+		for (uint64_t i = t->n; i-- > 0; ) {
+			uint32_t id = TRACE_ID(t->acc[i]);
+
+			next[i] = last[id];
+			last[id] = (uint32_t)i;
+		}
+		free(last);
+	}
+	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(next);
+		return -1;
+	}
+	for (uint64_t i = 0; i < t->n && !bad; i++) {
+		uint64_t page = t->page[TRACE_ID(t->acc[i])];
+
+		if (f == TRACE_ORACLE) {
+			unsigned char rec[ORACLE_RECORD];
+			uint32_t clock = (uint32_t)i, size = 4096;
+			int64_t vt = next[i] == UINT32_MAX ? -1 : (int64_t)next[i] + 1;
+
+			/* little-endian, packed: u32 clock_time, u64 obj_id, u32 obj_size, i64 next */
+			for (int k = 0; k < 4; k++)
+				rec[k] = (unsigned char)(clock >> (8 * k));
+			for (int k = 0; k < 8; k++)
+				rec[4 + k] = (unsigned char)(page >> (8 * k));
+			for (int k = 0; k < 4; k++)
+				rec[12 + k] = (unsigned char)(size >> (8 * k));
+			for (int k = 0; k < 8; k++)
+				rec[16 + k] = (unsigned char)((uint64_t)vt >> (8 * k));
+			bad = fwrite(rec, sizeof(rec), 1, out) != 1;
+		} else if (f == TRACE_HEXADDR) {
+			bad = fprintf(out, "0x%llx %c\n", (unsigned long long)page << 12,
+				      t->acc[i] & TRACE_WRITE ? 'W' : 'R') < 0;
+		} else {
+			bad = fprintf(out, "%llu\n", (unsigned long long)page) < 0;
+		}
+	}
+	free(next);
+	if (fflush(out) || fsync(fileno(out)))
+		bad = 1;
+	if (fclose(out))
+		bad = 1;
+	if (bad || rename(tmp, path)) {
+		int e = errno;
+
+		unlink(tmp);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	return 0;
 }
 
 int trace_from_list(const char *list, struct trace *t, char *err, size_t en)

@@ -12,13 +12,17 @@
  * paging-policy traces); "hexaddr", a hex address and R or W per line
  * (page = address >> 12); "oracle", libCacheSim's oracleGeneral, 24-byte
  * little-endian records (u32 clock_time, u64 obj_id, u32 obj_size, i64
- * next_access_vtime), every access a read. Text lines may carry '#'
- * comments; blank lines are skipped.
+ * next_access_vtime), every access a read; "lackey", valgrind's lackey
+ * --trace-mem=yes ("I  addr,size" instruction fetches and " L", " S", " M"
+ * loads, stores and modifies, S and M writes; an access that crosses a page
+ * boundary touches both pages; valgrind's "==pid==" lines are skipped).
+ * Text lines may carry '#' comments (not lackey's); blank lines are
+ * skipped. Text is read in blocks, so a pipe reads as well as a file.
  *
  * The whole trace is held in memory, 4 bytes an access plus 12 a distinct
  * page (20 million accesses: 80 MB). Streaming a trace larger than RAM, the
- * other formats (lackey, CSV, vmlab's own, zstd) and writing traces come
- * with the rest of the traces work.
+ * other formats (CSV, vmlab's own, zstd) come with the rest of the traces
+ * work.
  */
 #ifndef VMLAB_TRACE_H
 #define VMLAB_TRACE_H
@@ -26,7 +30,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum trace_format { TRACE_AUTO, TRACE_PAGES, TRACE_HEXADDR, TRACE_ORACLE, NR_TRACE_FORMATS };
+enum trace_format {
+	TRACE_AUTO, TRACE_PAGES, TRACE_HEXADDR, TRACE_ORACLE, TRACE_LACKEY, NR_TRACE_FORMATS
+};
 
 extern const char *const trace_format_names[NR_TRACE_FORMATS];
 
@@ -50,6 +56,18 @@ int trace_format_parse(const char *name);
  * line (text) or byte offset (binary) where it went wrong.
  */
 int trace_load(const char *path, enum trace_format f, struct trace *t, char *err, size_t en);
+/* The same from an open descriptor (a pipe too; text formats only), named
+ * name in messages. */
+int trace_read_fd(int fd, const char *name, enum trace_format f, struct trace *t, char *err,
+		  size_t en);
+/*
+ * Write t to path (whole, or not at all): TRACE_ORACLE as oracleGeneral
+ * records (clock_time the access's index, obj_id its page, obj_size 4096,
+ * next_access_vtime the 1-based index of the next access to the page or
+ * -1, as libCacheSim's Belady reads it), TRACE_PAGES one page per line,
+ * TRACE_HEXADDR "0x<page << 12> R|W" lines. 0, or -1 with errno.
+ */
+int trace_write(const struct trace *t, enum trace_format f, const char *path);
 /* A trace from a list of page numbers ("1,2,3,1"): 0, or -1 with err. */
 int trace_from_list(const char *list, struct trace *t, char *err, size_t en);
 void trace_free(struct trace *t);
