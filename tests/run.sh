@@ -305,7 +305,7 @@ if [ -f "$REF/gen_oracle.c" ] && [ -f "$REF/answers.tsv" ] &&
 	"$TMP/gen_oracle" "$TMP/zipf.bin" 100000 2000000 0.99 1 > /dev/null 2>&1
 	"$TMP/gen_oracle" "$TMP/loop.bin" 12000 2000000 -1 1 > /dev/null 2>&1
 	for tr in zipf loop; do
-		for p in lru fifo clock belady lfu twoq arc sieve s3fifo; do
+		for p in lru fifo clock belady lfu twoq arc sieve s3fifo lirs; do
 			want=$(awk -v t=$tr -v p=$p '$1 == t && $2 == p { printf "%s:%s ", $3, $4 }' \
 				"$REF/answers.tsv")
 			got=$($VMLAB replay --bare --policy $p --cache 1000,10000,50000 "$TMP/$tr.bin" |

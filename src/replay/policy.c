@@ -14,6 +14,7 @@ static const struct policy_ops *const policies[] = {
 	&policy_arc,
 	&policy_sieve,
 	&policy_s3fifo,
+	&policy_lirs,
 	&policy_random,
 	&policy_nru,
 	&policy_wsclock,
