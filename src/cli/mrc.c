@@ -187,7 +187,7 @@ int cmd_mrc(int argc, char **argv)
 		return 2;
 	}
 	if ((f = trace_format_parse(format)) < 0) {
-		fprintf(stderr, "vmlab mrc: unknown trace format '%s' (auto, pages, hexaddr, oracle)\n",
+		fprintf(stderr, "vmlab mrc: unknown trace format '%s' (auto, pages, hexaddr, oracle, lackey, csv)\n",
 			format);
 		return 2;
 	}

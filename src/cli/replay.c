@@ -233,7 +233,7 @@ int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	if ((f = trace_format_parse(format)) < 0) {
-		fprintf(stderr, "vmlab replay: unknown trace format '%s' (auto, pages, hexaddr, oracle)\n",
+		fprintf(stderr, "vmlab replay: unknown trace format '%s' (auto, pages, hexaddr, oracle, lackey, csv)\n",
 			format);
 		return 2;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "../replay/mrc.h"
@@ -94,6 +95,32 @@ static int info(const char *path, int f)
 	return 0;
 }
 
+struct progress {
+	double t0, last;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The progress line, on a terminal, twice a second. */
+static void show_progress(void *ctx, const struct trace *t, uint64_t bytes)
+{
+	struct progress *p = ctx;
+	double now = now_s();
+
+	if (now - p->last < 0.5)
+		return;
+	p->last = now;
+	fprintf(stderr, "\r%llu accesses, %u pages, %.0f MB of lackey's stream read, %.2f M "
+		"accesses/s ", (unsigned long long)t->n, t->npages, (double)bytes / 1e6,
+		(double)t->n / 1e6 / (now - p->t0));
+}
+
 /*
  * record: valgrind --tool=lackey --trace-mem=yes runs the command with its
  * log on descriptor 3, the write end of a pipe whose read end this process
@@ -140,7 +167,12 @@ static int record(const char *out, int f, char **cmd)
 		_exit(127);
 	}
 	close(fds[1]);
-	rc = trace_read_fd(fds[0], "valgrind's stream", TRACE_LACKEY, &t, err, sizeof(err));
+	struct progress pr = { .t0 = now_s() };
+
+	rc = trace_read_fd(fds[0], "valgrind's stream", TRACE_LACKEY, &t, err, sizeof(err),
+			   isatty(2) ? show_progress : NULL, &pr);
+	if (isatty(2) && pr.last > 0)
+		fputs("\r\033[K", stderr);		/* the progress line, cleared */
 	close(fds[0]);
 	if (rc)
 		kill(pid, SIGKILL);
@@ -196,7 +228,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	if ((f = trace_format_parse(in_fmt)) < 0) {
 		fprintf(stderr, "vmlab trace: unknown trace format '%s' (auto, pages, hexaddr, oracle, "
-			"lackey)\n", in_fmt);
+			"lackey, csv)\n", in_fmt);
 		return 2;
 	}
 	if (!strcmp(sub, "info") && npos == 1 && i == argc)

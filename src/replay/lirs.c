@@ -167,6 +167,20 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 
 	(void)i;
 	l->victim = NO_VICTIM;
+	if (!l->lir_limit) {		/* a one-page cache: no LIR set, Q alone, an LRU */
+		hit = l->in_q[id];
+		if (hit) {
+			il_move_newest(&l->q, 0, id);
+		} else {
+			while (l->hirs + 1 > l->hir_limit)
+				evict_hir(l);
+			q_push(l, id);
+			l->resident[id] = 1;
+			l->hirs++;
+		}
+		*victim = l->victim;
+		return hit;
+	}
 	if (l->in_s[id]) {		/* to S's top, as libCacheSim's LRU find does */
 		il_move_newest(&l->s, 0, id);
 	}
@@ -186,7 +200,11 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 		l->lirs++;
 		hit = true;
 	} else if (!l->in_s[id] && l->in_q[id]) {		/* resident HIR not in S */
-		while (l->lirs + 1 > l->lir_limit && l->lirs)
+		/* (not when the demotion would evict this very page: Q holds it
+		 * alone, which libCacheSim does and then counts a hit on a page it
+		 * just evicted; only with under 200 pages cached, HIR's 1% being 1) */
+		while (l->lirs + 1 > l->lir_limit && l->lirs &&
+		       !(l->hirs >= l->hir_limit && il_oldest(&l->q, 0) == id))
 			demote_lir(l);
 		s_push(l, id);
 		hit = true;
@@ -197,7 +215,8 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 		if (l->lirs + l->hirs + 1 > l->cap) {
 			while (l->hirs >= l->hir_limit && l->hirs)
 				evict_hir(l);
-			demote_lir(l);
+			if (l->lirs)
+				demote_lir(l);
 		}
 		l->lir[id] = 1;
 		l->resident[id] = 1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "trace.h"
@@ -16,7 +17,7 @@
 
 const char *const trace_format_names[NR_TRACE_FORMATS] = {
 	[TRACE_AUTO] = "auto", [TRACE_PAGES] = "pages", [TRACE_HEXADDR] = "hexaddr",
-	[TRACE_ORACLE] = "oracle", [TRACE_LACKEY] = "lackey",
+	[TRACE_ORACLE] = "oracle", [TRACE_LACKEY] = "lackey", [TRACE_CSV] = "csv",
 };
 
 #define ORACLE_RECORD	24
@@ -37,6 +38,13 @@ struct builder {
 	uint32_t *direct;	/* page number -> id + 1, when the numbers are small */
 	uint64_t ndirect;
 	uint64_t cap, pcap;
+	/* csv: from the header, the columns that matter (-1: none) */
+	int csv_page, csv_op, csv_cols;
+	bool csv_addr;		/* the page column holds byte addresses */
+	bool csv_header_seen;
+	/* vmlab trace record's progress line */
+	void (*progress)(void *ctx, const struct trace *t, uint64_t bytes);
+	void *progress_ctx;
 };
 
 /* One access to page pg: 0, or -1 when host memory ran out. */
@@ -124,8 +132,81 @@ static bool number(const char **s, const char *end, int base, uint64_t *v)
 	return true;
 }
 
-/* One text line, s to eol: 0, 1 if it is not one of the format's, -1 if
- * host memory ran out. Blank lines and '#' comments pass. */
+/* A CSV field's name is one of names (case aside). */
+static bool is_name(const char *s, size_t n, const char *const *names)
+{
+	for (; *names; names++)
+		if (strlen(*names) == n && !strncasecmp(s, *names, n))
+			return true;
+	return false;
+}
+
+/*
+ * CSV: the header names the columns; the page is in "page" or "obj_id" (a
+ * page number) or "addr"/"address" (a byte address), decimal or 0x hex; the
+ * optional "op" (also "type", "rw") is R or W, read or write, or 0 or 1.
+ * Other columns are ignored. 1 for a bad line.
+ */
+static int parse_csv(struct builder *b, const char *s, const char *eol)
+{
+	static const char *const page_names[] = { "page", "obj_id", "objid", "vpn", NULL };
+	static const char *const addr_names[] = { "addr", "address", "vaddr", NULL };
+	static const char *const op_names[] = { "op", "type", "rw", "operation", NULL };
+	uint64_t page = 0;
+	bool write = false, have_page = false;
+	int col = 0;
+
+	for (const char *f = s; f <= eol; col++) {
+		const char *end = memchr(f, ',', (size_t)(eol - f)), *p = f, *q;
+		size_t n;
+
+		if (!end)
+			end = eol;
+		while (p < end && is_space(*p))
+			p++;
+		q = end;
+		while (q > p && is_space(q[-1]))
+			q--;
+		n = (size_t)(q - p);
+		if (!b->csv_header_seen) {
+			if (is_name(p, n, page_names) || is_name(p, n, addr_names)) {
+				b->csv_page = col;
+				b->csv_addr = is_name(p, n, addr_names);
+			} else if (is_name(p, n, op_names)) {
+				b->csv_op = col;
+			}
+		} else if (col == b->csv_page) {
+			const char *x = p;
+
+			if (!number(&x, q, n > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') ? 16 : 10,
+				    &page) || x != q)
+				return 1;
+			if (b->csv_addr)
+				page >>= 12;
+			have_page = true;
+		} else if (col == b->csv_op) {
+			if (n == 1 && strchr("Ww1", *p))
+				write = true;
+			else if (n == 5 && !strncasecmp(p, "write", 5))
+				write = true;
+			else if (!((n == 1 && strchr("Rr0", *p)) || (n == 4 && !strncasecmp(p, "read", 4))))
+				return 1;
+		}
+		f = end + 1;
+	}
+	if (!b->csv_header_seen) {
+		b->csv_header_seen = true;
+		b->csv_cols = col;
+		return b->csv_page < 0 ? 2 : 0;
+	}
+	if (!have_page)
+		return 1;
+	return add(b, page, write) ? -1 : 0;
+}
+
+/* One text line, s to eol: 0, 1 if it is not one of the format's (2: a CSV
+ * header without a page column), -1 if host memory ran out. Blank lines and
+ * '#' comments pass. */
 static int parse_line(struct builder *b, const char *s, const char *eol)
 {
 	enum trace_format f = b->t->format;
@@ -135,6 +216,13 @@ static int parse_line(struct builder *b, const char *s, const char *eol)
 
 	if (!stop)
 		stop = eol;
+	if (f == TRACE_CSV) {
+		const char *p2 = s;
+
+		while (p2 < stop && is_space(*p2))
+			p2++;
+		return p2 == stop ? 0 : parse_csv(b, s, stop);
+	}
 	if (f == TRACE_LACKEY) {
 		/* valgrind's own "==pid==" lines; then " L addr,size" or "I  addr,size" */
 		uint64_t size;
@@ -194,7 +282,9 @@ static int parse_line(struct builder *b, const char *s, const char *eol)
 static const char *want_of(enum trace_format f)
 {
 	return f == TRACE_HEXADDR ? "a hex address and R or W" :
-	       f == TRACE_LACKEY ? "valgrind lackey's \"I|L|S|M address,size\"" : "one page number";
+	       f == TRACE_LACKEY ? "valgrind lackey's \"I|L|S|M address,size\"" :
+	       f == TRACE_CSV ? "the header's columns: a page (or address) and R or W" :
+	       "one page number";
 }
 
 #define TEXT_BLOCK	(1 << 20)
@@ -209,7 +299,7 @@ static int parse_text_fd(struct builder *b, const char *path, int fd, char *err,
 {
 	char *buf = malloc(TEXT_BLOCK + MAX_LINE + 1);
 	size_t have = 0;
-	uint64_t line = 0;
+	uint64_t line = 0, bytes = 0;
 	int rc = 0;
 
 	if (!buf) {
@@ -245,6 +335,10 @@ static int parse_text_fd(struct builder *b, const char *path, int fd, char *err,
 				if (bad < 0)
 					snprintf(err, en, "%s:%llu: out of memory", path,
 						 (unsigned long long)line);
+				else if (bad == 2)
+					snprintf(err, en, "%s:%llu: the CSV header names no page column "
+						 "(page, obj_id or vpn; or addr, address or vaddr)", path,
+						 (unsigned long long)line);
 				else
 					snprintf(err, en, "%s:%llu: not a %s line: \"%.*s\" (want %s)", path,
 						 (unsigned long long)line, trace_format_names[b->t->format],
@@ -258,6 +352,8 @@ static int parse_text_fd(struct builder *b, const char *path, int fd, char *err,
 		}
 		if (rc || !r)
 			break;
+		if (b->progress)
+			b->progress(b->progress_ctx, b->t, (uint64_t)(bytes += (uint64_t)r));
 		have = (size_t)(end - s);
 		if (have > MAX_LINE) {
 			snprintf(err, en, "%s:%llu: a line longer than %d bytes", path,
@@ -430,6 +526,8 @@ static enum trace_format detect(const char *s, size_t len)
 		}
 		while (p < eol && is_space(*p))
 			p++;
+		if (p < eol && *p != '#' && memchr(p, ',', (size_t)(eol - p)))
+			return TRACE_CSV;
 		if (p < eol && *p != '#') {
 			while (p < eol && !is_space(*p))
 				p++;
@@ -462,7 +560,7 @@ static int finish(struct builder *b, const char *name, int rc, char *err, size_t
 
 int trace_load(const char *path, enum trace_format f, struct trace *t, char *err, size_t en)
 {
-	struct builder b = { .t = t, .ids = U64MAP_INIT };
+	struct builder b = { .t = t, .ids = U64MAP_INIT, .csv_page = -1, .csv_op = -1 };
 	char head[4096];
 	struct stat st;
 	ssize_t hl;
@@ -494,9 +592,11 @@ int trace_load(const char *path, enum trace_format f, struct trace *t, char *err
 }
 
 int trace_read_fd(int fd, const char *name, enum trace_format f, struct trace *t, char *err,
-		  size_t en)
+		  size_t en, void (*progress)(void *ctx, const struct trace *t, uint64_t bytes),
+		  void *ctx)
 {
-	struct builder b = { .t = t, .ids = U64MAP_INIT };
+	struct builder b = { .t = t, .ids = U64MAP_INIT, .csv_page = -1, .csv_op = -1,
+			     .progress = progress, .progress_ctx = ctx };
 
 	memset(t, 0, sizeof(*t));
 	if (f == TRACE_AUTO || f == TRACE_ORACLE) {
@@ -591,7 +691,7 @@ int trace_write(const struct trace *t, enum trace_format f, const char *path)
 
 int trace_from_list(const char *list, struct trace *t, char *err, size_t en)
 {
-	struct builder b = { .t = t, .ids = U64MAP_INIT };
+	struct builder b = { .t = t, .ids = U64MAP_INIT, .csv_page = -1, .csv_op = -1 };
 	const char *p = list, *end = list + strlen(list);
 	int rc = 0;
 

@@ -16,6 +16,9 @@
  * --trace-mem=yes ("I  addr,size" instruction fetches and " L", " S", " M"
  * loads, stores and modifies, S and M writes; an access that crosses a page
  * boundary touches both pages; valgrind's "==pid==" lines are skipped).
+ * "csv", a header naming the columns (the page in "page", "obj_id" or
+ * "vpn", or a byte address in "addr", "address" or "vaddr"; R/W in "op",
+ * "type" or "rw"; others ignored) and comma-separated rows.
  * Text lines may carry '#' comments (not lackey's); blank lines are
  * skipped. Text is read in blocks, so a pipe reads as well as a file.
  *
@@ -31,7 +34,8 @@
 #include <stdint.h>
 
 enum trace_format {
-	TRACE_AUTO, TRACE_PAGES, TRACE_HEXADDR, TRACE_ORACLE, TRACE_LACKEY, NR_TRACE_FORMATS
+	TRACE_AUTO, TRACE_PAGES, TRACE_HEXADDR, TRACE_ORACLE, TRACE_LACKEY, TRACE_CSV,
+	NR_TRACE_FORMATS
 };
 
 extern const char *const trace_format_names[NR_TRACE_FORMATS];
@@ -57,9 +61,11 @@ int trace_format_parse(const char *name);
  */
 int trace_load(const char *path, enum trace_format f, struct trace *t, char *err, size_t en);
 /* The same from an open descriptor (a pipe too; text formats only), named
- * name in messages. */
+ * name in messages; progress (if not NULL) is called after each block read
+ * with the bytes read so far. */
 int trace_read_fd(int fd, const char *name, enum trace_format f, struct trace *t, char *err,
-		  size_t en);
+		  size_t en, void (*progress)(void *ctx, const struct trace *t, uint64_t bytes),
+		  void *ctx);
 /*
  * Write t to path (whole, or not at all): TRACE_ORACLE as oracleGeneral
  * records (clock_time the access's index, obj_id its page, obj_size 4096,

@@ -2,8 +2,9 @@
  * test_replay.c - the bare policies (src/replay/) against answers worked by
  * hand: Belady's anomaly under FIFO, the textbook traces for FIFO, LRU,
  * CLOCK and OPT with the page each miss evicts, OPT never worse than any
- * other policy on random traces (and every policy's hits + misses = the
- * trace), and the trace readers' dense renaming and errors.
+ * other policy on random traces, every policy's hits and victims consistent
+ * with holding at most its size, and the trace readers' dense renaming and
+ * errors.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -90,6 +91,37 @@ static uint64_t rnd(uint64_t n)
 	return prng_below(&rng, n);
 }
 
+/* A shadow of what a policy says it holds, from its hits and victims alone. */
+struct shadow {
+	uint8_t resident[64];
+	uint64_t count, cap;
+	bool broken;
+};
+
+static void follow(void *ctx, const void *st, uint64_t i, uint32_t id, bool hit, uint32_t victim,
+		   const struct replay_counts *so_far)
+{
+	struct shadow *s = ctx;
+
+	(void)st;
+	(void)i;
+	(void)so_far;
+	if (hit != (s->resident[id] != 0))	/* a hit on a page it does not hold, or the reverse */
+		s->broken = true;
+	if (victim != NO_VICTIM) {
+		if (!s->resident[victim] || victim == id)
+			s->broken = true;
+		s->resident[victim] = 0;
+		s->count--;
+	}
+	if (!hit) {
+		s->resident[id] = 1;
+		s->count++;
+	}
+	if (s->count > s->cap)
+		s->broken = true;
+}
+
 static void test_opt_is_optimal(void **state)
 {
 	(void)state;
@@ -109,9 +141,19 @@ static void test_opt_is_optimal(void **state)
 		for (int k = 0; policy_at(k); k++) {
 			uint64_t m = misses(policy_at(k)->name, cap, &t);
 
+			struct shadow sh = { .cap = cap };
+			struct policy_config pc = { .cap = cap, .seed = 1 };
+			struct replay_counts c;
+
 			assert_true(best <= m);
 			assert_true(m >= t.npages);		/* every first use misses */
 			assert_true(m <= t.n);
+			/* what it holds, followed through its reports, is never over its size */
+			assert_int_equal(replay_run(&t, policy_at(k), &pc, &c, follow, &sh), 0);
+			if (sh.broken)
+				fail_msg("%s at %llu pages: a hit on a page it does not hold, a victim it "
+					 "did not hold, or more pages than its size", policy_at(k)->name,
+					 (unsigned long long)cap);
 		}
 		trace_free(&t);
 	}
