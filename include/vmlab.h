@@ -399,6 +399,7 @@ struct vm_snapshot {
 	 * n_memstat 0 where there is no memory cgroup to read */
 	struct vm_kv memstat[NR_VM_MEMSTAT];
 	int n_memstat;
+	int memstat_own;		/* 1: a cgroup only the run's processes are in */
 	struct vm_zone zones[5];		/* /proc/zoneinfo, populated zones */
 	int nzones;
 	/* /proc/stat: per-mode CPU time (ns), interrupts, context switches */

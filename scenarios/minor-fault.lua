@@ -17,7 +17,8 @@ vm.config{ ram = "1G" }
 
 local p = vm.spawn("toucher", function(self)
   local m = self:mmap{ len = "100M" }
-  local pgfault = vm.memstat().pgfault
+  local cg0 = vm.memstat()
+  local pgfault = cg0.pgfault
   -- vmlab compare judges this pass's time too: within 25% of the real one
   local r = self:touch(m, { op = "write", tolerance = { ns = "25%" } })
   local delta = vm.memstat().pgfault - pgfault
@@ -26,8 +27,12 @@ local p = vm.spawn("toucher", function(self)
   vm.expect(r.minflt == 25600, "first pass: %d minor faults, want 25600", r.minflt)
   vm.expect(r.majflt == 0, "first pass: %d major faults, want 0", r.majflt)
   -- the real kernel folds a memcg's per-CPU counters in only once 64 updates
-  -- per CPU are pending (memcg_rstat_updated()): up to 128 per CPU may lag
-  vm.expect(vm.near(delta, 25600, 128 * vm.ncpus()), "pgfault grew by %d, want 25600", delta)
+  -- per CPU are pending (memcg_rstat_updated()): up to 128 per CPU may lag.
+  -- Without a cgroup of its own (--real without root) the run reads one that
+  -- other processes share, which they can only add to.
+  local lag = 128 * vm.ncpus()
+  vm.expect(vm.near(delta, 25600, lag) or (not cg0.own and delta >= 25600 - lag),
+            "pgfault grew by %d, want 25600", delta)
   vm.expect(r.rss_kb == 102400, "RSS grew by %d kB, want 102400", r.rss_kb)
 
   local r2 = self:touch(m, { op = "write" })

@@ -37,8 +37,9 @@ print(string.format("null: %s by %s, code %d, si_addr 0x%x (%s)", st.status, st.
 vm.expect(st.signal == "SIGSEGV" and st.code == 139, "null dereference: %s code %d", st.status, st.code)
 vm.expect(st.addr == 0 and st.si_code == "SEGV_MAPERR", "si_addr 0x%x %s", st.addr, st.si_code)
 local moved = vm.memstat().pgfault - pgfault
-vm.expect(vm.near(moved, 0, 1000), "pgfault moved by %d: a fault with no VMA never reaches handle_mm_fault",
-          moved)
+-- (a cgroup shared with other processes, without root, bounds nothing: vm.memstat().own)
+vm.expect(vm.near(moved, 0, 1000) or not vm.memstat().own,
+          "pgfault moved by %d: a fault with no VMA never reaches handle_mm_fault", moved)
 
 -- a fixed address, so that the driver knows where the write will land
 local RO_ADDR = 0x600000000000
@@ -61,5 +62,5 @@ vm.expect(st.signal == "SIGSEGV" and st.code == 139, "write to read-only: %s cod
 vm.expect(st.addr == RO_ADDR + 4096 and st.si_code == "SEGV_ACCERR",
           "si_addr 0x%x %s, want 0x%x SEGV_ACCERR", st.addr, st.si_code, RO_ADDR + 4096)
 moved = vm.memstat().pgfault - pgfault
-vm.expect(vm.near(moved, 1, 1000), "pgfault moved by %d: the read's fault only, not the protection fault",
-          moved)
+vm.expect(vm.near(moved, 1, 1000) or not vm.memstat().own,
+          "pgfault moved by %d: the read's fault only, not the protection fault", moved)

@@ -163,6 +163,7 @@ static void fill_memstat(struct machine *m, struct vm_snapshot *s)
 		s->memstat[k].value = memstat_value(m, (enum vm_memstat_key)k);
 	}
 	s->n_memstat = NR_VM_MEMSTAT;
+	s->memstat_own = 1;		/* the simulated machine runs nothing else */
 }
 
 _Static_assert(NR_VM_ZONE_STAT_ITEMS <= (int)(sizeof(((struct vm_zone *)0)->stat) /

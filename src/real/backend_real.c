@@ -358,7 +358,7 @@ static int r_snapshot(struct backend *b, struct vm_snapshot *s)
 	int pids[1024], n = real_run_pids(b, pids, 1024), rc = procfs_snapshot(s, pids, n);
 
 	if (!rc)
-		s->n_memstat = cgroup_memstat(s->memstat);
+		s->n_memstat = cgroup_memstat(s->memstat, &s->memstat_own);
 	return rc;
 }
 

@@ -130,7 +130,7 @@ static void find_own_memcg(void)
 	}
 }
 
-int cgroup_memstat(struct vm_kv *kv)
+int cgroup_memstat(struct vm_kv *kv, int *own)
 {
 	static const char *const v2[] = {
 #define X(key, v2name, v1name) v2name,
@@ -149,6 +149,7 @@ int cgroup_memstat(struct vm_kv *kv)
 
 	if (!stat_dir[0])
 		return 0;
+	*own = dir[0] && !strcmp(stat_dir, dir);
 	path_join(path, sizeof(path), stat_dir, "memory.stat");
 	len = read_small(path, buf, sizeof(buf) - 1);
 	if (len <= 0)

@@ -40,7 +40,7 @@ int cgroup_pids(int except, int *pids, int max);
  * processes by some 128 updates per CPU. Without a cgroup of its own, the
  * run reads the one vmlab was started in (cgroup_enter()'s note says which).
  */
-int cgroup_memstat(struct vm_kv *kv);
+int cgroup_memstat(struct vm_kv *kv, int *own);
 /* Kill what is left, leave the cgroup and remove it (idempotent). */
 void cgroup_leave(void);
 /*

@@ -449,7 +449,9 @@ static int l_vmstat(lua_State *L)
  * vm.memstat(): the run's memory cgroup (memory.stat's keys both cgroup
  * versions have, in v2's names and bytes, and "current"). Its own figures,
  * which no other process on the machine moves; the real kernel's lag behind
- * by up to some 128 updates per CPU (cgroup.h says why).
+ * by up to some 128 updates per CPU (cgroup.h says why). own = false when
+ * the run has no cgroup of its own (--real without root) and these are the
+ * figures of the cgroup vmlab was started in, which others may share.
  */
 static int l_memstat(lua_State *L)
 {
@@ -462,6 +464,8 @@ static int l_memstat(lua_State *L)
 				  "for the run when run as root)");
 	}
 	push_kv_table(L, s.memstat, s.n_memstat);
+	lua_pushboolean(L, s.memstat_own);
+	lua_setfield(L, -2, "own");
 	backend_of(L)->ops->snapshot_release(&s);
 	return 1;
 }
