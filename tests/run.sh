@@ -239,6 +239,32 @@ for pw in fifo:1 opt:4; do
 		ko "replay: ${pw%:*} on OSTEP's -s 0 trace"
 	fi
 done
+# --ostep: paging-policy.py's own options and answers; its -s 0 -n 10 -c
+# answers as the homework's solutions give them, and RAND and CLOCK (Python's
+# random draws) against an independent model of the script in Python
+for pw in FIFO:1 LRU:2 OPT:4 RAND:0 CLOCK:1; do
+	if $VMLAB replay --ostep -s 0 -n 10 -p ${pw%:*} -c | grep -q "^FINALSTATS hits ${pw#*:}   "; then
+		ok "replay --ostep -s 0 -n 10 -p ${pw%:*}: ${pw#*:} hits, as paging-policy.py"
+	else
+		ko "replay --ostep -p ${pw%:*}"
+	fi
+done
+if command -v python3 > /dev/null; then
+	bad=""
+	for seed in 0 1 2 3 4; do for pol in FIFO LRU RAND CLOCK; do for fr in 3 4; do for b in 1 2; do
+		a=$(python3 tests/replay/ostep_check.py $seed 30 $fr $pol $b)
+		v=$($VMLAB replay --ostep -s $seed -n 30 -C $fr -p $pol -b $b -c | grep FINALSTATS)
+		[ "$a" = "$v" ] || bad="$bad s$seed/$pol/C$fr/b$b"
+	done; done; done; done
+	if [ -z "$bad" ]; then
+		ok "replay --ostep: 80 seeded runs of RAND, CLOCK, FIFO and LRU as Python's random draws them"
+	else
+		echo "$bad" > "$TMP/why"
+		ko "replay --ostep against the Python model" "$TMP/why"
+	fi
+else
+	skipped "replay --ostep against the Python model" "python3 is not installed"
+fi
 expect_cmd_error "replay: a bad trace line names its line" 2 "unit.h:1: not a pages line" \
 	replay --bare --policy lru --cache 4 tests/unit/unit.h
 : > "$TMP/empty.trace"

@@ -22,6 +22,13 @@ int cmd_list(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+/* vmlab replay --ostep (ostep.c), and the OSTEP lines it prints (replay.c) */
+struct trace;
+struct policy_ops;
+struct policy_config;
+int replay_ostep(int argc, char **argv);
+int replay_print_ostep(const struct trace *t, const struct policy_ops *pol,
+		       const struct policy_config *pc, bool lines);
 /* "N,N,..." cache sizes in pages (1 to UINT32_MAX) into out (s is cut up):
  * how many, or -1 with *bad at the first that is not one (or NULL when there
  * are more than max). */

@@ -110,6 +110,32 @@ static void print_step(void *ctx, const void *st, uint64_t i, uint32_t id, bool 
 	       (unsigned long long)so_far->hits, (unsigned long long)so_far->misses);
 }
 
+static void print_finalstats(uint64_t hits, uint64_t misses)
+{
+	printf("\nFINALSTATS hits %llu   misses %llu   hitrate %.2f\n\n", (unsigned long long)hits,
+	       (unsigned long long)misses, 100.0 * (double)hits / (double)(hits + misses));
+}
+
+/* -v's lines (when lines), then FINALSTATS, as paging-policy.py -c prints them. */
+int replay_print_ostep(const struct trace *t, const struct policy_ops *pol,
+		       const struct policy_config *pc, bool lines)
+{
+	struct verbose v = { .t = t, .pol = pol, .cap = pc->cap };
+	struct replay_counts c;
+	int rc;
+
+	if (!(v.shown = malloc(pc->cap * sizeof(*v.shown))))
+		return 2;
+	rc = replay_run(t, pol, pc, &c, lines ? print_step : NULL, &v);
+	free(v.shown);
+	if (rc) {
+		fprintf(stderr, "vmlab replay: %s: out of memory\n", pol->name);
+		return 2;
+	}
+	print_finalstats(c.hits, c.misses);
+	return 0;
+}
+
 static int run_one(const struct trace *t, struct outcome *o, bool verbose)
 {
 	struct policy_config pc = { .cap = o->cap, .seed = o->seed, .nru_period = o->nru_period,
@@ -178,6 +204,9 @@ int cmd_replay(int argc, char **argv)
 	struct trace t;
 	int np, nc, nr = 0, f, rc = 0;
 
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--ostep"))
+			return replay_ostep(argc, argv);
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
@@ -277,9 +306,7 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (!rc && verbose) {
-		printf("\nFINALSTATS hits %llu   misses %llu   hitrate %.2f\n\n",
-		       (unsigned long long)runs[0].hits, (unsigned long long)runs[0].misses,
-		       100.0 * (double)runs[0].hits / (double)t.n);
+		print_finalstats(runs[0].hits, runs[0].misses);
 	} else if (!rc) {
 		printf("trace %s (%s): %llu accesses (%llu reads, %llu writes), %u distinct pages\n\n",
 		       path ? path : "--addresses", trace_format_names[t.format],

@@ -18,6 +18,8 @@ static const struct policy_ops *const policies[] = {
 	&policy_random,
 	&policy_nru,
 	&policy_wsclock,
+	&policy_ostep_rand,
+	&policy_ostep_clock,
 };
 
 const struct policy_ops *policy_at(int i)

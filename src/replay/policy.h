@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "../lib/pyrandom.h"
 #include "../trace/trace.h"
 
 #define NO_VICTIM	UINT32_MAX
@@ -24,6 +25,8 @@ struct policy_config {
 	uint64_t seed;		/* random */
 	uint64_t nru_period;	/* nru: accesses between clearings of the R bits (0: cap) */
 	uint64_t tau;		/* wsclock: the working-set window, in accesses (0: cap) */
+	struct pyrandom *py;	/* ostep-*: Python's draws to go on from (NULL: from seed) */
+	uint64_t clockbits;	/* ostep-clock: the use counts' ceiling (0: 2) */
 };
 
 struct policy_ops {
@@ -54,6 +57,6 @@ const struct policy_ops *policy_at(int i);
 
 extern const struct policy_ops policy_fifo, policy_lru, policy_clock, policy_opt, policy_lfu,
 	policy_twoq, policy_arc, policy_sieve, policy_s3fifo, policy_lirs, policy_random, policy_nru,
-	policy_wsclock;
+	policy_wsclock, policy_ostep_rand, policy_ostep_clock;
 
 #endif

@@ -342,6 +342,23 @@ static void test_wsclock_window(void **state)
 	unlink(path);
 }
 
+/* Python's random.seed(0); [int(10 * random.random()) for _ in range(10)],
+ * and the first draw itself, to the last bit. */
+static void test_pyrandom(void **state)
+{
+	static const int want[10] = { 8, 7, 4, 2, 5, 4, 7, 3, 4, 5 };
+	struct pyrandom r;
+
+	(void)state;
+	pyrandom_seed(&r, 0);
+	assert_true(pyrandom_random(&r) == 0.8444218515250481);
+	pyrandom_seed(&r, 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal((int)(10 * pyrandom_random(&r)), want[i]);
+	pyrandom_seed(&r, 42);		/* random.seed(42); random.random() */
+	assert_true(pyrandom_random(&r) == 0.6394267984578837);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_readers),
 		cmocka_unit_test(test_write_read_back),
 		cmocka_unit_test(test_nru_classes),
+		cmocka_unit_test(test_pyrandom),
 		cmocka_unit_test(test_wsclock_window),
 	};
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
