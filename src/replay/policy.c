@@ -15,6 +15,7 @@ static const struct policy_ops *const policies[] = {
 	&policy_sieve,
 	&policy_s3fifo,
 	&policy_lirs,
+	&policy_clockpro,
 	&policy_random,
 	&policy_nru,
 	&policy_wsclock,

@@ -342,6 +342,22 @@ static void test_wsclock_window(void **state)
 	unlink(path);
 }
 
+/* Scan resistance: a page used twice, then a scan of one-time pages; LIRS
+ * and CLOCK-Pro keep it (a reuse within its test period makes it hot), LRU
+ * and CLOCK do not. */
+static void test_scan_resistance(void **state)
+{
+	struct trace t;
+
+	(void)state;
+	list("1,1,2,3,4,5,6,7,8,1", &t);
+	assert_int_equal(misses("lru", 3, &t), 9);
+	assert_int_equal(misses("clock", 3, &t), 9);
+	assert_int_equal(misses("clockpro", 3, &t), 8);
+	assert_int_equal(misses("lirs", 3, &t), 8);
+	trace_free(&t);
+}
+
 /* Python's random.seed(0); [int(10 * random.random()) for _ in range(10)],
  * and the first draw itself, to the last bit. */
 static void test_pyrandom(void **state)
@@ -369,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_write_read_back),
 		cmocka_unit_test(test_nru_classes),
 		cmocka_unit_test(test_pyrandom),
+		cmocka_unit_test(test_scan_resistance),
 		cmocka_unit_test(test_wsclock_window),
 	};
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
