@@ -491,10 +491,12 @@ if $VMLAB calibrate --runs 1 -o "$TMP/me.cost" > "$TMP/cal.out" 2>&1 && grep -q 
 else
 	ko "calibrate" "$TMP/cal.out"
 fi
-# "... measured 1.661 us, simulated 1.661 us": equal within 1% or half a ns (items are whole ns)
+# "... measured 1.661 us, simulated 1.661 us": equal within 1% or half a ns (items are whole ns);
+# an item that a noisy run made negative (a fault measured below the trap cost the other
+# benchmarks give) is said to be unsolvable, and is not one it solved for
 if grep -q "anon_write_fault.*measured.*simulated" "$TMP/cal.out" &&
    awk 'function ns(v, u) { return v * (u ~ /^ms/ ? 1e6 : u ~ /^us/ ? 1e3 : 1) }
-	/measured.*simulated/ { m = ns($(NF-4), $(NF-3)); s = ns($(NF-1), $NF); n++
+	/measured.*simulated/ && !/unsolvable/ { m = ns($(NF-4), $(NF-3)); s = ns($(NF-1), $NF); n++
 		d = s > m ? s - m : m - s; if (d > m / 100 && d > 0.5) bad = 1 }
 	END { exit bad || n < 10 }' "$TMP/cal.out"; then
 	ok "calibrate: the simulator reproduces each measurement it solved for (within 1%)"

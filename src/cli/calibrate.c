@@ -405,8 +405,11 @@ int cmd_calibrate(int argc, char **argv)
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "%-16s = %-8llu # %s %s %s%s%s\n",
 					s->item, (unsigned long long)ns[i], from, t1, what,
 					*note ? "; " : "", note);
-		fprintf(stderr, "  %-16s %8llu ns   %-24s measured %12s, simulated %12s\n", s->item,
-			(unsigned long long)ns[i], from, t1, t2);
+		/* an item the noise made negative cannot be reproduced: said so */
+		fprintf(stderr, "  %-16s %8llu ns   %-24s %smeasured %12s, simulated %12s\n", s->item,
+			(unsigned long long)ns[i], from,
+			strstr(note, "exceed") ? "(unsolvable, kept at 0: the other costs exceed it) " : "",
+			t1, t2);
 	}
 	/* what the solved items predict for the benchmarks that solved none */
 	for (int b = B_POPULATE_READ; b <= B_POPULATE; b++) {
