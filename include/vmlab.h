@@ -387,6 +387,9 @@ enum vm_memstat_key {
 	NR_VM_MEMSTAT
 };
 
+/* Their names, v2's ("anon", ..., "current"). */
+extern const char *const vm_memstat_names[NR_VM_MEMSTAT];
+
 /* A backend-neutral picture of the machine, as /proc would show it. */
 struct vm_snapshot {
 	uint64_t uptime_ns;

@@ -150,16 +150,16 @@ static int64_t memstat_value(struct machine *m, enum vm_memstat_key k)
 	return 0;
 }
 
+const char *const vm_memstat_names[NR_VM_MEMSTAT] = {
+#define X(key, v2, v1) v2,
+	VM_MEMSTAT_KEYS(X)
+#undef X
+};
+
 static void fill_memstat(struct machine *m, struct vm_snapshot *s)
 {
-	static const char *const names[] = {
-#define X(key, v2, v1) v2,
-		VM_MEMSTAT_KEYS(X)
-#undef X
-	};
-
 	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
-		snprintf(s->memstat[k].name, sizeof(s->memstat[k].name), "%s", names[k]);
+		snprintf(s->memstat[k].name, sizeof(s->memstat[k].name), "%s", vm_memstat_names[k]);
 		s->memstat[k].value = memstat_value(m, (enum vm_memstat_key)k);
 	}
 	s->n_memstat = NR_VM_MEMSTAT;

@@ -132,11 +132,6 @@ static void find_own_memcg(void)
 
 int cgroup_memstat(struct vm_kv *kv, int *own)
 {
-	static const char *const v2[] = {
-#define X(key, v2name, v1name) v2name,
-		VM_MEMSTAT_KEYS(X)
-#undef X
-	};
 	static const char *const v1[] = {
 #define X(key, v2name, v1name) v1name,
 		VM_MEMSTAT_KEYS(X)
@@ -171,11 +166,11 @@ int cgroup_memstat(struct vm_kv *kv, int *own)
 				v = strtoll(cur, NULL, 10);
 			}
 		} else {
-			v = vm_kv_get(all, n, stat_version == 2 ? v2[k] : v1[k]);
+			v = vm_kv_get(all, n, stat_version == 2 ? vm_memstat_names[k] : v1[k]);
 		}
 		if (v < 0)
 			continue;	/* not in this kernel's file */
-		snprintf(kv[out].name, sizeof(kv[out].name), "%s", v2[k]);
+		snprintf(kv[out].name, sizeof(kv[out].name), "%s", vm_memstat_names[k]);
 		kv[out++].value = v;
 	}
 	return out;
