@@ -507,11 +507,7 @@ static int l_usage(lua_State *L)
 /* vm.ncpus(): the simulated machine's CPUs, or this one's online CPUs. */
 static int l_ncpus(lua_State *L)
 {
-	struct vm_snapshot s;
-
-	snapshot(L, &s, "vm.ncpus");
-	lua_pushinteger(L, s.ncpus);
-	backend_of(L)->ops->snapshot_release(&s);
+	lua_pushinteger(L, scenario_ncpus(scenario_of(L)));
 	return 1;
 }
 

@@ -131,6 +131,11 @@ static void json_begin(struct scenario *sc)
 	json_arr_begin(j);
 }
 
+int scenario_ncpus(const struct scenario *sc)
+{
+	return sc->opt->real ? (int)sysconf(_SC_NPROCESSORS_ONLN) : sc->cfg.cpus;
+}
+
 /*
  * The machine: the simulated one's configuration, or the host, with what
  * decides whether memory runs out: RAM, swap, the overcommit mode
@@ -152,7 +157,7 @@ static void json_config(struct scenario *sc, struct json *j)
 		json_kv_int(j, "overcommit", 0);
 		json_kv_int(j, "limit", 0);
 		json_kv_int(j, "max_map_count", sc->cfg.max_map_count);
-		json_kv_int(j, "cpus", sc->cfg.cpus);
+		json_kv_int(j, "cpus", scenario_ncpus(sc));
 		json_kv_str(j, "kernel", sc->cfg.kernel);
 	} else if (!uname(&u) && !sysinfo(&si)) {
 		json_kv_int(j, "ram", (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
@@ -164,7 +169,7 @@ static void json_config(struct scenario *sc, struct json *j)
 		if (read_u64("/proc/sys/vm/max_map_count", &map_count))
 			map_count = 65530;
 		json_kv_int(j, "max_map_count", (int64_t)map_count);
-		json_kv_int(j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+		json_kv_int(j, "cpus", scenario_ncpus(sc));
 		json_kv_str(j, "kernel", u.release);
 	}
 	json_kv_int(j, "seed", (int64_t)sc->cfg.seed);

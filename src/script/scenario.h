@@ -99,6 +99,8 @@ vm_machine *scenario_machine(lua_State *L);
 /* Run one scenario file: 0 all expectations held, 1 some failed, 2 the
  * scenario is wrong (file:line said on stderr), 3 vmlab broke an invariant. */
 int scenario_run(const struct run_options *opt);
+/* The machine's CPUs: vm.config's on the simulator, the online ones on --real. */
+int scenario_ncpus(const struct scenario *sc);
 
 /* ---- processes (lproc.c) ---- */
 
