@@ -235,6 +235,8 @@ static const struct solve_step steps[] = {
 	{ "copy_pte", B_FORK_PAGES },
 };
 
+/* One item: 0 solved, 1 unsolvable (the model's other costs already exceed
+ * the measurement: kept at 0), -1 not measured or not charged there. */
 static int solve(const struct solve_step *s, const struct measured *mes, uint64_t *ns, char *note,
 		 size_t n)
 {
@@ -257,7 +259,8 @@ static int solve(const struct solve_step *s, const struct measured *mes, uint64_
 	x = (want - s0) / c;
 	if (x < 0) {
 		snprintf(note, n, "the model's other costs already exceed the measurement: 0");
-		x = 0;
+		ns[i] = 0;
+		return 1;
 	}
 	ns[i] = (uint64_t)llround(x);
 	return 0;
@@ -393,7 +396,8 @@ int cmd_calibrate(int argc, char **argv)
 		int i = cost_index(s->item);
 		double want, sim;
 
-		solve(s, mes, ns, note, sizeof(note));
+		bool unsolvable = solve(s, mes, ns, note, sizeof(note)) == 1;
+
 		if (!target(s->bench, mes, &want)) {
 			len += (size_t)snprintf(text + len, sizeof(text) - len,
 				"# %-16s not measured: default kept\n", s->item);
@@ -408,7 +412,7 @@ int cmd_calibrate(int argc, char **argv)
 		/* an item the noise made negative cannot be reproduced: said so */
 		fprintf(stderr, "  %-16s %8llu ns   %-24s %smeasured %12s, simulated %12s\n", s->item,
 			(unsigned long long)ns[i], from,
-			strstr(note, "exceed") ? "(unsolvable, kept at 0: the other costs exceed it) " : "",
+			unsolvable ? "(unsolvable, kept at 0: the other costs exceed it) " : "",
 			t1, t2);
 	}
 	/* what the solved items predict for the benchmarks that solved none */
