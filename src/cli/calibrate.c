@@ -394,9 +394,8 @@ int cmd_calibrate(int argc, char **argv)
 		const char *from = s->bench == NR_BENCH ? "fault beyond GUP" : bench_desc[s->bench].name;
 		const char *what = s->bench == NR_BENCH ? "per fault" : bench_desc[s->bench].what;
 		int i = cost_index(s->item);
-		double want, sim;
-
 		bool unsolvable = solve(s, mes, ns, note, sizeof(note)) == 1;
+		double want, sim;
 
 		if (!target(s->bench, mes, &want)) {
 			len += (size_t)snprintf(text + len, sizeof(text) - len,
