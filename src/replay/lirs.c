@@ -20,10 +20,26 @@
 
 struct lirs {
 	struct idlinks s, q, nh;	/* S, Q (LRU), and S's non-resident pages */
-	uint8_t *lir, *resident, *in_s, *in_q, *in_nh;
+	uint8_t *lir;			/* resident: LIR, or (HIR) on Q */
 	uint64_t lir_limit, hir_limit, lirs, hirs, s_size, cap;
 	uint32_t victim;		/* this access's eviction */
 };
+
+/* Where a page is, as the links say it. */
+static bool in_s(const struct lirs *l, uint32_t id)
+{
+	return il_linked(&l->s, id);
+}
+
+static bool in_q(const struct lirs *l, uint32_t id)
+{
+	return il_linked(&l->q, id);
+}
+
+static bool resident(const struct lirs *l, uint32_t id)
+{
+	return l->lir[id] || in_q(l, id);
+}
 
 static void lirs_free(void *st)
 {
@@ -33,10 +49,6 @@ static void lirs_free(void *st)
 	idlinks_free(&l->q);
 	idlinks_free(&l->nh);
 	free(l->lir);
-	free(l->resident);
-	free(l->in_s);
-	free(l->in_q);
-	free(l->in_nh);
 	free(l);
 }
 
@@ -54,11 +66,7 @@ static void *lirs_init(const struct policy_config *pc, const struct trace *t)
 		l->hir_limit = 1;
 	l->lir_limit = cap > l->hir_limit ? cap - l->hir_limit : 0;
 	l->lir = calloc(n, 1);
-	l->resident = calloc(n, 1);
-	l->in_s = calloc(n, 1);
-	l->in_q = calloc(n, 1);
-	l->in_nh = calloc(n, 1);
-	if (!l->lir || !l->resident || !l->in_s || !l->in_q || !l->in_nh ||
+	if (!l->lir ||
 	    idlinks_init(&l->s, n, 1) || idlinks_init(&l->q, n, 1) || idlinks_init(&l->nh, n, 1)) {
 		lirs_free(l);		/* idlinks_free of one never made frees NULL */
 		return NULL;
@@ -69,35 +77,29 @@ static void *lirs_init(const struct policy_config *pc, const struct trace *t)
 static void s_push(struct lirs *l, uint32_t id)
 {
 	il_push_newest(&l->s, 0, id);
-	l->in_s[id] = 1;
 	l->s_size++;
 }
 
 static void s_drop(struct lirs *l, uint32_t id)
 {
 	il_del(&l->s, id);
-	l->in_s[id] = 0;
 	l->s_size--;
 }
 
 static void nh_drop(struct lirs *l, uint32_t id)
 {
-	if (l->in_nh[id]) {
+	if (il_linked(&l->nh, id))
 		il_del(&l->nh, id);
-		l->in_nh[id] = 0;
-	}
 }
 
 static void q_push(struct lirs *l, uint32_t id)
 {
 	il_push_newest(&l->q, 0, id);
-	l->in_q[id] = 1;
 }
 
 static void q_drop(struct lirs *l, uint32_t id)
 {
 	il_del(&l->q, id);
-	l->in_q[id] = 0;
 }
 
 /* Stack pruning: S's bottom must be an LIR page. */
@@ -108,7 +110,7 @@ static void prune(struct lirs *l)
 
 		if (l->lir[b] || il_newest(&l->s, 0) == b)
 			break;
-		if (!l->resident[b])
+		if (!resident(l, b))
 			nh_drop(l, b);
 		s_drop(l, b);
 	}
@@ -121,15 +123,13 @@ static void evict_hir(struct lirs *l)
 
 	q_drop(l, v);
 	l->hirs--;
-	l->resident[v] = 0;
-	if (l->in_s[v]) {
+	if (in_s(l, v))
 		il_push_newest(&l->nh, 0, v);
-		l->in_nh[v] = 1;
-	}
 	l->victim = v;
 }
 
-/* S's bottom LIR page becomes a resident HIR page in Q. */
+/* S's bottom LIR page becomes a resident HIR page in Q (HIR has a page at
+ * least, so there is always room once Q's oldest is evicted). */
 static void demote_lir(struct lirs *l)
 {
 	uint32_t b = il_oldest(&l->s, 0);
@@ -137,15 +137,10 @@ static void demote_lir(struct lirs *l)
 	s_drop(l, b);
 	l->lir[b] = 0;
 	l->lirs--;
-	if (l->hir_limit >= 1) {
-		while (l->hirs + 1 > l->hir_limit)
-			evict_hir(l);
-		q_push(l, b);
-		l->hirs++;
-	} else {
-		l->resident[b] = 0;
-		l->victim = b;
-	}
+	while (l->hirs + 1 > l->hir_limit)
+		evict_hir(l);
+	q_push(l, b);
+	l->hirs++;
 	prune(l);
 }
 
@@ -168,29 +163,27 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 	(void)i;
 	l->victim = NO_VICTIM;
 	if (!l->lir_limit) {		/* a one-page cache: no LIR set, Q alone, an LRU */
-		hit = l->in_q[id];
+		hit = in_q(l, id);
 		if (hit) {
 			il_move_newest(&l->q, 0, id);
 		} else {
 			while (l->hirs + 1 > l->hir_limit)
 				evict_hir(l);
 			q_push(l, id);
-			l->resident[id] = 1;
 			l->hirs++;
 		}
 		*victim = l->victim;
 		return hit;
 	}
-	if (l->in_s[id]) {		/* to S's top, as libCacheSim's LRU find does */
+	if (in_s(l, id))		/* to S's top, as libCacheSim's LRU find does */
 		il_move_newest(&l->s, 0, id);
-	}
-	if (l->in_q[id])
+	if (in_q(l, id))
 		il_move_newest(&l->q, 0, id);
-	if (l->in_s[id] && l->lir[id]) {			/* an LIR page */
+	if (in_s(l, id) && l->lir[id]) {			/* an LIR page */
 		prune(l);
 		hit = true;
-	} else if (l->in_s[id] && l->resident[id]) {		/* resident HIR in S */
-		if (l->in_q[id]) {
+	} else if (in_s(l, id) && resident(l, id)) {		/* resident HIR in S */
+		if (in_q(l, id)) {
 			q_drop(l, id);
 			l->hirs--;
 		}
@@ -199,7 +192,7 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 		l->lir[id] = 1;
 		l->lirs++;
 		hit = true;
-	} else if (!l->in_s[id] && l->in_q[id]) {		/* resident HIR not in S */
+	} else if (!in_s(l, id) && in_q(l, id)) {		/* resident HIR not in S */
 		/* (not when the demotion would evict this very page: Q holds it
 		 * alone, which libCacheSim does and then counts a hit on a page it
 		 * just evicted; only with under 200 pages cached, HIR's 1% being 1) */
@@ -208,7 +201,7 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 			demote_lir(l);
 		s_push(l, id);
 		hit = true;
-	} else if (l->in_s[id]) {				/* non-resident HIR in S */
+	} else if (in_s(l, id)) {				/* non-resident HIR in S */
 		while (l->lirs + 1 > l->lir_limit && l->lirs)
 			demote_lir(l);
 		nh_drop(l, id);
@@ -219,14 +212,12 @@ static bool lirs_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 				demote_lir(l);
 		}
 		l->lir[id] = 1;
-		l->resident[id] = 1;
 		l->lirs++;
 	} else {						/* in neither */
 		if (l->lirs + 1 > l->lir_limit && l->hirs + 1 > l->hir_limit)
 			while (l->hirs + 1 > l->hir_limit)
 				evict_hir(l);
 		s_push(l, id);
-		l->resident[id] = 1;
 		if (l->lirs + 1 <= l->lir_limit) {
 			l->lir[id] = 1;
 			l->lirs++;

@@ -13,7 +13,7 @@
 
 struct sieve {
 	struct idlinks l;
-	uint8_t *resident, *visited;
+	uint8_t *visited;	/* a page is resident when it is linked */
 	uint32_t hand;		/* a page, or NO_VICTIM: start from the tail */
 	uint64_t cap, used;
 };
@@ -23,7 +23,6 @@ static void sieve_free(void *st)
 	struct sieve *s = st;
 
 	idlinks_free(&s->l);
-	free(s->resident);
 	free(s->visited);
 	free(s);
 }
@@ -37,10 +36,8 @@ static void *sieve_init(const struct policy_config *pc, const struct trace *t)
 		return NULL;
 	s->cap = cap;
 	s->hand = NO_VICTIM;
-	s->resident = calloc(t->npages, 1);
 	s->visited = calloc(t->npages, 1);
-	if (!s->resident || !s->visited || idlinks_init(&s->l, t->npages, 1)) {
-		free(s->resident);
+	if (!s->visited || idlinks_init(&s->l, t->npages, 1)) {
 		free(s->visited);
 		free(s);
 		return NULL;
@@ -61,7 +58,6 @@ static uint32_t evict(struct sieve *s)
 	newer = il_newer(&s->l, p);
 	s->hand = newer >= s->l.base ? NO_VICTIM : newer;
 	il_del(&s->l, p);
-	s->resident[p] = 0;
 	return p;
 }
 
@@ -71,7 +67,7 @@ static bool sieve_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 
 	(void)i;
 	*victim = NO_VICTIM;
-	if (s->resident[id]) {
+	if (il_linked(&s->l, id)) {
 		s->visited[id] = 1;
 		return true;
 	}
@@ -80,7 +76,6 @@ static bool sieve_access(void *st, uint64_t i, uint32_t id, uint32_t *victim)
 	else
 		s->used++;
 	il_push_newest(&s->l, 0, id);
-	s->resident[id] = 1;
 	s->visited[id] = 0;
 	return false;
 }
