@@ -33,6 +33,13 @@ int replay_print_ostep(const struct trace *t, const struct policy_ops *pol,
  * how many, or -1 with *bad at the first that is not one (or NULL when there
  * are more than max). */
 int parse_page_counts(char *s, uint64_t *out, int max, const char **bad);
+/* "lru,arc" into out: how many (0 after saying, as cmd, which name is not a
+ * policy or that there are more than max). */
+struct policy_ops;
+int parse_policies(const char *cmd, const char *s, const struct policy_ops **out, int max);
+/* A --format name: its trace_format, or -1 after saying, as cmd, which the
+ * formats are. */
+int parse_trace_format(const char *cmd, const char *name);
 /* The scenarios that came with vmlab: their directory, 0 or -1 (scenarios.c). */
 int scenario_dir(char *buf, size_t n);
 /* name itself if it is a file or a path, else the scenario of that name

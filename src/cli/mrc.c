@@ -128,7 +128,7 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 int cmd_mrc(int argc, char **argv)
 {
 	const char *path = NULL, *format = "auto", *json = NULL, *plot = NULL;
-	char *policies = NULL, *size_arg = NULL, *names[MAX_POLICIES], err[512];
+	char *policies = NULL, *size_arg = NULL, err[512];
 	const char *bad;
 	const struct policy_ops *pols[MAX_POLICIES];
 	uint64_t sizes[MAX_SIZES];
@@ -186,21 +186,10 @@ int cmd_mrc(int argc, char **argv)
 		mrc_usage();
 		return 2;
 	}
-	if ((f = trace_format_parse(format)) < 0) {
-		fprintf(stderr, "vmlab mrc: unknown trace format '%s' (auto, pages, hexaddr, oracle, lackey, csv)\n",
-			format);
+	if ((f = parse_trace_format("mrc", format)) < 0)
 		return 2;
-	}
-	if (!policies)
-		policies = "lru";
-	for (char *tok = strtok(policies, ","); tok; tok = strtok(NULL, ",")) {
-		if (np == MAX_POLICIES || !(pols[np] = policy_find(tok))) {
-			fprintf(stderr, "vmlab mrc: %s '%s'\n", np == MAX_POLICIES ? "too many policies at"
-				: "unknown policy", tok);
-			return 2;
-		}
-		names[np++] = tok;
-	}
+	if (!(np = parse_policies("mrc", policies ? policies : "lru", pols, MAX_POLICIES)))
+		return 2;
 	if (size_arg && strcmp(size_arg, "auto") &&
 	    (ns = parse_page_counts(size_arg, sizes, MAX_SIZES, &bad)) < 0) {
 		fprintf(stderr, "vmlab mrc: --sizes wants page counts from 1 to %u, at most %d of them, "
@@ -292,7 +281,7 @@ int cmd_mrc(int argc, char **argv)
 		char title[600];
 
 		for (int k = 0; k < np; k++)
-			s[k] = (struct svg_series){ .name = names[k], .y = curves[k] };
+			s[k] = (struct svg_series){ .name = pols[k]->name, .y = curves[k] };
 		snprintf(title, sizeof(title), "miss-ratio curves: %s (%llu accesses, %u pages)", path,
 			 (unsigned long long)t.n, t.distinct);
 		if (svg_plot_curves(plot, title, sizes, ns, s, np)) {

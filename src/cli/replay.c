@@ -31,20 +31,53 @@ static void replay_usage(void)
 	      "  policies:", stderr);
 	for (int i = 0; policy_at(i); i++)
 		fprintf(stderr, " %s", policy_at(i)->name);
-	fputs("\n  formats: auto pages hexaddr oracle\n", stderr);
+	fputs("\n  formats:", stderr);
+	for (int f = 0; f < NR_TRACE_FORMATS; f++)
+		fprintf(stderr, " %s", trace_format_names[f]);
+	fputs("\n", stderr);
 }
 
-/* "a,b,c" into names (pointers into s, which is cut): how many, -1 if too many. */
-static int split(char *s, char **out, int max)
+int parse_policies(const char *cmd, const char *s, const struct policy_ops **out, int max)
 {
 	int n = 0;
 
-	for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
-		if (n == max)
-			return -1;
-		out[n++] = t;
+	for (const char *p = s; *p; ) {
+		size_t len = strcspn(p, ",");
+		char name[64];
+
+		if (len && len < sizeof(name)) {
+			memcpy(name, p, len);
+			name[len] = '\0';
+			if (n == max) {
+				fprintf(stderr, "vmlab %s: at most %d policies\n", cmd, max);
+				return 0;
+			}
+			if (!(out[n++] = policy_find(name))) {
+				fprintf(stderr, "vmlab %s: unknown policy '%s' (vmlab help replay)\n", cmd, name);
+				return 0;
+			}
+		} else if (len) {
+			fprintf(stderr, "vmlab %s: unknown policy '%.*s'\n", cmd, (int)len, p);
+			return 0;
+		}
+		p += len + (p[len] == ',');
 	}
+	if (!n)
+		fprintf(stderr, "vmlab %s: --policy names no policy\n", cmd);
 	return n;
+}
+
+int parse_trace_format(const char *cmd, const char *name)
+{
+	int f = trace_format_parse(name);
+
+	if (f < 0) {
+		fprintf(stderr, "vmlab %s: unknown trace format '%s' (", cmd, name);
+		for (int k = 0; k < NR_TRACE_FORMATS; k++)
+			fprintf(stderr, "%s%s", k ? ", " : "", trace_format_names[k]);
+		fputs(")\n", stderr);
+	}
+	return f;
 }
 
 int parse_page_counts(char *s, uint64_t *out, int max, const char **bad)
@@ -195,7 +228,8 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 
 int cmd_replay(int argc, char **argv)
 {
-	char *policies = NULL, *caches = NULL, *names[MAX_RUNS], err[512];
+	char *policies = NULL, *caches = NULL, err[512];
+	const struct policy_ops *pols[MAX_RUNS];
 	const char *bad;
 	uint64_t sizes[MAX_RUNS];
 	const char *format = "auto", *json = NULL, *path = NULL, *list = NULL;
@@ -261,34 +295,24 @@ int cmd_replay(int argc, char **argv)
 		replay_usage();
 		return 2;
 	}
-	if ((f = trace_format_parse(format)) < 0) {
-		fprintf(stderr, "vmlab replay: unknown trace format '%s' (auto, pages, hexaddr, oracle, lackey, csv)\n",
-			format);
+	if ((f = parse_trace_format("replay", format)) < 0)
 		return 2;
-	}
-	np = split(policies, names, MAX_RUNS);
+	if (!(np = parse_policies("replay", policies, pols, MAX_RUNS)))
+		return 2;
 	nc = parse_page_counts(caches, sizes, MAX_RUNS, &bad);
 	if (nc < 0 && bad) {
 		fprintf(stderr, "vmlab replay: --cache wants page counts from 1 to %u, not '%s'\n",
 			UINT32_MAX, bad);
 		return 2;
 	}
-	if (np <= 0 || nc <= 0 || np * nc > MAX_RUNS) {
+	if (nc <= 0 || np * nc > MAX_RUNS) {
 		fprintf(stderr, "vmlab replay: at most %d policy and cache pairs\n", MAX_RUNS);
 		return 2;
 	}
-	for (int p = 0; p < np; p++) {
-		const struct policy_ops *pol = policy_find(names[p]);
-
-		if (!pol) {
-			fprintf(stderr, "vmlab replay: unknown policy '%s'\n", names[p]);
-			replay_usage();
-			return 2;
-		}
+	for (int p = 0; p < np; p++)
 		for (int c = 0; c < nc; c++)
-			runs[nr++] = (struct outcome){ .pol = pol, .cap = sizes[c], .seed = knobs.seed,
+			runs[nr++] = (struct outcome){ .pol = pols[p], .cap = sizes[c], .seed = knobs.seed,
 						       .nru_period = knobs.nru_period, .tau = knobs.tau };
-	}
 	if (verbose && nr != 1) {
 		fputs("vmlab replay: -v traces one policy at one cache size\n", stderr);
 		return 2;

@@ -226,11 +226,8 @@ int cmd_trace(int argc, char **argv)
 			break;
 		}
 	}
-	if ((f = trace_format_parse(in_fmt)) < 0) {
-		fprintf(stderr, "vmlab trace: unknown trace format '%s' (auto, pages, hexaddr, oracle, "
-			"lackey, csv)\n", in_fmt);
+	if ((f = parse_trace_format("trace", in_fmt)) < 0)
 		return 2;
-	}
 	if (!strcmp(sub, "info") && npos == 1 && i == argc)
 		return info(pos[0], f);
 	if (!strcmp(sub, "convert") && npos == 2 && i == argc) {
