@@ -58,7 +58,8 @@ static void *lfu_init(const struct policy_config *pc, const struct trace *t)
 	memset(f->count, 0, (size_t)t->npages * sizeof(uint32_t));
 	f->nbuckets = (uint64_t)most + 1;
 	f->bucket = calloc(f->nbuckets, sizeof(uint64_t));
-	if (!f->bucket || (uint64_t)t->npages + f->nbuckets > UINT32_MAX || idlinks_init(&f->l, t->npages, (int)f->nbuckets)) {
+	if (!f->bucket || (uint64_t)t->npages + f->nbuckets > UINT32_MAX ||
+	    idlinks_init(&f->l, t->npages, (int)f->nbuckets)) {
 		free(f->count);
 		free(f->bucket);
 		free(f);

@@ -56,7 +56,7 @@ const struct policy_ops *policy_find(const char *name);
 const struct policy_ops *policy_at(int i);
 
 extern const struct policy_ops policy_fifo, policy_lru, policy_clock, policy_opt, policy_lfu,
-	policy_twoq, policy_arc, policy_sieve, policy_s3fifo, policy_lirs, policy_clockpro, policy_random, policy_nru,
-	policy_wsclock, policy_ostep_rand, policy_ostep_clock;
+	policy_twoq, policy_arc, policy_sieve, policy_s3fifo, policy_lirs, policy_clockpro,
+	policy_random, policy_nru, policy_wsclock, policy_ostep_rand, policy_ostep_clock;
 
 #endif
