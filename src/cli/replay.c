@@ -199,7 +199,7 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 	json_kv_str(&j, "trace", trace);
 	json_kv_str(&j, "format", trace_format_names[t->format]);
 	json_kv_int(&j, "accesses", (int64_t)t->n);
-	json_kv_int(&j, "reads", (int64_t)t->reads);
+	json_kv_int(&j, "reads", (int64_t)(t->n - t->writes));
 	json_kv_int(&j, "writes", (int64_t)t->writes);
 	json_kv_int(&j, "pages", t->distinct);
 	json_key(&j, "runs");
@@ -213,7 +213,7 @@ static int write_json(const char *path, const char *trace, const struct trace *t
 		json_kv_int(&j, "misses", (int64_t)o[k].misses);
 		json_key(&j, "miss_ratio");
 		json_num(&j, (double)o[k].misses / (double)t->n);
-		json_kv_int(&j, "reads", (int64_t)t->reads);
+		json_kv_int(&j, "reads", (int64_t)(t->n - t->writes));
 		json_kv_int(&j, "writes", (int64_t)t->writes);
 		json_kv_int(&j, "evictions", (int64_t)o[k].evictions);
 		json_kv_int(&j, "dirty_evictions", (int64_t)o[k].dirty_evictions);
@@ -334,7 +334,7 @@ int cmd_replay(int argc, char **argv)
 	} else if (!rc) {
 		printf("trace %s (%s): %llu accesses (%llu reads, %llu writes), %u distinct pages\n\n",
 		       path ? path : "--addresses", trace_format_names[t.format],
-		       (unsigned long long)t.n, (unsigned long long)t.reads,
+		       (unsigned long long)t.n, (unsigned long long)(t.n - t.writes),
 		       (unsigned long long)t.writes, t.distinct);
 		printf("%-8s %10s %12s %12s %10s %10s\n", "policy", "cache", "hits", "misses",
 		       "miss ratio", "dirty evict");

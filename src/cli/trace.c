@@ -80,7 +80,7 @@ static int info(const char *path, int f)
 	}
 	printf("trace       %s (%s)\n", path, trace_format_names[t.format]);
 	printf("accesses    %llu (%llu reads, %llu writes)\n", (unsigned long long)t.n,
-	       (unsigned long long)t.reads, (unsigned long long)t.writes);
+	       (unsigned long long)(t.n - t.writes), (unsigned long long)t.writes);
 	printf("pages       %u distinct, a footprint of %.1f MiB\n", t.distinct,
 	       t.distinct * 4096.0 / (1 << 20));
 	printf("reuse       %llu accesses reuse a page (%.1f%%); their LRU stack distance, in "

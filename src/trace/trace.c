@@ -39,7 +39,7 @@ struct builder {
 	uint64_t ndirect;
 	uint64_t cap, pcap;
 	/* csv: from the header, the columns that matter (-1: none) */
-	int csv_page, csv_op, csv_cols;
+	int csv_page, csv_op;
 	bool csv_addr;		/* the page column holds byte addresses */
 	bool csv_header_seen;
 	/* vmlab trace record's progress line */
@@ -89,10 +89,7 @@ static int add(struct builder *b, uint64_t pg, bool write)
 		b->cap = nc;
 	}
 	t->acc[t->n++] = (uint32_t)id | (write ? TRACE_WRITE : 0);
-	if (write)
-		t->writes++;
-	else
-		t->reads++;
+	t->writes += write;
 	return 0;
 }
 
@@ -196,7 +193,6 @@ static int parse_csv(struct builder *b, const char *s, const char *eol)
 	}
 	if (!b->csv_header_seen) {
 		b->csv_header_seen = true;
-		b->csv_cols = col;
 		return b->csv_page < 0 ? 2 : 0;
 	}
 	if (!have_page)
@@ -463,7 +459,7 @@ static int parse_oracle(struct builder *b, const char *path, int fd, uint64_t si
 			t->page[p] = p;
 		t->acc = ids;
 		ids = NULL;
-		t->n = t->reads = records;
+		t->n = records;
 		t->npages = (uint32_t)(most + 1);
 		t->distinct = (uint32_t)distinct;
 		rc = 0;

@@ -50,7 +50,7 @@ struct trace {
 	uint64_t *page;		/* npages: dense id -> the trace's own page number */
 	uint32_t npages;	/* ids run from 0 to npages - 1 */
 	uint32_t distinct;	/* pages used: npages, less any unused ids */
-	uint64_t reads, writes;
+	uint64_t writes;	/* the reads are the rest */
 };
 
 /* Parse a format name ("auto" too): its value, or -1. */
