@@ -363,6 +363,12 @@ static int parse_text_fd(struct builder *b, const char *path, int fd, char *err,
 	return rc;
 }
 
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	for (int k = 0; k < bytes; k++)
+		p[k] = (unsigned char)(v >> (8 * k));
+}
+
 static uint64_t le64(const unsigned char *p)
 {
 	uint64_t v;
@@ -650,18 +656,13 @@ int trace_write(const struct trace *t, enum trace_format f, const char *path)
 
 		if (f == TRACE_ORACLE) {
 			unsigned char rec[ORACLE_RECORD];
-			uint32_t clock = (uint32_t)i, size = 4096;
 			int64_t vt = next[i] == UINT32_MAX ? -1 : (int64_t)next[i] + 1;
 
 			/* little-endian, packed: u32 clock_time, u64 obj_id, u32 obj_size, i64 next */
-			for (int k = 0; k < 4; k++)
-				rec[k] = (unsigned char)(clock >> (8 * k));
-			for (int k = 0; k < 8; k++)
-				rec[4 + k] = (unsigned char)(page >> (8 * k));
-			for (int k = 0; k < 4; k++)
-				rec[12 + k] = (unsigned char)(size >> (8 * k));
-			for (int k = 0; k < 8; k++)
-				rec[16 + k] = (unsigned char)((uint64_t)vt >> (8 * k));
+			put_le(rec, i, 4);
+			put_le(rec + 4, page, 8);
+			put_le(rec + 12, 4096, 4);
+			put_le(rec + 16, (uint64_t)vt, 8);
 			bad = fwrite(rec, sizeof(rec), 1, out) != 1;
 		} else if (f == TRACE_HEXADDR) {
 			bad = fprintf(out, "0x%llx %c\n", (unsigned long long)page << 12,
