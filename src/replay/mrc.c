@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mrc.h"
+#include "replay.h"
 
 #define NONE	UINT64_MAX
-#define AHEAD	16	/* accesses to prefetch ahead (replay.c's PREFETCH_AHEAD) */
 
 /*
  * The marks: one bit per time position, and a Fenwick tree over blocks of
@@ -122,8 +122,8 @@ static int stack_distances(const struct trace *t, const uint8_t *keep, struct lr
 	for (uint64_t i = 0; i < t->n; i++) {
 		uint32_t id = TRACE_ID(t->acc[i]);
 
-		if (i + AHEAD < t->n)		/* the one random read that misses */
-			__builtin_prefetch(&last[TRACE_ID(t->acc[i + AHEAD])]);
+		if (i + PREFETCH_AHEAD < t->n)		/* the one random read that misses */
+			__builtin_prefetch(&last[TRACE_ID(t->acc[i + PREFETCH_AHEAD])]);
 		if (keep && !keep[id])
 			continue;
 		if (now == window) {		/* renumber the live marks 0..distinct-1 */

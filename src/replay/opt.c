@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include "policy.h"
 
-#define NEVER	UINT32_MAX
+#define NEVER	TRACE_NEVER	/* no next use; no heap slot */
 
 struct opt {
 	uint32_t *next_use;	/* per access: the next access to its page, or NEVER */
@@ -40,33 +40,21 @@ static void *opt_init(const struct policy_config *pc, const struct trace *t)
 {
 	const uint64_t cap = pc->cap;
 	struct opt *o = calloc(1, sizeof(*o));
-	uint32_t *last;
 
-	if (!o || t->n >= NEVER) {
-		free(o);
+	if (!o)
 		return NULL;
-	}
 	o->cap = cap;
-	o->next_use = malloc(t->n * sizeof(uint32_t));
+	o->next_use = trace_next_use(t);
 	o->heap = malloc(cap * sizeof(uint32_t));
 	o->pos = malloc((size_t)t->npages * sizeof(uint32_t));
 	o->key = malloc((size_t)t->npages * sizeof(uint32_t));
 	o->seq = malloc((size_t)t->npages * sizeof(uint64_t));
-	last = malloc((size_t)t->npages * sizeof(uint32_t));
-	if (!o->next_use || !o->heap || !o->pos || !o->key || !o->seq || !last) {
-		free(last);
+	if (!o->next_use || !o->heap || !o->pos || !o->key || !o->seq) {
 		opt_free(o);
 		return NULL;
 	}
 	for (uint32_t p = 0; p < t->npages; p++)
-		last[p] = o->pos[p] = NEVER;
-	for (uint64_t i = t->n; i-- > 0; ) {
-		uint32_t id = TRACE_ID(t->acc[i]);
-
-		o->next_use[i] = last[id];
-		last[id] = (uint32_t)i;
-	}
-	free(last);
+		o->pos[p] = NEVER;
 	return o;
 }
 

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "replay.h"
 
-#define PREFETCH_AHEAD	16	/* accesses: about a memory latency's worth */
 
 int replay_run(const struct trace *t, const struct policy_ops *pol, const struct policy_config *pc,
 	       struct replay_counts *out, replay_step_fn step, void *ctx)

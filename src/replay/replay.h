@@ -9,6 +9,10 @@
 
 #include "policy.h"
 
+/* How far ahead of the access the loops fetch a page's state: about a
+ * memory latency's worth of accesses. */
+#define PREFETCH_AHEAD	16
+
 struct replay_counts {
 	uint64_t hits, misses, evictions, dirty_evictions;
 };

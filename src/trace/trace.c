@@ -609,10 +609,32 @@ int trace_read_fd(int fd, const char *name, enum trace_format f, struct trace *t
 	return finish(&b, name, parse_text_fd(&b, name, fd, err, en), err, en);
 }
 
+uint32_t *trace_next_use(const struct trace *t)
+{
+	uint32_t *next = t->n < TRACE_NEVER ? malloc(t->n * sizeof(uint32_t)) : NULL;
+	uint32_t *last = malloc((size_t)t->npages * sizeof(uint32_t));
+
+	if (!next || !last) {
+		free(next);
+		free(last);
+		return NULL;
+	}
+	for (uint32_t p = 0; p < t->npages; p++)
+		last[p] = TRACE_NEVER;
+	for (uint64_t i = t->n; i-- > 0; ) {
+		uint32_t id = TRACE_ID(t->acc[i]);
+
+		next[i] = last[id];
+		last[id] = (uint32_t)i;
+	}
+	free(last);
+	return next;
+}
+
 int trace_write(const struct trace *t, enum trace_format f, const char *path)
 {
 	char tmp[4096];
-	uint32_t *next = NULL, *last = NULL;
+	uint32_t *next = NULL;
 	FILE *out;
 	int fd, bad = 0;
 
@@ -624,24 +646,9 @@ int trace_write(const struct trace *t, enum trace_format f, const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (f == TRACE_ORACLE) {		/* the next uses, from a backward pass */
-		next = malloc(t->n * sizeof(uint32_t));
-		last = malloc((size_t)t->npages * sizeof(uint32_t));
-		if (!next || !last || t->n >= UINT32_MAX) {
-			free(next);
-			free(last);
-			errno = ENOMEM;
-			return -1;
-		}
-		for (uint32_t p = 0; p < t->npages; p++)
-			last[p] = UINT32_MAX;
-		for (uint64_t i = t->n; i-- > 0; ) {
-			uint32_t id = TRACE_ID(t->acc[i]);
-
-			next[i] = last[id];
-			last[id] = (uint32_t)i;
-		}
-		free(last);
+	if (f == TRACE_ORACLE && !(next = trace_next_use(t))) {
+		errno = ENOMEM;
+		return -1;
 	}
 	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
 		if (fd >= 0) {
@@ -656,7 +663,7 @@ int trace_write(const struct trace *t, enum trace_format f, const char *path)
 
 		if (f == TRACE_ORACLE) {
 			unsigned char rec[ORACLE_RECORD];
-			int64_t vt = next[i] == UINT32_MAX ? -1 : (int64_t)next[i] + 1;
+			int64_t vt = next[i] == TRACE_NEVER ? -1 : (int64_t)next[i] + 1;
 
 			/* little-endian, packed: u32 clock_time, u64 obj_id, u32 obj_size, i64 next */
 			put_le(rec, i, 4);

@@ -53,6 +53,13 @@ struct trace {
 	uint64_t writes;	/* the reads are the rest */
 };
 
+#define TRACE_NEVER	UINT32_MAX	/* trace_next_use(): not accessed again */
+
+/* For each access, the index of the next access to the same page, or
+ * TRACE_NEVER (a backward pass; for OPT and oracleGeneral's
+ * next_access_vtime): a malloc'ed array of n, or NULL when memory ran out or
+ * the trace has 2^32 - 1 accesses or more. */
+uint32_t *trace_next_use(const struct trace *t);
 /* Parse a format name ("auto" too): its value, or -1. */
 int trace_format_parse(const char *name);
 /*
