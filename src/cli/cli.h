@@ -33,6 +33,8 @@ int replay_print_ostep(const struct trace *t, const struct policy_ops *pol,
  * how many, or -1 with *bad at the first that is not one (or NULL when there
  * are more than max). */
 int parse_page_counts(char *s, uint64_t *out, int max, const char **bad);
+/* s is a whole decimal number from min to max: true, and it in *out. */
+bool parse_whole(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* "lru,arc" into out: how many (0 after saying, as cmd, which name is not a
  * policy or that there are more than max). */
 struct policy_ops;

@@ -17,15 +17,11 @@
 
 static int number_arg(const char *opt, const char *v, uint64_t *out, uint64_t min)
 {
-	char *end;
-	unsigned long long x = strtoull(v, &end, 10);
-
-	if (*end || !*v || v[0] == '-' || x < min || x > UINT32_MAX) {
+	if (!parse_whole(v, min, UINT32_MAX, out)) {
 		fprintf(stderr, "vmlab replay --ostep: %s wants a whole number%s, not '%s'\n", opt,
 			min ? " above 0" : "", v);
 		return -1;
 	}
-	*out = x;
 	return 0;
 }
 

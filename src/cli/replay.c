@@ -80,24 +80,33 @@ int parse_trace_format(const char *cmd, const char *name)
 	return f;
 }
 
+bool parse_whole(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s[0] < '0' || s[0] > '9')		/* no sign, no space */
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 int parse_page_counts(char *s, uint64_t *out, int max, const char **bad)
 {
 	int n = 0;
 
 	*bad = NULL;
 	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-		char *end;
-		unsigned long long v;
-
 		if (n == max)
 			return -1;
-		errno = 0;
-		v = strtoull(tok, &end, 10);
-		if (errno || *end || !v || v > UINT32_MAX || tok[0] == '-') {
+		if (!parse_whole(tok, 1, UINT32_MAX, &out[n++])) {
 			*bad = tok;
 			return -1;
 		}
-		out[n++] = v;
 	}
 	if (!n)
 		*bad = s;
@@ -236,6 +245,7 @@ int cmd_replay(int argc, char **argv)
 	bool bare = false, verbose = false;
 	struct outcome runs[MAX_RUNS], knobs = { .seed = 1 };
 	struct trace t;
+	uint64_t *knob;
 	int np, nc, nr = 0, f, rc = 0;
 
 	for (int i = 0; i < argc; i++)
@@ -259,20 +269,14 @@ int cmd_replay(int argc, char **argv)
 			json = argv[++i];
 		else if (!strcmp(a, "--addresses") && more)
 			list = argv[++i];
-		else if ((!strcmp(a, "--seed") || !strcmp(a, "--nru-period") || !strcmp(a, "--tau")) &&
-			 more) {
-			char *end;
-			unsigned long long v;
-
-			errno = 0;
-			v = strtoull(argv[i + 1], &end, 10);
-			if (errno || *end || argv[i + 1][0] == '-' || !argv[i + 1][0]) {
+		else if ((knob = !strcmp(a, "--seed") ? &knobs.seed :
+				 !strcmp(a, "--nru-period") ? &knobs.nru_period :
+				 !strcmp(a, "--tau") ? &knobs.tau : NULL) && more) {
+			if (!parse_whole(argv[++i], 0, UINT64_MAX, knob)) {
 				fprintf(stderr, "vmlab replay: %s wants a whole number, not '%s'\n", a,
-					argv[i + 1]);
+					argv[i]);
 				return 2;
 			}
-			*(a[2] == 's' ? &knobs.seed : a[2] == 'n' ? &knobs.nru_period : &knobs.tau) = v;
-			i++;
 		}
 		else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "vmlab replay: unknown option or missing value: %s\n", a);
