@@ -58,9 +58,10 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "ram must be a whole number of 4K pages");
 		return -1;
 	}
-	if (c->swap) {
-		snprintf(err, errlen, "swap is not modelled yet (it arrives with the memory-pressure "
-			 "work): use swap=\"0\"");
+	if (c->swap & (PAGE_SIZE - 1) || c->swap > (1ULL << 40) ||
+	    (c->swap && c->swap < 2 * PAGE_SIZE)) {
+		snprintf(err, errlen, "swap must be 0 or a whole number of 4K pages, from 8K to 1T "
+			 "(got %llu bytes)", (unsigned long long)c->swap);
 		return -1;
 	}
 	if (c->cpus < 1 || c->cpus > MAX_CPUS) {
@@ -72,11 +73,6 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 		return -1;
 	}
 	/* what nothing implements yet is refused, never silently ignored */
-	if (c->swappiness != 60) {
-		snprintf(err, errlen, "swappiness = %d: reclaim is not modelled yet (it arrives with "
-			 "the files, swap and reclaim work); leave it at the default 60", c->swappiness);
-		return -1;
-	}
 	if (c->thp == VM_THP_ALWAYS) {
 		snprintf(err, errlen, "thp = \"always\": transparent huge page faults are not "
 			 "modelled in this version of vmlab (\"madvise\", the default, or \"never\")");
@@ -158,7 +154,13 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 		m->min_free_kbytes = c->min_free_kbytes;
 		m->user_min_free_kbytes = true;
 	}
-	if (tlb_init(m, err, errlen) || page_alloc_init(m, err, errlen)) {
+	if (tlb_init(m, err, errlen) || page_alloc_init(m, err, errlen) ||
+	    swap_init(m, err, errlen)) {
+		vm_free(m);
+		return NULL;
+	}
+	if (kswapd_run(m)) {
+		snprintf(err, errlen, "out of host memory");
 		vm_free(m);
 		return NULL;
 	}
@@ -185,6 +187,7 @@ void vm_free(vm_machine *m)
 		free(t);
 	}
 	mm_check_free(m);
+	swap_exit(m);
 	for (int i = 0; i < m->pt_free_nr; i++)
 		free(m->pt_free[i]);
 	free(m->pt_free);

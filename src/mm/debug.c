@@ -20,8 +20,12 @@
  *     a VMA;
  *   - no CPU holds a TLB entry, under an ASID that claims to be up to date,
  *     that is more permissive than the page table or points elsewhere;
+ *   - every swap slot's count is the swap PTEs naming it, SWAP_HAS_CACHE is
+ *     set exactly while a swap-cache page holds it, the free-slot counts and
+ *     SwapCached, Writeback and the writes in flight agree;
  *   - with the content shadow on (shadow.c), every mapped page holds the
- *     value last stored at that address (0 if none since it was mapped).
+ *     value last stored at that address (0 if none since it was mapped),
+ *     and every swapped-out page's slot (or its swap-cache page) too.
  *
  * It returns the first violation as text. Cost: O(RAM + mapped pages).
  */
@@ -39,6 +43,7 @@ struct check {
 	uint32_t *maps;		/* PTEs mapping each frame */
 	uint32_t *locked;	/* of which in VM_LOCKED VMAs */
 	uint32_t *cached;	/* page-cache references */
+	uint32_t *swap_refs[MAX_SWAPFILES];	/* swap PTEs naming each slot */
 	char *err;
 	size_t errlen;
 	int failed;
@@ -180,6 +185,100 @@ static void check_anon_rmap(struct check *c, struct vm_area_struct *v, struct pa
 		     (unsigned long long)linear_page_index(v, va));
 }
 
+/* A swap PTE names a used slot of a device; the slot (or its cached page) holds what was written. */
+static void check_swap_pte(struct check *c, struct mm_struct *mm, struct vm_area_struct *v,
+			   uint64_t va, pte_t pte, int64_t *rss)
+{
+	struct machine *m = c->m;
+	swp_entry_t e = pte_to_swp_entry(pte);
+	unsigned type = swp_type(e);
+	uint64_t off = swp_offset(e);
+	struct swap_info_struct *si;
+
+	if ((int)type >= m->nr_swapfiles || !c->swap_refs[type]) {
+		fail(c, "swap PTE %#llx at %#llx names no swap device", (unsigned long long)pte,
+		     (unsigned long long)va);
+		return;
+	}
+	si = m->swap_info[type];
+	if (!off || off >= si->max) {
+		fail(c, "swap PTE at %#llx names slot %llu outside %s", (unsigned long long)va,
+		     (unsigned long long)off, si->name);
+		return;
+	}
+	c->swap_refs[type][off]++;
+	rss[MM_SWAPENTS]++;
+	if (!vma_is_anonymous(v))
+		fail(c, "a swap PTE at %#llx in a shmem VMA", (unsigned long long)va);
+	if (m->shadow) {
+		uint8_t want = shadow_expect(mm, v, va);
+		uint32_t pfn = si->cache[off];
+		uint8_t got = pfn != PFN_NONE ? pfn_to_page(m, pfn)->value : si->value[off];
+
+		if (got != want)
+			fail(c, "content: the page at %#llx, swapped out to slot %llu, holds %u, but %u "
+				"was written there", (unsigned long long)va, (unsigned long long)off,
+			     got, want);
+	}
+}
+
+/*
+ * The swap devices: each slot's count is the swap PTEs naming it, SWAP_HAS_CACHE
+ * exactly when a cached page holds it, the free counts add up; each cached
+ * page knows its slot and holds the cache's reference.
+ */
+static int64_t check_swap(struct check *c)
+{
+	struct machine *m = c->m;
+	int64_t free_total = 0, cached = 0;
+
+	for (int type = 0; type < m->nr_swapfiles; type++) {
+		struct swap_info_struct *si = m->swap_info[type];
+		uint64_t inuse = 0;
+
+		for (uint64_t off = 1; off < si->max; off++) {
+			unsigned count = si->swap_map[off] & ~SWAP_HAS_CACHE;
+			bool has_cache = si->swap_map[off] & SWAP_HAS_CACHE;
+			uint32_t pfn = si->cache[off];
+
+			if (si->swap_map[off])
+				inuse++;
+			if (count != c->swap_refs[type][off])
+				fail(c, "%s slot %llu: count %u, named by %u swap PTEs", si->name,
+				     (unsigned long long)off, count, c->swap_refs[type][off]);
+			if (has_cache != (pfn != PFN_NONE))
+				fail(c, "%s slot %llu: SWAP_HAS_CACHE %d, cached page %s", si->name,
+				     (unsigned long long)off, has_cache, pfn != PFN_NONE ? "yes" : "none");
+			if (pfn == PFN_NONE)
+				continue;
+			if (!ram_pfn(m, pfn)) {
+				fail(c, "%s slot %llu is cached in pfn %#x outside RAM", si->name,
+				     (unsigned long long)off, pfn);
+				continue;
+			}
+			struct page *p = pfn_to_page(m, pfn);
+
+			cached++;
+			c->cached[pfn]++;
+			if (!PageFlag(p, PG_swapcache) ||
+			    p->private != swp_entry((unsigned)type, off).val)
+				fail(c, "pfn %#x caches %s slot %llu but names another", pfn, si->name,
+				     (unsigned long long)off);
+		}
+		if (inuse != si->inuse_pages)
+			fail(c, "%s: %llu slots in use, swap_map says %llu", si->name,
+			     (unsigned long long)si->inuse_pages, (unsigned long long)inuse);
+		free_total += (int64_t)(si->pages - inuse);
+	}
+	if (free_total != m->nr_swap_pages)
+		fail(c, "nr_swap_pages %lld, the devices have %lld free slots",
+		     (long long)m->nr_swap_pages, (long long)free_total);
+	if (cached != node_page_state(m, NR_SWAPCACHE))
+		fail(c, "nr_swapcached %lld, the swap caches hold %lld",
+		     (long long)node_page_state(m, NR_SWAPCACHE), (long long)cached);
+	return cached;
+}
+
 /* One PTE: it lies in a VMA, maps what it may, holds what was written. */
 static int check_pte(struct mm_walk *walk, pte_t *ptep, uint64_t va, enum walk_kind kind)
 {
@@ -196,11 +295,13 @@ static int check_pte(struct mm_walk *walk, pte_t *ptep, uint64_t va, enum walk_k
 			     (unsigned long long)pte, (unsigned long long)va);
 		return 0;	/* go on: --check reports the first violation */
 	}
+	if (kind == WALK_SWAP) {
+		check_swap_pte(c, mm, v, va, pte, tw->rss);
+		return 0;
+	}
 	if (kind != WALK_PRESENT) {
-		fail(c, "non-present PTE %#llx at %#llx (%s)", (unsigned long long)pte,
-			     (unsigned long long)va,
-			     kind == WALK_SWAP ? "a swap entry, but no swap exists" :
-						 "an entry nothing makes");
+		fail(c, "non-present PTE %#llx at %#llx (an entry nothing makes)",
+		     (unsigned long long)pte, (unsigned long long)va);
 		return 0;
 	}
 	pfn = pte_pfn(pte);
@@ -497,7 +598,7 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 {
 	struct check c = { .m = m, .err = err, .errlen = errlen };
 	int64_t anon_mapped = 0, file_mapped = 0, tables = 0, mlocked = 0, committed = 0;
-	int64_t cache_pages;
+	int64_t cache_pages, swap_cached, writeback = 0;
 	struct scratch *s = scratch_get(m);
 	uint8_t *on_lru;
 
@@ -510,6 +611,15 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 	c.locked = s->locked;
 	c.cached = s->cached;
 	on_lru = s->on_lru;
+	for (int type = 0; type < m->nr_swapfiles; type++) {
+		c.swap_refs[type] = calloc(m->swap_info[type]->max, sizeof(uint32_t));
+		if (!c.swap_refs[type]) {
+			snprintf(err, errlen, "out of host memory for the invariant check");
+			for (int k = 0; k < type; k++)
+				free(c.swap_refs[k]);
+			return -1;
+		}
+	}
 	check_free_lists(&c);
 	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
 		struct task_struct *t = m->tasks[pid];
@@ -521,11 +631,12 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		check_mm_tables(&c, t->mm, rss);
 		committed += (int64_t)t->mm->committed;
 		for (int k = 0; k < NR_MM_COUNTERS; k++)
-			if (k != MM_SWAPENTS && rss[k] != t->mm->rss_stat[k])
+			if (rss[k] != t->mm->rss_stat[k])
 				fail(&c, "pid %d: RSS counter %d is %lld, page tables give %lld",
 				     t->pid, k, (long long)t->mm->rss_stat[k], (long long)rss[k]);
 	}
 	cache_pages = check_caches(&c, &committed);
+	swap_cached = check_swap(&c);
 	check_lru(&c, on_lru);
 	for (uint64_t pfn = 0; pfn < m->max_pfn; pfn++) {
 		struct page *p;
@@ -569,6 +680,12 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 			fail(&c, "user page pfn %#llx is on no LRU list", (unsigned long long)pfn);
 		if (PageFlag(p, PG_mlocked))
 			mlocked++;
+		if (PageFlag(p, PG_writeback)) {
+			writeback++;
+			if (!PageFlag(p, PG_swapcache))
+				fail(&c, "pfn %#llx is under writeback outside the swap cache",
+				     (unsigned long long)pfn);
+		}
 		if (c.maps[pfn]) {
 			if (PageFlag(p, PG_anon))
 				anon_mapped++;
@@ -585,11 +702,15 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 	if (file_mapped != node_page_state(m, NR_FILE_MAPPED))
 		fail(&c, "nr_mapped %lld, counted %lld", (long long)node_page_state(m, NR_FILE_MAPPED),
 		     (long long)file_mapped);
-	if (cache_pages != node_page_state(m, NR_FILE_PAGES) ||
+	if (cache_pages + swap_cached != node_page_state(m, NR_FILE_PAGES) ||
 	    cache_pages != node_page_state(m, NR_SHMEM))
 		fail(&c, "nr_file_pages %lld / nr_shmem %lld, caches hold %lld",
 		     (long long)node_page_state(m, NR_FILE_PAGES),
 		     (long long)node_page_state(m, NR_SHMEM), (long long)cache_pages);
+	if (writeback != node_page_state(m, NR_WRITEBACK) || writeback != (int64_t)m->wb_nr)
+		fail(&c, "nr_writeback %lld, %llu writes in flight, %lld pages under writeback",
+		     (long long)node_page_state(m, NR_WRITEBACK), (unsigned long long)m->wb_nr,
+		     (long long)writeback);
 	if (tables != node_page_state(m, NR_PAGETABLE))
 		fail(&c, "nr_page_table_pages %lld, counted %lld",
 		     (long long)node_page_state(m, NR_PAGETABLE), (long long)tables);
@@ -600,5 +721,7 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		fail(&c, "Committed_AS %lld pages, mappings account for %lld",
 		     (long long)m->vm_committed_as, (long long)committed);
 	check_tlbs(&c);
+	for (int type = 0; type < m->nr_swapfiles; type++)
+		free(c.swap_refs[type]);
 	return c.failed ? -1 : 0;
 }

@@ -128,24 +128,40 @@ struct copy_walk {
 	uint64_t dst_base;
 };
 
-/* copy_present_pte(): share one present page with the child, write-protecting a private one. */
+/*
+ * copy_present_pte(): share one present page with the child, write-protecting
+ * a private one. copy_nonpresent_pte(): a swap entry names its slot once
+ * more, and neither side is exclusive any longer.
+ */
 static int copy_pte_entry(struct mm_walk *walk, pte_t *sp, uint64_t addr, enum walk_kind kind)
 {
 	struct machine *m = walk->m;
 	struct copy_walk *cw = walk->private;
 	struct mm_struct *dst_mm = cw->dst->vm_mm;
-	pte_t pte = *sp, *dp;
+	pte_t pte, *dp;
 
-	/* copy_nonpresent_pte(): swap entries need swap, which is not modelled yet */
-	VM_BUG_ON(m, kind != WALK_PRESENT, "fork met a non-present PTE while no swap exists");
 	if (!cw->dst_table || cw->dst_base != (addr & PMD_MASK)) {
 		/* copy_pte_range(): the child's table, made at its first PTE, once per table */
 		cw->dst_table = pte_offset(m, dst_mm, addr & PMD_MASK, true);
 		if (!cw->dst_table)
 			return -ENOMEM;
 		cw->dst_base = addr & PMD_MASK;
+		kind = walk_kind_of(*sp, 1);	/* the allocation may have reclaimed this page */
 	}
+	pte = *sp;
 	dp = &cw->dst_table[pte_index(addr)];
+	if (kind == WALK_SWAP) {
+		swap_duplicate(m, pte_to_swp_entry(pte));
+		if (pte & _PAGE_SWP_EXCLUSIVE) {
+			pte &= ~_PAGE_SWP_EXCLUSIVE;
+			*sp = pte;
+		}
+		add_mm_counter(dst_mm, MM_SWAPENTS, 1);
+		*dp = pte;
+		charge(m, cw->parent, COST_COPY_PTE, false);
+		return 0;
+	}
+	VM_BUG_ON(m, kind != WALK_PRESENT, "fork met a non-present PTE that is not a swap entry");
 	if (!pte_special(pte)) {
 		struct page *page = pfn_to_page(m, pte_pfn(pte));
 

@@ -28,6 +28,7 @@
 	X(ALLOCSTALL_DMA, "allocstall_dma") \
 	X(ALLOCSTALL_DMA32, "allocstall_dma32") \
 	X(ALLOCSTALL_NORMAL, "allocstall_normal") \
+	X(ALLOCSTALL_MOVABLE, "allocstall_movable") \
 	X(PGFREE, "pgfree") \
 	X(PGACTIVATE, "pgactivate") \
 	X(PGDEACTIVATE, "pgdeactivate") \
@@ -45,6 +46,8 @@
 	X(PGSCAN_FILE, "pgscan_file") \
 	X(PGSTEAL_ANON, "pgsteal_anon") \
 	X(PGSTEAL_FILE, "pgsteal_file") \
+	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly") \
+	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly") \
 	X(PAGEOUTRUN, "pageoutrun") \
 	X(PGROTATED, "pgrotated") \
 	X(DROP_PAGECACHE, "drop_pagecache") \
@@ -102,6 +105,11 @@ enum cost_item {
 	COST_TLB_IPI,		/* a shootdown IPI to one other CPU */
 	COST_CONTEXT_SWITCH,
 	COST_MALLOC,		/* glibc malloc/free bookkeeping per call */
+	COST_SWAP_READ,		/* a swap-in read request: the wait of a major fault */
+	COST_SWAP_READ_PAGE,	/* each further page the same request reads */
+	COST_SWAP_WRITE_PAGE,	/* the device's time to write one page (async) */
+	COST_RECLAIM_PAGE,	/* reclaim's CPU time for one page it scans */
+	COST_PAGEOUT,		/* reclaim's CPU time to swap one page out and submit it */
 	NR_COST_ITEMS
 };
 
@@ -142,6 +150,54 @@ struct address_space {
 	struct list_head i_mmap;	/* the VMAs mapping it (.shared; rmap.c) */
 	int refs;		/* VMAs and other holders */
 	uint64_t id;		/* inode number */
+};
+
+/* ---- swap (swapfile.c, swap_state.c, page_io.c) ---- */
+
+#define MAX_SWAPFILES		27	/* 32 swap types less the special entries' */
+#define SWAPFILE_CLUSTER	512	/* slots per cluster (HPAGE_PMD_NR) */
+#define SWAP_HAS_CACHE		0x8000u	/* swap_map: the slot's page is in the swap cache */
+#define SWAP_MAP_MAX		0x7fffu	/* references a slot can count */
+
+/*
+ * struct swap_info_struct (include/linux/swap.h): one swap device. Per slot
+ * a reference count (the swap PTEs naming it, + SWAP_HAS_CACHE), the
+ * content value its data holds, and the swap cache's frame (PFN_NONE when
+ * not cached): arrays indexed by offset, as the kernel's swap table is.
+ */
+struct swap_info_struct {
+	int type;
+	int prio;
+	char name[40];
+	uint64_t max;			/* slots, the header at offset 0 included */
+	uint64_t pages;			/* usable slots (max - 1) */
+	uint64_t inuse_pages;
+	uint16_t *swap_map;
+	uint8_t *value;
+	uint32_t *cache;
+	uint32_t *cluster_used;		/* slots in use per cluster */
+	uint64_t nr_clusters;
+	uint64_t next;			/* the allocator's next offset (its current cluster) */
+	uint64_t busy_until;		/* the device finishes the writes queued so far */
+};
+
+/* A swap-out in flight: the folio's writeback ends at done (page_io.c). */
+struct wb_pending {
+	uint32_t pfn;
+	uint64_t done;
+};
+
+/* ---- reclaim state (vmscan.c) ---- */
+
+struct reclaim_state_node {
+	struct task_struct *kswapd;
+	int kswapd_order;
+	int kswapd_highest_zoneidx;
+	int kswapd_failures;		/* balance_pgdat runs that reclaimed nothing */
+	int kswapd_priority;		/* its pass in progress; 0: none */
+	uint64_t kswapd_reclaimed;	/* this run of balance_pgdat */
+	uint64_t anon_cost, file_cost;	/* lru_note_cost(): the lruvec's decayed costs */
+	int in_reclaim;			/* PF_MEMALLOC: reclaim never recurses */
 };
 
 /* ---- the machine ---- */
@@ -203,6 +259,15 @@ struct machine {
 	int last_kpid;			/* kernel threads take pids below the user range */
 	bool oom;			/* the last allocation failed */
 	bool shadow;			/* keep the content shadow (--check) */
+
+	struct swap_info_struct *swap_info[MAX_SWAPFILES];
+	int nr_swapfiles;
+	int64_t nr_swap_pages;		/* free slots over all devices */
+	uint64_t total_swap_pages;
+	struct wb_pending *wb;		/* swap-outs in flight, by completion time */
+	size_t wb_head, wb_nr, wb_cap;	/* a ring */
+	struct reclaim_state_node reclaim;
+	int kthreads_awake;		/* kernel threads runnable now (sched.c) */
 };
 
 /*
@@ -285,7 +350,8 @@ enum zone_type pfn_zone(const struct machine *m, uint64_t pfn);
 #define __GFP_ZERO	0x1u	/* the page's content value starts at 0 */
 #define __GFP_DMA32	0x2u	/* no higher than ZONE_DMA32 */
 #define GFP_KERNEL	0x0u
-#define GFP_HIGHUSER_MOVABLE 0x0u
+#define __GFP_MOVABLE	0x4u	/* a user page: its direct reclaim counts allocstall_movable */
+#define GFP_HIGHUSER_MOVABLE __GFP_MOVABLE
 
 /* alloc_pages(): the head page of 2^order frames, or NULL (nothing free). */
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order);
@@ -301,6 +367,7 @@ void init_per_zone_wmark_min(struct machine *m);
 bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 		       int highest_zoneidx, uint64_t free_pages);
 uint64_t nr_free_pages(const struct machine *m);
+uint64_t int_sqrt(uint64_t x);
 uint64_t si_mem_available(const struct machine *m);
 
 /* ---- per-node counters (vmstat.c) ---- */
@@ -391,7 +458,6 @@ static inline pte_t *table_of(struct machine *m, pte_t entry)
  */
 typedef struct { uint64_t val; } swp_entry_t;
 
-#define MAX_SWAPFILES		27	/* 32 types less the special ones */
 #define SWP_TYPE_SHIFT		9
 #define SWP_TYPE_BITS		5
 #define SWP_OFFSET_SHIFT	14
@@ -424,6 +490,9 @@ static inline swp_entry_t pte_to_swp_entry(pte_t pte)
 	return swp_entry((unsigned)((pte >> SWP_TYPE_SHIFT) & ((1u << SWP_TYPE_BITS) - 1)),
 			 ~(pte >> SWP_OFFSET_SHIFT) & SWP_OFFSET_MASK);
 }
+
+/* _PAGE_SWP_EXCLUSIVE (x86: the PSE bit of a swap PTE): the page was PageAnonExclusive. */
+#define _PAGE_SWP_EXCLUSIVE	_PAGE_PSE
 
 /* is_swap_pte(): not empty, not present (PROT_NONE counts as present). */
 static inline bool is_swap_pte(pte_t pte)
@@ -614,6 +683,7 @@ struct vm_fault {
 	pte_t orig_pte;			/* the PTE as the fault found it */
 	struct page *page;		/* ->fault()'s page */
 	const char *what;		/* ->fault()'s account of it, for --events */
+	bool major;			/* the fault read from a device (--events says so) */
 };
 
 /*
@@ -695,7 +765,9 @@ void vma_link_file(struct vm_area_struct *vma);
 void unlink_file_vma(struct vm_area_struct *vma);
 
 void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_area_struct *vma,
-			     uint64_t addr);
+			     uint64_t addr, bool exclusive);
+void folio_add_anon_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			     bool exclusive);
 void folio_dup_anon_rmap_pte(struct machine *m, struct page *page);
 void folio_add_file_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma);
 void folio_remove_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma);
@@ -837,5 +909,90 @@ uint8_t shadow_expect(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t
 
 int mm_check_invariants(struct machine *m, char *err, size_t errlen);
 void mm_check_free(struct machine *m);
+
+/* ---- swap devices and slots (swapfile.c) ---- */
+
+int swap_init(struct machine *m, char *err, size_t errlen);
+void swap_exit(struct machine *m);
+static inline struct swap_info_struct *swp_info(struct machine *m, swp_entry_t e)
+{
+	return m->swap_info[swp_type(e)];
+}
+/* folio_alloc_swap(): a free slot for the folio (its count 0 | SWAP_HAS_CACHE); false if none. */
+bool get_swap_page(struct machine *m, swp_entry_t *out);
+/* swap_duplicate(): one more swap PTE names the slot (fork). */
+void swap_duplicate(struct machine *m, swp_entry_t e);
+/* free_swap_and_cache(): a swap PTE naming e went (zap); its page goes too if nothing else holds it. */
+void free_swap_and_cache(struct machine *m, swp_entry_t e);
+/* swap_free(): drop one reference the slot's count holds (swap-in of a mapped PTE). */
+void swap_free(struct machine *m, swp_entry_t e);
+/* __swap_count(): the swap PTEs naming the slot. */
+unsigned swap_count(struct machine *m, swp_entry_t e);
+/* folio_free_swap(): free the slot of a cached page nothing names any more. */
+bool folio_free_swap(struct machine *m, struct page *page);
+/* vm_swap_full(): more than half of the swap space in use. */
+bool vm_swap_full(const struct machine *m);
+static inline int64_t get_nr_swap_pages(const struct machine *m)
+{
+	return m->nr_swap_pages;
+}
+
+/* ---- the swap cache and swap-in (swap_state.c) ---- */
+
+struct page *swap_cache_get_folio(struct machine *m, swp_entry_t e);
+void swap_cache_add_folio(struct machine *m, struct page *page, swp_entry_t e);
+void swap_cache_del_folio(struct machine *m, struct page *page);
+/* swap_update_readahead(): a fault found page in the swap cache. */
+void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			   uint64_t addr);
+/* swapin_readahead(): read the target and its neighbours; the target's page or NULL. */
+struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf);
+
+/* ---- swap I/O (page_io.c) ---- */
+
+/* swap_writepage(): start writing a folio to its slot; it is under writeback until done. */
+void swap_writepage(struct machine *m, struct task_struct *t, struct page *page);
+/* Writebacks finished by time now end (folio_end_writeback). */
+void swap_complete_writeback(struct machine *m, uint64_t now);
+/* When the earliest write in flight ends; UINT64_MAX if none. */
+uint64_t swap_next_writeback(const struct machine *m);
+
+/* ---- reclaim (vmscan.c) ---- */
+
+#define SWAP_CLUSTER_MAX	32
+#define DEF_PRIORITY		12
+#define MAX_RECLAIM_RETRIES	16
+
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+/* The inputs get_scan_count() reads, so that its split can be tested alone. */
+struct scan_inputs {
+	uint64_t lru[NR_LRU_LISTS];	/* lruvec_lru_size() */
+	uint64_t free, high_wmarks;	/* node free pages, sum of high watermarks */
+	uint64_t anon_cost, file_cost;
+	int swappiness;
+	int priority;
+	bool may_swap;			/* swap space left and sc->may_swap */
+	bool may_deactivate_anon, may_deactivate_file;
+	bool cgroup_reclaim;
+};
+
+enum scan_balance get_scan_count(const struct scan_inputs *in, uint64_t nr[NR_LRU_LISTS]);
+/* inactive_is_low(): does the active list need deactivating? */
+bool inactive_is_low(uint64_t inactive, uint64_t active);
+int kswapd_run(struct machine *m);
+/* wakeup_kswapd(): an allocation fell below the low watermark at time when. */
+void wakeup_kswapd(struct machine *m, int order, int highest_zoneidx, uint64_t when);
+/* try_to_free_pages(): direct reclaim for an allocation; pages reclaimed. */
+uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, int highest_zoneidx);
+/*
+ * reclaim_pages(): reclaim the isolated pages of MADV_PAGEOUT (shrink_folio_list
+ * with ignore_references); they come back on their LRU if they stay.
+ */
+uint64_t reclaim_pages(struct machine *m, struct task_struct *t, const uint32_t *pfns, size_t n);
+bool folio_isolate_lru(struct machine *m, struct page *page);
+void folio_putback_lru(struct machine *m, struct page *page);
+/* folio_rotate_reclaimable(): its writeback ended: to the tail of the inactive list. */
+void folio_rotate_reclaimable(struct machine *m, struct page *page);
 
 #endif

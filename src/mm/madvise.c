@@ -14,13 +14,16 @@
  *   MADV_COLD		clears the accessed bits and moves the range's active,
  *			unshared pages to the inactive list (folio_deactivate).
  *   MADV_PAGEOUT	isolates the unshared pages and reclaims them
- *			(reclaim_pages -> shrink_folio_list). Anonymous and shmem
- *			pages can only leave by swap: with no swap device,
+ *			(reclaim_pages -> shrink_folio_list, vmscan.c) without
+ *			looking at their accessed bits: anonymous pages are
+ *			swapped out (written, and left in the swap cache until
+ *			reclaim frees them after the write). With no swap space,
  *			add_to_swap() fails and each page is activated instead
  *			(pgactivate), exactly as on a swapless kernel.
  *
  * The present pages are visited with the page walker (pagewalk.c).
  */
+#include <stdlib.h>
 #include "internal.h"
 
 /* Give [start, end) of the VMAs there new flags: split, set, merge. */
@@ -71,10 +74,21 @@ bool range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
+#define PAGEOUT_BATCH	PTRS_PER_TABLE	/* reclaim_pages() once per PTE table's worth */
+
 struct cold_walk {
 	struct mmu_gather *tlb;
 	bool pageout;
+	size_t n;
+	uint32_t pfns[PAGEOUT_BATCH];	/* isolated, waiting for reclaim_pages() */
 };
+
+static void pageout_flush(struct machine *m, struct cold_walk *w)
+{
+	if (w->n)
+		reclaim_pages(m, w->tlb->task, w->pfns, w->n);
+	w->n = 0;
+}
 
 /* madvise_cold_or_pageout_pte_range() for one page. */
 static int cold_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
@@ -93,14 +107,15 @@ static int cold_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum
 		tlb_adjust_range(w->tlb, addr, PAGE_SIZE);
 	}
 	ClearPageFlag(page, PG_referenced);
+	if (PageFlag(page, PG_active))
+		SetPageFlag(page, PG_workingset);
 	if (w->pageout) {
-		/* shrink_folio_list(): no swap, so add_to_swap() fails: activate */
-		if (PageFlag(page, PG_swapbacked) && !PageFlag(page, PG_active)) {
-			lruvec_del_folio(m, page);
-			folio_add_lru(m, page, LRU_ACTIVE_ANON);
-		}
-		if (PageFlag(page, PG_swapbacked))
-			count_vm_event(m, PGACTIVATE);
+		/* isolated now, reclaimed as inactive pages (reclaim_pages) */
+		folio_isolate_lru(m, page);
+		ClearPageFlag(page, PG_active);
+		w->pfns[w->n++] = (uint32_t)page_to_pfn(m, page);
+		if (w->n == PAGEOUT_BATCH)
+			pageout_flush(m, w);
 	} else if (PageFlag(page, PG_active)) {
 		/* folio_deactivate() -> lru_deactivate() */
 		bool anon = PageFlag(page, PG_swapbacked);
@@ -177,6 +192,7 @@ static int madvise_cold_or_pageout(struct machine *m, struct vm_area_struct *vma
 	if (vma->vm_flags & VM_LOCKED)
 		return -EINVAL;
 	walk_page_range(m, vma->vm_mm, start, end, &cold_walk_ops, w);
+	pageout_flush(m, w);
 	return 0;
 }
 
@@ -231,11 +247,17 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 	case VM_MADV_COLD:
 	case VM_MADV_PAGEOUT: {
 		struct mmu_gather tlb;
-		struct cold_walk w = { &tlb, advice == VM_MADV_PAGEOUT };
+		struct cold_walk *w = malloc(sizeof(*w));
 
+		if (!w)
+			return -ENOMEM;
+		w->tlb = &tlb;
+		w->pageout = advice == VM_MADV_PAGEOUT;
+		w->n = 0;
 		tlb_gather_mmu(&tlb, mm, t, false);
-		err = madvise_walk_vmas(m, mm, start, end, madvise_cold_or_pageout, &w);
+		err = madvise_walk_vmas(m, mm, start, end, madvise_cold_or_pageout, w);
 		tlb_finish_mmu(m, &tlb);
+		free(w);
 		return err;
 	}
 	default:

@@ -115,7 +115,7 @@ static void fault_event(struct machine *m, const struct vm_fault *vmf, uint64_t 
 		struct vm_event ev = {
 			.time = t->clock, .kind = EV_FAULT, .pid = t->pid, .cpu = t->cpu,
 			.addr = vmf->real_address, .pfn = pfn,
-			.write = !!(vmf->flags & FAULT_FLAG_WRITE), .what = what,
+			.write = !!(vmf->flags & FAULT_FLAG_WRITE), .major = vmf->major, .what = what,
 		};
 		mm_emit(m, &ev);
 	}
@@ -176,7 +176,7 @@ static unsigned do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 	entry = pfn_pte(page_to_pfn(m, page), vm_get_page_prot(vma->vm_flags));
 	if (vma->vm_flags & VM_WRITE)
 		entry |= _PAGE_RW | _PAGE_DIRTY;
-	folio_add_new_anon_rmap(m, page, vma, vmf->address);
+	folio_add_new_anon_rmap(m, page, vma, vmf->address, true);
 	folio_add_lru_vma(m, page, vma);
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
 	*vmf->pte = entry;
@@ -257,16 +257,90 @@ static unsigned do_fault(struct machine *m, struct vm_fault *vmf)
 
 /* ---- do_swap_page ---- */
 
+static unsigned do_wp_page(struct machine *m, struct vm_fault *vmf);
+
 /*
- * do_swap_page(): the PTE holds a swap entry. Other non-present entries
- * (migration, markers) are not made by anything yet: a bad PTE, SIGBUS
- * (print_bad_pte). A real swap entry needs a swap device.
+ * should_try_to_free_swap(): after a swap-in, give the slot back when swap
+ * is more than half full, the page is locked in memory, or a write fault
+ * leaves the page to us alone (its data is about to change anyway).
+ */
+static bool should_try_to_free_swap(const struct machine *m, const struct page *page,
+				    const struct vm_area_struct *vma, unsigned flags)
+{
+	if (!PageFlag(page, PG_swapcache))
+		return false;
+	if (vm_swap_full(m) || (vma->vm_flags & VM_LOCKED) || PageFlag(page, PG_mlocked))
+		return true;
+	return (flags & FAULT_FLAG_WRITE) && page->refcount == 2;
+}
+
+/*
+ * do_swap_page(): the PTE holds a swap entry. A page still in the swap
+ * cache is mapped at once (a minor fault); otherwise swapin_readahead()
+ * reads it and its neighbours (a major fault, the task waiting for the
+ * read). An exclusive page (the swap PTE says so) is mapped writable, and
+ * dirty on a write; a shared one is mapped read-only and a write goes on
+ * to do_wp_page(). Other non-present entries (migration, markers) are not
+ * made by anything: a bad PTE, SIGBUS (print_bad_pte).
  */
 static unsigned do_swap_page(struct machine *m, struct vm_fault *vmf)
 {
-	VM_BUG_ON(m, walk_kind_of(vmf->orig_pte, 1) == WALK_SWAP,
-		  "a swap entry in a PTE while no swap device exists");
-	return VM_FAULT_SIGBUS;
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t orig = vmf->orig_pte, pte;
+	bool exclusive = orig & _PAGE_SWP_EXCLUSIVE;
+	bool wp = vmf->flags & FAULT_FLAG_WRITE;	/* the write still needs do_wp_page() */
+	unsigned ret = 0;
+	struct page *page;
+	swp_entry_t e;
+
+	if (walk_kind_of(orig, 1) != WALK_SWAP)
+		return VM_FAULT_SIGBUS;
+	e = pte_to_swp_entry(orig);
+	page = swap_cache_get_folio(m, e);
+	if (page) {
+		swap_update_readahead(m, page, vma, vmf->address);
+		charge(m, vmf->task, COST_SPURIOUS, false);
+	} else {
+		page = swapin_readahead(m, e, vmf);
+		if (*vmf->pte != orig)
+			return 0;	/* the PTE changed meanwhile: the access retries */
+		if (!page)
+			return VM_FAULT_OOM;
+		ret = VM_FAULT_MAJOR;
+		count_vm_event(m, PGMAJFAULT);
+	}
+	page->refcount++;	/* the lookup's reference: the new mapping's */
+	swap_free(m, e);
+	if (should_try_to_free_swap(m, page, vma, vmf->flags))
+		folio_free_swap(m, page);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	pte = pfn_pte(page_to_pfn(m, page), vm_get_page_prot(vma->vm_flags));
+	if (exclusive || page->refcount == 1) {
+		if (vma->vm_flags & VM_WRITE) {
+			pte |= _PAGE_RW;
+			if (wp) {
+				pte |= _PAGE_DIRTY;
+				wp = false;
+			}
+		}
+		exclusive = true;
+	}
+	if (PageFlag(page, PG_anon))
+		folio_add_anon_rmap_pte(m, page, vma, exclusive);
+	else
+		folio_add_new_anon_rmap(m, page, vma, vmf->address, exclusive);
+	mlock_vma_page(m, page, vma);
+	*vmf->pte = pte | _PAGE_ACCESSED;
+	vmf->major = ret & VM_FAULT_MAJOR;
+	fault_event(m, vmf, page_to_pfn(m, page),
+		    vmf->major ? "swap: read from swap" : "swap: page from swap cache");
+	if (wp) {
+		vmf->orig_pte = *vmf->pte;
+		ret |= do_wp_page(m, vmf);
+	}
+	return ret;
 }
 
 /* ---- do_wp_page ---- */
@@ -289,6 +363,11 @@ static unsigned wp_page_copy(struct machine *m, struct vm_fault *vmf, struct pag
 			      vmf->address);
 	if (!new)
 		return VM_FAULT_OOM;
+	if (*ptep != vmf->orig_pte) {
+		/* reclaim took the old page meanwhile (pte_same() failed): retry the access */
+		put_page(m, new);
+		return 0;
+	}
 	if (old)
 		new->value = old->value;	/* copy_mc_user_highpage() */
 	if (!old || !PageFlag(old, PG_anon)) {
@@ -302,7 +381,7 @@ static unsigned wp_page_copy(struct machine *m, struct vm_fault *vmf, struct pag
 	/* ptep_clear_flush(): no CPU may keep using the old frame */
 	*ptep = 0;
 	flush_tlb_page(m, mm, vmf->address, vmf->task);
-	folio_add_new_anon_rmap(m, new, vma, vmf->address);
+	folio_add_new_anon_rmap(m, new, vma, vmf->address, true);
 	folio_add_lru_vma(m, new, vma);
 	*ptep = entry;
 	if (old) {
@@ -332,13 +411,18 @@ static unsigned wp_page_reuse(struct machine *m, struct vm_fault *vmf, bool anon
 
 /*
  * wp_can_reuse_anon_folio(): reuse only a small, non-KSM folio whose sole
- * reference is our mapping (+1 if it sits in the swap cache).
+ * reference is our mapping, once a swap-cache copy nothing else needs has
+ * been let go (folio_free_swap).
  */
-static bool wp_can_reuse_anon_folio(const struct page *page)
+static bool wp_can_reuse_anon_folio(struct machine *m, struct page *page)
 {
 	if (PageFlag(page, PG_head))
 		return false;
-	return page->refcount == 1 + (PageFlag(page, PG_swapcache) ? 1 : 0);
+	if (page->refcount > 1 + (PageFlag(page, PG_swapcache) ? 1 : 0))
+		return false;
+	if (PageFlag(page, PG_swapcache))
+		folio_free_swap(m, page);
+	return page->refcount == 1;
 }
 
 static unsigned do_wp_page(struct machine *m, struct vm_fault *vmf)
@@ -356,7 +440,7 @@ static unsigned do_wp_page(struct machine *m, struct vm_fault *vmf)
 	if (PageFlag(page, PG_anon)) {
 		if (PageFlag(page, PG_anon_exclusive))
 			return wp_page_reuse(m, vmf, true);
-		if (wp_can_reuse_anon_folio(page)) {
+		if (wp_can_reuse_anon_folio(m, page)) {
 			SetPageFlag(page, PG_anon_exclusive);
 			return wp_page_reuse(m, vmf, true);
 		}
@@ -465,8 +549,14 @@ static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum 
 	pte_t pte = *ptep;
 	struct page *page;
 
-	/* zap_nonpresent_ptes(): swap entries need swap, which is not modelled yet */
-	VM_BUG_ON(m, kind != WALK_PRESENT, "zap met a non-present PTE while no swap exists");
+	if (kind == WALK_SWAP) {
+		/* zap_nonpresent_ptes(): the slot loses this reference */
+		*ptep = 0;
+		free_swap_and_cache(m, pte_to_swp_entry(pte));
+		add_mm_counter(vma->vm_mm, MM_SWAPENTS, -1);
+		return 0;
+	}
+	VM_BUG_ON(m, kind != WALK_PRESENT, "zap met a non-present PTE that is not a swap entry");
 	*ptep = 0;
 	tlb_adjust_range(tlb, addr, PAGE_SIZE);
 	if (tlb->task)
@@ -478,6 +568,9 @@ static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum 
 	if ((pte & _PAGE_DIRTY) && !PageFlag(page, PG_anon))
 		SetPageFlag(page, PG_dirty);	/* folio_mark_dirty() */
 	folio_remove_rmap_pte(m, page, vma);
+	/* free_swap_cache(): a swap-cache copy nobody maps or names goes with it */
+	if (PageFlag(page, PG_swapcache) && !page->mapcount)
+		folio_free_swap(m, page);
 	/*
 	 * The kernel frees pages only after tlb_finish_mmu() flushes; no
 	 * access can come in between here either.

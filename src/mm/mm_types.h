@@ -101,7 +101,7 @@ struct page {
 			struct mm_struct *pt_mm;
 		};
 	};
-	uint64_t private;	/* swap entry of a swap-cache page (later) */
+	uint64_t private;	/* PG_swapcache: its swap entry (folio->swap) */
 	uint32_t mlock_count;	/* VM_LOCKED VMAs mapping it (folio->mlock_count) */
 };
 
@@ -187,6 +187,7 @@ enum lru_list {
 	X(NR_ANON_THPS, "nr_anon_transparent_hugepages") \
 	X(NR_KERNEL_STACK_KB, "nr_kernel_stack") \
 	X(NR_PAGETABLE, "nr_page_table_pages") /* nr_page_table_pages */ \
+	X(NR_SWAPCACHE, "nr_swapcached") \
 	X(NR_MEMMAP_BOOT_PAGES, "nr_memmap_boot_pages")
 
 enum node_stat_item {
@@ -339,6 +340,7 @@ struct vm_area_struct {
 	struct list_head shared;	/* in vm_file->i_mmap */
 	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous memory */
 	struct mm_struct *vm_mm;
+	uint64_t swap_readahead_info;	/* swap_state.c: last fault, window, hits */
 };
 
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };

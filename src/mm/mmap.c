@@ -125,7 +125,7 @@ static void update_hiwater_vm(struct mm_struct *mm)
 
 static int vm_enough_memory(struct machine *m, uint64_t pages)
 {
-	if (pages > m->totalram_pages + (m->cfg.swap >> PAGE_SHIFT))
+	if (pages > m->totalram_pages + m->total_swap_pages)
 		return -ENOMEM;
 	m->vm_committed_as += (int64_t)pages;
 	return 0;

@@ -124,7 +124,7 @@ int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64
 			uint64_t lo = addr, hi = vma->vm_end < end ? vma->vm_end : end;
 			uint64_t pages = (hi - lo) >> PAGE_SHIFT;
 
-			if (pages > m->totalram_pages + (m->cfg.swap >> PAGE_SHIFT)) {
+			if (pages > m->totalram_pages + m->total_swap_pages) {
 				err = -ENOMEM;
 				break;
 			}

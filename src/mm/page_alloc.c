@@ -203,19 +203,69 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned order,
 }
 
 /*
+ * should_reclaim_retry(): after no progress MAX_RECLAIM_RETRIES times in a
+ * row, give up; otherwise go on while some zone could meet its min
+ * watermark if everything reclaimable in it were freed.
+ */
+static bool should_reclaim_retry(struct machine *m, unsigned order, int highest, bool progress,
+				 int *no_progress_loops)
+{
+	if (progress)
+		*no_progress_loops = 0;
+	else if (++*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	for (int i = highest; i >= 0; i--) {
+		struct zone *z = &m->node.node_zones[i];
+		uint64_t available = (uint64_t)z->vm_stat[NR_FREE_PAGES];
+
+		if (!z->managed_pages)
+			continue;
+		/* zone_reclaimable_pages(): file, and anon while there is swap */
+		available += (uint64_t)(z->vm_stat[NR_ZONE_INACTIVE_FILE] + z->vm_stat[NR_ZONE_ACTIVE_FILE]);
+		if (get_nr_swap_pages(m) > 0)
+			available += (uint64_t)(z->vm_stat[NR_ZONE_INACTIVE_ANON] +
+						z->vm_stat[NR_ZONE_ACTIVE_ANON]);
+		if (zone_watermark_ok(z, order, z->watermark[WMARK_MIN], highest, available))
+			return true;
+	}
+	return false;
+}
+
+/*
  * __alloc_pages_slowpath(): the one place an allocation goes when the
- * fast path fails, in the kernel's order: wake kswapd
- * (wake_all_kswapds), retry against the min watermark (ALLOC_WMARK_MIN),
- * then direct reclaim (__alloc_pages_direct_reclaim) and, when reclaim
- * makes no progress, the OOM killer (__alloc_pages_may_oom). vmlab has no
- * reclaim and no OOM killer yet (they come with the memory-pressure
- * work), so after the retry the allocation fails here: note_oom() and
- * NULL, which the fault path turns into VM_FAULT_OOM.
+ * fast path fails, in the kernel's order: wake kswapd (wake_all_kswapds),
+ * retry against the min watermark (ALLOC_WMARK_MIN), then direct reclaim
+ * (__alloc_pages_direct_reclaim) and a retry, looping while
+ * should_reclaim_retry() allows, then one last try against the high
+ * watermark (__alloc_pages_may_oom). The OOM killer comes with the next
+ * issue: here the allocation fails (note_oom(), NULL: VM_FAULT_OOM). Reclaim
+ * itself (PF_MEMALLOC) allocates below min without reclaiming again.
  */
 static struct page *__alloc_pages_slowpath(struct machine *m, unsigned order, int highest)
 {
-	struct page *p = get_page_from_freelist(m, order, highest, WMARK_MIN);
+	struct task_struct *t = m->current;
+	int no_progress_loops = 0;
+	struct page *p;
 
+	if (t)
+		wakeup_kswapd(m, (int)order, highest, t->clock);
+	p = get_page_from_freelist(m, order, highest, WMARK_MIN);
+	if (p)
+		return p;
+	if (m->reclaim.in_reclaim || !t || t->threadfn) {
+		note_oom(m);	/* no task to reclaim for, or reclaim itself */
+		return NULL;
+	}
+	for (;;) {
+		uint64_t progress = try_to_free_pages(m, t, (int)order, highest);
+
+		p = get_page_from_freelist(m, order, highest, WMARK_MIN);
+		if (p)
+			return p;
+		if (!should_reclaim_retry(m, order, highest, progress > 0, &no_progress_loops))
+			break;
+	}
+	p = get_page_from_freelist(m, order, highest, WMARK_HIGH);
 	if (!p)
 		note_oom(m);
 	return p;
@@ -316,7 +366,8 @@ static void reserve_range(struct machine *m, uint64_t start, uint64_t end)
 	}
 }
 
-static uint64_t int_sqrt(uint64_t x)
+/* int_sqrt() (lib/math/int_sqrt.c): the integer square root, rounded down. */
+uint64_t int_sqrt(uint64_t x)
 {
 	uint64_t r = 0, b = 1ULL << 62;
 

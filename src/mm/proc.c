@@ -45,8 +45,9 @@ static void fill_meminfo(struct machine *m, struct vm_snapshot *s)
 	int *n = &s->n_meminfo;
 	int64_t ia = node_page_state(m, NR_INACTIVE_ANON), aa = node_page_state(m, NR_ACTIVE_ANON);
 	int64_t ifl = node_page_state(m, NR_INACTIVE_FILE), af = node_page_state(m, NR_ACTIVE_FILE);
-	int64_t swap_pages = (int64_t)(m->cfg.swap >> PAGE_SHIFT);
-	int64_t cached = node_page_state(m, NR_FILE_PAGES);	/* - SwapCached - Buffers (0) */
+	int64_t swap_pages = (int64_t)m->total_swap_pages;
+	int64_t swapcached = node_page_state(m, NR_SWAPCACHE);
+	int64_t cached = node_page_state(m, NR_FILE_PAGES) - swapcached;	/* - Buffers (0) */
 
 	*n = 0;
 	kv_add(kv, n, "MemTotal", KB(m->totalram_pages));
@@ -54,7 +55,7 @@ static void fill_meminfo(struct machine *m, struct vm_snapshot *s)
 	kv_add(kv, n, "MemAvailable", KB(si_mem_available(m)));
 	kv_add(kv, n, "Buffers", 0);
 	kv_add(kv, n, "Cached", KB(cached < 0 ? 0 : cached));
-	kv_add(kv, n, "SwapCached", 0);
+	kv_add(kv, n, "SwapCached", KB(swapcached));
 	kv_add(kv, n, "Active", KB(aa + af));
 	kv_add(kv, n, "Inactive", KB(ia + ifl));
 	kv_add(kv, n, "Active(anon)", KB(aa));
@@ -64,7 +65,7 @@ static void fill_meminfo(struct machine *m, struct vm_snapshot *s)
 	kv_add(kv, n, "Unevictable", KB(node_page_state(m, NR_UNEVICTABLE)));
 	kv_add(kv, n, "Mlocked", KB(global_zone_page_state(m, NR_MLOCK)));
 	kv_add(kv, n, "SwapTotal", KB(swap_pages));
-	kv_add(kv, n, "SwapFree", KB(swap_pages));
+	kv_add(kv, n, "SwapFree", KB(get_nr_swap_pages(m)));
 	kv_add(kv, n, "Zswap", 0);
 	kv_add(kv, n, "Zswapped", 0);
 	kv_add(kv, n, "Dirty", KB(node_page_state(m, NR_FILE_DIRTY)));
@@ -131,7 +132,7 @@ static int64_t memstat_value(struct machine *m, enum vm_memstat_key k)
 	case MEMSTAT_FILE_MAPPED:	return node_page_state(m, NR_FILE_MAPPED) * page;
 	case MEMSTAT_FILE_DIRTY:	return node_page_state(m, NR_FILE_DIRTY) * page;
 	case MEMSTAT_FILE_WRITEBACK:	return node_page_state(m, NR_WRITEBACK) * page;
-	case MEMSTAT_SWAPCACHED:	return 0;	/* no swap cache yet */
+	case MEMSTAT_SWAPCACHED:	return node_page_state(m, NR_SWAPCACHE) * page;
 	case MEMSTAT_ANON_THP:		return node_page_state(m, NR_ANON_THPS) * page * 512;
 	case MEMSTAT_INACTIVE_ANON:	return node_page_state(m, NR_INACTIVE_ANON) * page;
 	case MEMSTAT_ACTIVE_ANON:	return node_page_state(m, NR_ACTIVE_ANON) * page;
@@ -205,7 +206,7 @@ static void fill_zoneinfo(struct machine *m, struct vm_snapshot *s)
  */
 static int oom_score_of(struct machine *m, const struct task_struct *t)
 {
-	int64_t totalpages = (int64_t)(m->totalram_pages + (m->cfg.swap >> PAGE_SHIFT));
+	int64_t totalpages = (int64_t)(m->totalram_pages + m->total_swap_pages);
 	int64_t points;
 
 	if (!t->mm || t->oom_score_adj == -1000)
@@ -258,15 +259,25 @@ static void smaps_page(struct machine *m, struct vm_proc *p, uint64_t *pss, uint
 
 struct smaps_walk {
 	struct vm_proc *p;
-	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked;
+	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked, swap_pss;
 };
 
-/* smaps_pte_entry(): one mapped page (the zero page and swap entries add nothing here). */
+/*
+ * smaps_pte_entry(): one mapped page (the zero page adds nothing), or a
+ * swap entry: Swap, and SwapPss shared among the PTEs naming the slot.
+ */
 static int smaps_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
 {
 	struct smaps_walk *sw = walk->private;
 
 	(void)addr;
+	if (kind == WALK_SWAP) {
+		unsigned count = swap_count(walk->m, pte_to_swp_entry(*ptep));
+
+		sw->p->swap += PAGE_SIZE;
+		sw->swap_pss += (PAGE_SIZE << PSS_SHIFT) / (count >= 2 ? count : 1);
+		return 0;
+	}
 	if (kind != WALK_PRESENT || pte_special(*ptep))
 		return 0;
 	smaps_page(walk->m, sw->p, &sw->pss, &sw->pss_anon, &sw->pss_file, &sw->pss_shmem,
@@ -302,6 +313,8 @@ static void fill_smaps_rollup(struct machine *m, const struct mm_struct *mm, str
 	p->pss_shmem = sw.pss_shmem >> PSS_SHIFT >> 10;
 	p->pss_dirty = sw.pss_dirty >> PSS_SHIFT >> 10;
 	p->locked = sw.pss_locked >> PSS_SHIFT >> 10;
+	p->swap >>= 10;
+	p->swap_pss = sw.swap_pss >> PSS_SHIFT >> 10;
 }
 
 static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_proc *p)
@@ -383,7 +396,9 @@ int vm_snapshot(vm_machine *m, struct vm_snapshot *s)
 
 		if (!t || n >= m->nr_tasks)
 			continue;
-		fill_proc(m, t, &s->procs[n++]);
+		/* the run's processes; kernel threads (kswapd) only in the CPU figures */
+		if (!t->threadfn)
+			fill_proc(m, t, &s->procs[n++]);
 		user += t->utime;
 		sys += t->stime;
 		if (t->state == TASK_RUNNABLE)

@@ -171,22 +171,40 @@ void unlink_file_vma(struct vm_area_struct *vma)
 /* ---- mapcounts and the counters that follow them ---- */
 
 /*
- * folio_add_new_anon_rmap(): a fresh anon page of vma at addr, exclusive
- * to this mm (__folio_set_anon with RMAP_EXCLUSIVE).
+ * folio_add_new_anon_rmap(): a page becomes anonymous memory of vma at
+ * addr, its first mapping (__folio_set_anon). Exclusive to this mm (a
+ * fresh page, or a swapped-in one the swap PTE says only we had), it
+ * belongs to the VMA's own anon_vma; shared (swapped in from a slot other
+ * mms also name), to the oldest, the root, so that every process forked
+ * from it finds the page.
  */
 void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_area_struct *vma,
-			     uint64_t addr)
+			     uint64_t addr, bool exclusive)
 {
 	VM_BUG_ON(m, !vma->anon_vma, "an anonymous page for a VMA without an anon_vma");
 	VM_BUG_ON(m, addr < vma->vm_start || addr >= vma->vm_end,
 		  "an anonymous page mapped outside its VMA");
 	SetPageFlag(page, PG_anon);
 	SetPageFlag(page, PG_swapbacked);
-	SetPageFlag(page, PG_anon_exclusive);
+	if (exclusive)
+		SetPageFlag(page, PG_anon_exclusive);
 	page->mapcount = 1;
-	page->mapping = (struct address_space *)(void *)vma->anon_vma;
+	page->mapping = (struct address_space *)(void *)(exclusive ? vma->anon_vma :
+							 vma->anon_vma->root);
 	page->index = linear_page_index(vma, addr);
 	mod_node_page_state(m, NR_ANON_MAPPED, 1);
+}
+
+/* folio_add_anon_rmap_pte(): one more PTE maps an anon page (a swap-in of a cached page). */
+void folio_add_anon_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			     bool exclusive)
+{
+	VM_BUG_ON(m, !vma->anon_vma || folio_anon_vma(page)->root != vma->anon_vma->root,
+		  "an anonymous page mapped into a VMA outside its anon_vma's family");
+	if (page->mapcount++ == 0)
+		mod_node_page_state(m, NR_ANON_MAPPED, 1);
+	if (exclusive)
+		SetPageFlag(page, PG_anon_exclusive);
 }
 
 /* folio_try_dup_anon_rmap_pte(): fork maps an anon page a second time, shared now. */

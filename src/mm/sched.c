@@ -29,13 +29,23 @@
 #include "internal.h"
 
 #define SCHED_QUANTUM_NS	1000000ULL
+/*
+ * While a kernel thread is awake (kswapd reclaiming), processes run in
+ * turns of 20 us, so that the thread's work interleaves with theirs as it
+ * would on another CPU, instead of trailing them by a whole quantum.
+ */
+#define KTHREAD_INTERLEAVE_NS	20000ULL
 
-/* The task runs on its CPU now; load its mm there if another one is loaded. */
+/*
+ * The task runs on its CPU now (an operation or a turn begins): the swap
+ * writes finished by its time end first; its mm is loaded if another is.
+ */
 void sched_switch_to(struct machine *m, struct task_struct *t)
 {
 	struct cpu *c = &m->cpus[t->cpu];
 
 	m->current = t;
+	swap_complete_writeback(m, t->clock);	/* the writes the device has finished by now */
 	if (!t->mm || c->loaded_mm == t->mm)
 		return;
 	m->ctxt++;
@@ -75,7 +85,8 @@ void sched_dispatch(struct machine *m, struct task_struct *t)
 	}
 	if (c->free_at > t->clock)
 		t->clock = c->free_at;	/* waited for the CPU */
-	t->slice_end = t->clock + SCHED_QUANTUM_NS;
+	t->slice_end = t->clock + (m->kthreads_awake && !t->threadfn ? KTHREAD_INTERLEAVE_NS :
+				   SCHED_QUANTUM_NS);
 	sched_switch_to(m, t);
 }
 
@@ -161,20 +172,37 @@ struct task_struct *kthread_create(struct machine *m, kthread_fn fn, void *data,
 		return NULL;
 	t->threadfn = fn;
 	t->thread_data = data;
-	kthread_sleep(m, t);
+	sched_block(m, t, BLOCK_KTHREAD, 0);	/* born asleep */
 	return t;
 }
 
 /* The thread waits for wake_up_process() (schedule() in TASK_INTERRUPTIBLE). */
 void kthread_sleep(struct machine *m, struct task_struct *t)
 {
+	if (t->state == TASK_RUNNABLE)
+		m->kthreads_awake--;
 	sched_block(m, t, BLOCK_KTHREAD, 0);
 }
 
 void wake_up_process(struct machine *m, struct task_struct *t, uint64_t when)
 {
-	if (t->state == TASK_BLOCKED && t->blocked_on == BLOCK_KTHREAD)
-		wake_at(m, t, when);
+	struct task_struct *cur = m->current;
+
+	int idle = -1;
+
+	if (t->state != TASK_BLOCKED || t->blocked_on != BLOCK_KTHREAD)
+		return;
+	/* select_idle_sibling(): the CPU free soonest, not the waker's */
+	for (int i = 0; i < m->nr_cpus; i++)
+		if ((!cur || i != cur->cpu) && (idle < 0 || m->cpus[i].free_at < m->cpus[idle].free_at))
+			idle = i;
+	if (idle >= 0)
+		t->cpu = idle;
+	m->kthreads_awake++;
+	wake_at(m, t, when);
+	/* the waker's turn ends soon: the thread gets its CPU time beside it */
+	if (cur && cur != t && cur->slice_end > cur->clock + KTHREAD_INTERLEAVE_NS)
+		cur->slice_end = cur->clock + KTHREAD_INTERLEAVE_NS;
 }
 
 /* ---- the run loop ---- */

@@ -1,16 +1,40 @@
 /*
- * vmscan.c - the LRU lists (mm/vmscan.c, mm/swap.c, include/linux/mm_inline.h).
+ * vmscan.c - the LRU lists and page reclaim (mm/vmscan.c, mm/swap.c,
+ * include/linux/mm_inline.h), the classic two-list LRU (CONFIG_LRU_GEN off).
  *
  * Every evictable user page sits on one of four lists of the node's lruvec
  * (inactive/active x anon/file) or on the unevictable list. New anonymous and
  * page-cache folios enter the inactive lists (folio_add_lru(); anon has since
  * 5.9). The counters nr_{in,}active_{anon,file} and their per-zone twins
- * follow every move. Reclaim (shrink_folio_list, kswapd) arrives with the
- * memory-pressure work; this file already keeps the lists it will scan.
+ * follow every move. A list links pages by pfn through page->lru_next/
+ * lru_prev: adding, removing and rotating are O(1) array operations; the
+ * head is the newest page, reclaim takes from the tail.
  *
- * A list links pages by pfn through page->lru_next/lru_prev: adding,
- * removing and rotating are O(1) array operations.
+ * Reclaim (reference/linux-mm.md §3.1-3.2):
+ *   - kswapd, a kernel thread, is woken when an allocation finds a zone
+ *     below its low watermark and reclaims until every zone is above high
+ *     (balance_pgdat: one pass per priority from 12 down, each aiming at
+ *     the sum of max(high, 32) pages). An allocation that finds no zone
+ *     above min reclaims directly (try_to_free_pages: 32 pages, priority 12
+ *     down to 0; allocstall), retrying while should_reclaim_retry() sees a
+ *     way, then fails (the OOM killer comes with the next issue).
+ *   - shrink_lruvec() splits the scan between anon and file with
+ *     get_scan_count() (swappiness, the decayed reclaim costs, the scan
+ *     balance modes) and works through the lists in batches of 32;
+ *     shrink_active_list() deactivates (pgrefill, pgdeactivate) when the
+ *     inactive list is low (inactive_is_low: the sqrt(10 x GiB) ratio);
+ *     shrink_inactive_list() isolates from the tail (pgscan) and
+ *     shrink_folio_list() decides each page: second chance through the
+ *     accessed bits (folio_check_references), swap out (add_to_swap,
+ *     try_to_unmap, pageout: the write runs asynchronously, page_io.c),
+ *     free a clean swap-cache page (pgsteal).
+ *   - Shmem pages wait for shmem swap-out (the files work): reclaim
+ *     activates them as a kernel without swap would.
+ * Every LRU move goes through the helpers here (folio_add_lru,
+ * lruvec_del_folio, folio_isolate_lru, folio_putback_lru,
+ * folio_rotate_reclaimable): a second LRU implementation replaces them.
  */
+#include <stdlib.h>
 #include "internal.h"
 
 void pfn_list_init(struct pfn_list *l)
@@ -116,4 +140,613 @@ void lruvec_del_folio(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_active);
 	ClearPageFlag(page, PG_unevictable);
 	page->lru = LRU_NONE;
+}
+
+/* folio_isolate_lru(): off its list for reclaim, a reference held; its flags stay. */
+bool folio_isolate_lru(struct machine *m, struct page *page)
+{
+	uint32_t keep = page->flags & (PF(PG_active) | PF(PG_unevictable));
+
+	if (!PageFlag(page, PG_lru))
+		return false;
+	page->refcount++;
+	lruvec_del_folio(m, page);
+	page->flags |= keep;
+	return true;
+}
+
+/* folio_putback_lru(): back to the list its flags name; the isolation's reference goes. */
+void folio_putback_lru(struct machine *m, struct page *page)
+{
+	enum lru_list lru;
+
+	if (PageFlag(page, PG_mlocked))
+		lru = LRU_UNEVICTABLE;
+	else
+		lru = folio_lru_list(page);
+	ClearPageFlag(page, PG_unevictable);
+	ClearPageFlag(page, PG_active);
+	folio_add_lru(m, page, lru);
+	put_page(m, page);
+}
+
+/* lru_move_tail(): a written-back page goes to the inactive tail, first in line (pgrotated). */
+void folio_rotate_reclaimable(struct machine *m, struct page *page)
+{
+	uint32_t pfn = (uint32_t)page_to_pfn(m, page);
+	enum lru_list lru;
+
+	if (PageFlag(page, PG_locked) || PageFlag(page, PG_dirty) ||
+	    PageFlag(page, PG_unevictable) || !PageFlag(page, PG_lru))
+		return;
+	lruvec_del_folio(m, page);
+	lru = folio_lru_list(page);
+	page->lru = (uint8_t)lru;
+	SetPageFlag(page, PG_lru);
+	pfn_list_add(m, &m->node.lruvec.lists[lru], pfn, true);
+	update_lru_size(m, page, lru, +1);
+	count_vm_event(m, PGROTATED);
+}
+
+/* ---- the anon/file balance ---- */
+
+/* inactive_is_low(): inactive * int_sqrt(10 * GiB) < active (1 below 1 GiB). */
+bool inactive_is_low(uint64_t inactive, uint64_t active)
+{
+	uint64_t gb = (inactive + active) >> (30 - PAGE_SHIFT);
+	uint64_t ratio = gb ? int_sqrt(10 * gb) : 1;
+
+	return inactive * ratio < active;
+}
+
+static bool is_file_lru(enum lru_list lru)
+{
+	return lru == LRU_INACTIVE_FILE || lru == LRU_ACTIVE_FILE;
+}
+
+static bool is_active_lru(enum lru_list lru)
+{
+	return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE;
+}
+
+/*
+ * get_scan_count() with prepare_scan_control()'s cache_trim_mode and
+ * file_is_tiny: how many pages of each list to scan at this priority.
+ */
+enum scan_balance get_scan_count(const struct scan_inputs *in, uint64_t nr[NR_LRU_LISTS])
+{
+	enum scan_balance balance;
+	uint64_t fraction[2] = { 0, 0 }, denominator = 1;
+	uint64_t inactive_file = in->lru[LRU_INACTIVE_FILE];
+	uint64_t file = inactive_file + in->lru[LRU_ACTIVE_FILE];
+	bool cache_trim_mode = (inactive_file >> in->priority) && !in->may_deactivate_file;
+	bool file_is_tiny = !in->cgroup_reclaim && file + in->free <= in->high_wmarks &&
+			    !in->may_deactivate_anon &&
+			    (in->lru[LRU_INACTIVE_ANON] >> in->priority);
+
+	if (!in->may_swap)
+		balance = SCAN_FILE;
+	else if (in->cgroup_reclaim && !in->swappiness)
+		balance = SCAN_FILE;
+	else if (!in->priority && in->swappiness)
+		balance = SCAN_EQUAL;
+	else if (file_is_tiny)
+		balance = SCAN_ANON;
+	else if (cache_trim_mode)
+		balance = SCAN_FILE;
+	else {
+		uint64_t total = in->anon_cost + in->file_cost;
+		uint64_t anon_cost = total + in->anon_cost;
+		uint64_t file_cost = total + in->file_cost;
+		uint64_t ap, fp;
+
+		total = anon_cost + file_cost;
+		ap = (uint64_t)in->swappiness * (total + 1) / (anon_cost + 1);
+		fp = (uint64_t)(200 - in->swappiness) * (total + 1) / (file_cost + 1);
+		fraction[0] = ap;
+		fraction[1] = fp;
+		denominator = ap + fp;
+		balance = SCAN_FRACT;
+	}
+	for (int lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+		bool f = is_file_lru((enum lru_list)lru);
+		uint64_t scan = in->lru[lru] >> in->priority;
+
+		switch (balance) {
+		case SCAN_EQUAL:
+			break;
+		case SCAN_FRACT:
+			scan = denominator ? scan * fraction[f] / denominator : 0;
+			break;
+		case SCAN_FILE:
+		case SCAN_ANON:
+			if ((balance == SCAN_FILE) != f)
+				scan = 0;
+			break;
+		}
+		nr[lru] = scan;
+	}
+	nr[LRU_UNEVICTABLE] = 0;
+	return balance;
+}
+
+/* lru_note_cost(): reclaim's I/O (32 per page written) and rotations, decayed. */
+static void lru_note_cost(struct machine *m, bool file, uint64_t nr_io, uint64_t nr_rotated)
+{
+	struct reclaim_state_node *rs = &m->reclaim;
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated, lrusize = 0;
+
+	if (file)
+		rs->file_cost += cost;
+	else
+		rs->anon_cost += cost;
+	for (int lru = 0; lru < LRU_UNEVICTABLE; lru++)
+		lrusize += m->node.lruvec.lists[lru].nr;
+	if (rs->file_cost + rs->anon_cost > lrusize / 4) {
+		rs->file_cost /= 2;
+		rs->anon_cost /= 2;
+	}
+}
+
+/* ---- shrinking the lists ---- */
+
+struct scan_control {
+	struct task_struct *t;		/* who reclaims: charged for the work */
+	uint64_t nr_to_reclaim;
+	uint64_t nr_scanned, nr_reclaimed;
+	uint64_t nr_writeback;		/* pages met under writeback */
+	int priority;
+	bool kswapd;
+	bool may_writepage;
+	bool may_deactivate_anon, may_deactivate_file;
+	bool ignore_references;		/* reclaim_pages(): MADV_PAGEOUT */
+};
+
+enum folio_references { FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
+
+/* folio_check_references(): the second chance that accessed bits buy. */
+static enum folio_references folio_check_references(struct machine *m, struct page *page)
+{
+	uint32_t vm_flags;
+	int referenced_ptes = folio_referenced(m, page, &vm_flags);
+	bool referenced_folio = PageFlag(page, PG_referenced);
+
+	if (vm_flags & VM_LOCKED)
+		return FOLIOREF_ACTIVATE;
+	ClearPageFlag(page, PG_referenced);
+	if (referenced_ptes) {
+		/* mapped pages start with a reference from their fault: look twice */
+		SetPageFlag(page, PG_referenced);
+		if (referenced_folio || referenced_ptes > 1)
+			return FOLIOREF_ACTIVATE;
+		if ((vm_flags & VM_EXEC) && !PageFlag(page, PG_swapbacked))
+			return FOLIOREF_ACTIVATE;
+		return FOLIOREF_KEEP;
+	}
+	if (referenced_folio && !PageFlag(page, PG_swapbacked))
+		return FOLIOREF_RECLAIM_CLEAN;
+	return FOLIOREF_RECLAIM;
+}
+
+/* try_to_unmap_one()'s swap PTE: the slot named once more, exclusivity carried. */
+static pte_t swap_pte_of(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			 uint64_t addr, pte_t old, void *ctx)
+{
+	swp_entry_t e = { page->private };
+	pte_t pte = swp_entry_to_pte(e);
+
+	(void)vma;
+	(void)addr;
+	(void)old;
+	(void)ctx;
+	swap_duplicate(m, e);
+	if (PageFlag(page, PG_anon_exclusive)) {
+		ClearPageFlag(page, PG_anon_exclusive);
+		pte |= _PAGE_SWP_EXCLUSIVE;
+	}
+	return pte;
+}
+
+/*
+ * shrink_folio_list() for one isolated page: true if it was reclaimed
+ * (freed when the caller drops the isolation reference), false if it goes
+ * back (activated or kept). nr_activate counts activations.
+ */
+static bool shrink_folio(struct machine *m, struct scan_control *sc, struct page *page,
+			 uint64_t *nr_activate, uint64_t *nr_pageout)
+{
+	enum folio_references references = FOLIOREF_RECLAIM;
+
+	if (PageFlag(page, PG_locked))
+		return false;	/* folio_trylock() failed: keep */
+	sc->nr_scanned++;
+	charge(m, sc->t, COST_RECLAIM_PAGE, false);
+	if (PageFlag(page, PG_mlocked))
+		goto activate;
+	if (PageFlag(page, PG_writeback)) {
+		/* case 2: mark it for immediate reclaim when the write ends */
+		SetPageFlag(page, PG_reclaim);
+		sc->nr_writeback++;
+		goto activate;
+	}
+	if (!sc->ignore_references) {
+		references = folio_check_references(m, page);
+		if (references == FOLIOREF_ACTIVATE)
+			goto activate;
+		if (references == FOLIOREF_KEEP)
+			return false;
+	}
+	if (!PageFlag(page, PG_anon))
+		goto activate;	/* shmem: its swap-out comes with the files work */
+	if (!PageFlag(page, PG_swapcache)) {
+		swp_entry_t e;
+
+		if (!get_swap_page(m, &e))
+			goto activate;	/* add_to_swap() failed: no swap space */
+		swap_cache_add_folio(m, page, e);
+		SetPageFlag(page, PG_dirty);	/* add_to_swap(): it must be written */
+	}
+	if (page->mapcount && !try_to_unmap(m, sc->t, page, swap_pte_of, NULL))
+		goto activate;	/* a VM_LOCKED mapping keeps it */
+	if (page->mapcount)
+		goto activate;
+	if (PageFlag(page, PG_dirty)) {
+		if (!sc->may_writepage)
+			return false;
+		swap_writepage(m, sc->t, page);	/* pageout(): PAGE_SUCCESS, under writeback */
+		(*nr_pageout)++;
+		return false;
+	}
+	/* __remove_mapping(): only the isolation and the cache hold it */
+	if (page->refcount != 2)
+		return false;
+	swap_cache_del_folio(m, page);
+	return true;
+activate:
+	if (PageFlag(page, PG_swapcache) && (vm_swap_full(m) || PageFlag(page, PG_mlocked)))
+		folio_free_swap(m, page);
+	if (!PageFlag(page, PG_mlocked)) {
+		SetPageFlag(page, PG_active);
+		(*nr_activate)++;
+	}
+	return false;
+}
+
+/*
+ * shrink_folio_list() over isolated pages (oldest first): each is
+ * reclaimed or put back at the head of its list, in order. The pages
+ * reclaimed, and stat->nr_pageout.
+ */
+static uint64_t shrink_folio_list(struct machine *m, struct scan_control *sc, uint32_t *pfns,
+				  size_t n, uint64_t *nr_pageout)
+{
+	uint64_t reclaimed = 0, nr_activate = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct page *page = pfn_to_page(m, pfns[i]);
+
+		if (shrink_folio(m, sc, page, &nr_activate, nr_pageout)) {
+			reclaimed++;
+			put_page(m, page);	/* the isolation's reference: it is freed */
+		} else {
+			folio_putback_lru(m, page);
+		}
+	}
+	count_vm_events(m, PGACTIVATE, nr_activate);
+	return reclaimed;
+}
+
+/* isolate_lru_folios(): up to nr pages from the tail of lru, oldest first. */
+static size_t isolate_lru_folios(struct machine *m, enum lru_list lru, uint64_t nr, uint32_t *out)
+{
+	struct pfn_list *l = &m->node.lruvec.lists[lru];
+	size_t n = 0;
+
+	while (n < nr && l->tail != PFN_NONE) {
+		uint32_t pfn = l->tail;
+
+		folio_isolate_lru(m, pfn_to_page(m, pfn));
+		out[n++] = pfn;
+	}
+	return n;
+}
+
+static uint64_t shrink_inactive_list(struct machine *m, struct scan_control *sc,
+				     enum lru_list lru, uint64_t nr_to_scan)
+{
+	uint32_t pfns[SWAP_CLUSTER_MAX];
+	bool file = is_file_lru(lru);
+	size_t n = isolate_lru_folios(m, lru, nr_to_scan, pfns);
+	uint64_t reclaimed, nr_pageout = 0;
+
+	count_vm_events(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
+	count_vm_events(m, file ? PGSCAN_FILE : PGSCAN_ANON, n);
+	if (!n)
+		return 0;
+	reclaimed = shrink_folio_list(m, sc, pfns, n, &nr_pageout);
+	count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, reclaimed);
+	count_vm_events(m, file ? PGSTEAL_FILE : PGSTEAL_ANON, reclaimed);
+	lru_note_cost(m, file, nr_pageout, n - reclaimed);
+	return reclaimed;
+}
+
+/* shrink_active_list(): deactivate; referenced executable file pages stay active. */
+static void shrink_active_list(struct machine *m, struct scan_control *sc, enum lru_list lru,
+			       uint64_t nr_to_scan)
+{
+	uint32_t pfns[SWAP_CLUSTER_MAX];
+	size_t n = isolate_lru_folios(m, lru, nr_to_scan, pfns);
+	uint64_t nr_deactivate = 0;
+
+	count_vm_events(m, PGREFILL, n);
+	for (size_t i = 0; i < n; i++) {
+		struct page *page = pfn_to_page(m, pfns[i]);
+		uint32_t vm_flags;
+
+		charge(m, sc->t, COST_RECLAIM_PAGE, false);
+		if (!PageFlag(page, PG_mlocked) && folio_referenced(m, page, &vm_flags) &&
+		    (vm_flags & VM_EXEC) && is_file_lru(lru)) {
+			folio_putback_lru(m, page);
+			continue;
+		}
+		if (!PageFlag(page, PG_mlocked)) {
+			ClearPageFlag(page, PG_active);
+			SetPageFlag(page, PG_workingset);
+			nr_deactivate++;
+		}
+		folio_putback_lru(m, page);
+	}
+	count_vm_events(m, PGDEACTIVATE, nr_deactivate);
+}
+
+static uint64_t shrink_list(struct machine *m, struct scan_control *sc, enum lru_list lru,
+			    uint64_t nr_to_scan)
+{
+	if (is_active_lru(lru)) {
+		if (is_file_lru(lru) ? sc->may_deactivate_file : sc->may_deactivate_anon)
+			shrink_active_list(m, sc, lru, nr_to_scan);
+		return 0;
+	}
+	return shrink_inactive_list(m, sc, lru, nr_to_scan);
+}
+
+static uint64_t lru_size(const struct machine *m, enum lru_list lru)
+{
+	return m->node.lruvec.lists[lru].nr;
+}
+
+static uint64_t sum_high_wmarks(const struct machine *m)
+{
+	uint64_t sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum += m->node.node_zones[z].watermark[WMARK_HIGH];
+	return sum;
+}
+
+/* shrink_lruvec() after prepare_scan_control(). */
+static void shrink_lruvec(struct machine *m, struct scan_control *sc)
+{
+	struct scan_inputs in = {
+		.free = nr_free_pages(m), .high_wmarks = sum_high_wmarks(m),
+		.anon_cost = m->reclaim.anon_cost, .file_cost = m->reclaim.file_cost,
+		.swappiness = m->cfg.swappiness, .priority = sc->priority,
+		.may_swap = get_nr_swap_pages(m) > 0,
+	};
+	uint64_t nr[NR_LRU_LISTS], targets[NR_LRU_LISTS], reclaimed = 0;
+	bool proportional = !sc->kswapd && sc->priority == DEF_PRIORITY;
+
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
+		in.lru[lru] = lru_size(m, (enum lru_list)lru);
+	/* workingset activations would also set these: refault detection comes with files */
+	sc->may_deactivate_anon = inactive_is_low(in.lru[LRU_INACTIVE_ANON], in.lru[LRU_ACTIVE_ANON]);
+	sc->may_deactivate_file = inactive_is_low(in.lru[LRU_INACTIVE_FILE], in.lru[LRU_ACTIVE_FILE]);
+	in.may_deactivate_anon = sc->may_deactivate_anon;
+	in.may_deactivate_file = sc->may_deactivate_file;
+	get_scan_count(&in, nr);
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
+		targets[lru] = nr[lru];
+	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
+		uint64_t nr_anon, nr_file, percentage;
+		int small, big;
+
+		for (int lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+			if (nr[lru]) {
+				uint64_t n = nr[lru] < SWAP_CLUSTER_MAX ? nr[lru] : SWAP_CLUSTER_MAX;
+
+				nr[lru] -= n;
+				reclaimed += shrink_list(m, sc, (enum lru_list)lru, n);
+			}
+		}
+		if (reclaimed < sc->nr_to_reclaim || proportional)
+			continue;
+		/* enough: stop the smaller type, scale the other to what it has done */
+		nr_file = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
+		nr_anon = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON];
+		if (!nr_file || !nr_anon)
+			break;
+		if (nr_file > nr_anon) {
+			small = LRU_INACTIVE_ANON;
+			percentage = nr_anon * 100 /
+				     (targets[LRU_INACTIVE_ANON] + targets[LRU_ACTIVE_ANON] + 1);
+		} else {
+			small = LRU_INACTIVE_FILE;
+			percentage = nr_file * 100 /
+				     (targets[LRU_INACTIVE_FILE] + targets[LRU_ACTIVE_FILE] + 1);
+		}
+		nr[small] = nr[small + 1] = 0;
+		big = small == LRU_INACTIVE_FILE ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+		for (int lru = big; lru <= big + 1; lru++) {
+			uint64_t scanned = targets[lru] - nr[lru];
+
+			nr[lru] = targets[lru] * (100 - percentage) / 100;
+			nr[lru] -= nr[lru] < scanned ? nr[lru] : scanned;
+		}
+	}
+	sc->nr_reclaimed += reclaimed;
+	/* keep the anon lists aged even when no anon was scanned */
+	if (get_nr_swap_pages(m) > 0 &&
+	    inactive_is_low(lru_size(m, LRU_INACTIVE_ANON), lru_size(m, LRU_ACTIVE_ANON)))
+		shrink_active_list(m, sc, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+}
+
+static void shrink_node(struct machine *m, struct scan_control *sc)
+{
+	uint64_t before = sc->nr_reclaimed;
+
+	m->reclaim.in_reclaim++;
+	swap_complete_writeback(m, sc->t->clock);
+	shrink_lruvec(m, sc);
+	if (sc->nr_reclaimed > before)
+		m->reclaim.kswapd_failures = 0;	/* the node is reclaimable again */
+	m->reclaim.in_reclaim--;
+}
+
+/* ---- MADV_PAGEOUT ---- */
+
+uint64_t reclaim_pages(struct machine *m, struct task_struct *t, const uint32_t *pfns, size_t n)
+{
+	struct scan_control sc = { .t = t, .may_writepage = true, .ignore_references = true };
+	uint64_t reclaimed = 0, nr_pageout = 0;
+	uint32_t batch[SWAP_CLUSTER_MAX];
+
+	m->reclaim.in_reclaim++;
+	for (size_t i = 0; i < n; ) {
+		size_t k = 0;
+
+		while (k < SWAP_CLUSTER_MAX && i < n)
+			batch[k++] = pfns[i++];
+		reclaimed += shrink_folio_list(m, &sc, batch, k, &nr_pageout);
+	}
+	m->reclaim.in_reclaim--;
+	return reclaimed;
+}
+
+/* ---- direct reclaim ---- */
+
+uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, int highest_zoneidx)
+{
+	struct scan_control sc = {
+		.t = t, .nr_to_reclaim = SWAP_CLUSTER_MAX, .priority = DEF_PRIORITY,
+	};
+
+	(void)order;
+	if (m->reclaim.in_reclaim)
+		return 0;	/* PF_MEMALLOC: reclaim does not recurse */
+	count_vm_event(m, highest_zoneidx == ZONE_NORMAL ? ALLOCSTALL_MOVABLE :
+			  (enum vm_event_item)(ALLOCSTALL_DMA + highest_zoneidx));
+	do {
+		shrink_node(m, &sc);
+		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+			break;
+		if (sc.priority < DEF_PRIORITY - 2)
+			sc.may_writepage = true;
+	} while (--sc.priority >= 0);
+	if (!sc.nr_reclaimed && sc.nr_writeback) {
+		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): wait for a write to end */
+		uint64_t next = swap_next_writeback(m);
+
+		if (next != UINT64_MAX && next > t->clock) {
+			t->stime += next - t->clock;
+			t->clock = next;
+		}
+		swap_complete_writeback(m, t->clock);
+		return 1;	/* progress is possible: the pages can go now */
+	}
+	return sc.nr_reclaimed;
+}
+
+/* ---- kswapd ---- */
+
+/* pgdat_balanced(): some eligible zone has free pages above its high watermark. */
+static bool pgdat_balanced(const struct machine *m, int order, int highest_zoneidx)
+{
+	for (int i = 0; i <= highest_zoneidx; i++) {
+		const struct zone *z = &m->node.node_zones[i];
+
+		if (!z->managed_pages)
+			continue;
+		if (zone_watermark_ok(z, (unsigned)order, z->watermark[WMARK_HIGH], highest_zoneidx,
+				      (uint64_t)z->vm_stat[NR_FREE_PAGES]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One turn of kswapd: one priority pass of balance_pgdat(), or sleep when
+ * the node is balanced. Its clock advances by the work it does, on its own
+ * CPU, beside the allocating tasks.
+ */
+static void kswapd_fn(struct machine *m, struct task_struct *t, void *data)
+{
+	struct reclaim_state_node *rs = &m->reclaim;
+	uint64_t before;
+	struct scan_control sc = { .t = t, .kswapd = true, .may_writepage = true };
+
+	(void)data;
+	swap_complete_writeback(m, t->clock);
+	if (pgdat_balanced(m, rs->kswapd_order, rs->kswapd_highest_zoneidx)) {
+		rs->kswapd_priority = 0;
+		kthread_sleep(m, t);
+		return;
+	}
+	if (!rs->kswapd_priority) {
+		count_vm_event(m, PAGEOUTRUN);
+		rs->kswapd_priority = DEF_PRIORITY;
+		rs->kswapd_reclaimed = 0;
+	}
+	/* kswapd_shrink_node(): aim at the high watermarks of the eligible zones */
+	for (int i = 0; i <= rs->kswapd_highest_zoneidx; i++) {
+		uint64_t high = m->node.node_zones[i].watermark[WMARK_HIGH];
+
+		if (m->node.node_zones[i].managed_pages)
+			sc.nr_to_reclaim += high > SWAP_CLUSTER_MAX ? high : SWAP_CLUSTER_MAX;
+	}
+	sc.priority = rs->kswapd_priority;
+	before = t->clock;
+	shrink_node(m, &sc);
+	rs->kswapd_reclaimed += sc.nr_reclaimed;
+	if (t->clock == before)
+		t->clock += m->cost.ns[COST_RECLAIM_PAGE];	/* a pass always takes time */
+	/* raise the priority when this pass did not scan its target */
+	if (sc.nr_scanned < sc.nr_to_reclaim || !sc.nr_reclaimed)
+		rs->kswapd_priority--;
+	if (rs->kswapd_priority < 1) {
+		/* balance_pgdat() gave up: sleep until the next wakeup */
+		if (!rs->kswapd_reclaimed)
+			rs->kswapd_failures++;
+		rs->kswapd_priority = 0;
+		kthread_sleep(m, t);
+		return;
+	}
+	if (sc.nr_writeback && !sc.nr_reclaimed) {
+		/* everything it met is being written: wait for the first write to end */
+		uint64_t next = swap_next_writeback(m);
+
+		if (next != UINT64_MAX && next > t->clock)
+			t->clock = next;
+	}
+}
+
+int kswapd_run(struct machine *m)
+{
+	m->reclaim.kswapd = kthread_create(m, kswapd_fn, NULL, "kswapd0");
+	return m->reclaim.kswapd ? 0 : -ENOMEM;
+}
+
+void wakeup_kswapd(struct machine *m, int order, int highest_zoneidx, uint64_t when)
+{
+	struct reclaim_state_node *rs = &m->reclaim;
+	struct task_struct *k = rs->kswapd;
+
+	if (!k || rs->kswapd_failures >= MAX_RECLAIM_RETRIES)
+		return;
+	if (k->state == TASK_BLOCKED && k->blocked_on == BLOCK_KTHREAD) {
+		if (pgdat_balanced(m, order, highest_zoneidx))
+			return;
+		rs->kswapd_order = order;
+		rs->kswapd_highest_zoneidx = highest_zoneidx;
+		wake_up_process(m, k, when);
+	}
 }
