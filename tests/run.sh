@@ -426,6 +426,8 @@ expect_error "real: a process acting on another" 2 "a process can only act on it
 	--real tests/errors/foreign-process.lua
 expect_status "real: --costs is for the simulator" 2 $VMLAB run --real --costs /dev/null scenarios/demo.lua
 expect_status "real: --limit needs --real" 2 $VMLAB run --limit 1G scenarios/demo.lua
+expect_status "real: --swapfile needs --real" 2 $VMLAB run --swapfile 1G scenarios/demo.lua
+expect_status "real: --swapfile needs a size" 2 $VMLAB run --real --swapfile lots scenarios/demo.lua
 expect_status "real: --limit needs a size" 2 $VMLAB run --real --limit lots scenarios/demo.lua
 if $VMLAB run --real --json "$TMP/r.json" scenarios/cow.lua > /dev/null 2>&1 &&
    command -v python3 > /dev/null &&
@@ -551,6 +553,46 @@ if [ "$(id -u)" = 0 ]; then
 		ok "real: SIGKILL of the driver: the watchdog kills a fork chain three deep and removes the cgroup"
 	else
 		ko "real: after SIGKILL: '$(cgroups)' $(leftovers)"
+	fi
+	# --swapfile: the run's own swap, on while it lasts, gone after it however it ends
+	swapfiles() { ls /var/tmp/vmlab-*.swap 2> /dev/null; grep -o 'vmlab-[0-9]*\.swap' /proc/swaps; }
+	if $VMLAB run --real --check --swapfile 256M scenarios/swap.lua > "$TMP/sw.out" 2>&1 &&
+	   grep -q "^vmlab: swap file /var/tmp/vmlab-[0-9]*.swap (256M) on for this run" "$TMP/sw.out" &&
+	   grep -q "still in the swap cache" "$TMP/sw.out" && [ -z "$(swapfiles)" ]; then
+		ok "real: scenario swap.lua on its own --swapfile, swapoff'd and removed after"
+	else
+		ko "real: swap.lua with --swapfile: '$(swapfiles)'" "$TMP/sw.out"
+	fi
+	$VMLAB run --real --swapfile 64M tests/real/hang.lua > "$TMP/hang.out" 2>&1 &
+	drv=$!
+	for i in $(seq 100); do grep -q ready "$TMP/hang.out" && break; sleep 0.1; done
+	on=$(swapfiles)
+	kill -INT $drv
+	wait $drv
+	st=$?
+	if [ "$st" = 130 ] && [ -n "$on" ] && [ -z "$(swapfiles)" ] && [ -z "$(cgroups)" ]; then
+		ok "real: SIGINT during a --swapfile run: swapoff and the file removed"
+	else
+		ko "real: after SIGINT with --swapfile (exit $st, on: '$on'): '$(swapfiles)'" "$TMP/hang.out"
+	fi
+	$VMLAB run --real --swapfile 64M tests/real/hang.lua > "$TMP/hang.out" 2>&1 &
+	drv=$!
+	for i in $(seq 100); do grep -q ready "$TMP/hang.out" && break; sleep 0.1; done
+	kill -KILL $drv
+	wait $drv 2> /dev/null
+	for i in $(seq 50); do [ -z "$(swapfiles)$(cgroups)" ] && break; sleep 0.1; done
+	if [ -z "$(swapfiles)" ] && [ -z "$(cgroups)" ] && [ -z "$(leftovers)" ]; then
+		ok "real: SIGKILL of the driver of a --swapfile run: the watchdog swaps off and removes it"
+	else
+		ko "real: after SIGKILL with --swapfile: '$(swapfiles)' '$(cgroups)' $(leftovers)"
+	fi
+	if VMLAB_SWAPDIR=/dev/shm $VMLAB run --real --swapfile 64M scenarios/demo.lua > "$TMP/shm.out" 2>&1; then
+		ko "real: --swapfile on tmpfs was accepted" "$TMP/shm.out"
+	elif grep -q "/dev/shm is on tmpfs, which cannot hold a swap file" "$TMP/shm.out" &&
+	     [ -z "$(swapfiles)" ]; then
+		ok "real: --swapfile on tmpfs is refused clearly"
+	else
+		ko "real: --swapfile on tmpfs" "$TMP/shm.out"
 	fi
 	if command -v setpriv > /dev/null &&
 	   setpriv --reuid=65534 --regid=65534 --clear-groups $VMLAB run --real scenarios/minor-fault.lua > "$TMP/nr.out" 2>&1 &&

@@ -35,7 +35,7 @@
 #define MAX_REPEAT	15
 
 struct compare_options {
-	const char *seed, *kernel, *limit, *json;
+	const char *seed, *kernel, *limit, *swapfile, *json;
 	const char *costs;		/* the sim side's time model (vmlab calibrate's) */
 	int repeat;			/* real runs; their median time counts */
 	bool summary, verbose;
@@ -117,6 +117,10 @@ static int run_side(const struct compare_options *co, const char *dir, bool real
 		if (co->limit) {
 			argv[n++] = "--limit";
 			argv[n++] = co->limit;
+		}
+		if (co->swapfile) {
+			argv[n++] = "--swapfile";
+			argv[n++] = co->swapfile;
 		}
 	} else {
 		argv[n++] = "--kernel";
@@ -742,9 +746,11 @@ static void print_tally(const struct tally *t)
 static void compare_usage(void)
 {
 	fputs("usage: vmlab compare [--seed N] [--kernel K] [--costs PROFILE | --calibrate]\n"
-	      "                     [--limit SIZE] [--repeat N] [--no-time | --time-advisory]\n"
+	      "                     [--limit SIZE] [--swapfile SIZE] [--repeat N]\n"
+	      "                     [--no-time | --time-advisory]\n"
 	      "                     [--verbose] [--unsafe] [--json FILE] SCENARIO.lua [ARGS]\n"
 	      "       vmlab compare --summary [--repeat N] [--costs PROFILE | --calibrate]\n"
+	      "                     [--swapfile SIZE]\n"
 	      "                     [--time-advisory] [--json FILE] SCENARIO.lua...\n", stderr);
 }
 
@@ -759,6 +765,7 @@ int cmd_compare(int argc, char **argv)
 		const char *a = argv[i];
 		const char **val = !strcmp(a, "--seed") ? &co.seed : !strcmp(a, "--kernel") ? &co.kernel :
 				   !strcmp(a, "--limit") ? &co.limit : !strcmp(a, "--json") ? &co.json :
+				   !strcmp(a, "--swapfile") ? &co.swapfile :
 				   !strcmp(a, "--costs") ? &co.costs : NULL;
 
 		if (!strcmp(a, "--repeat")) {

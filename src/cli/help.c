@@ -66,6 +66,11 @@ static const char run_help[] =
 "                 glibc's heap untouched for self:malloc\n"
 "  --limit SIZE   the real run's memory limit (default: the smaller of a\n"
 "                 quarter of RAM and 4G)\n"
+"  --swapfile SIZE  with --real, as root: a swap file of SIZE for the run\n"
+"                 ($VMLAB_SWAPDIR, else /var/tmp; ext4 or xfs), swapon'd for\n"
+"                 the run and swapoff'd and removed at its end, on error, on\n"
+"                 SIGINT/SIGTERM/SIGHUP and, if vmlab is killed, by its\n"
+"                 watchdog. The machine's other processes may swap to it too\n"
 "  --max-sim-time D  end the run (exit 2, at the scenario's line) once a\n"
 "                 process's simulated clock passes D (default 1h; 0: none)\n"
 "  --timeout D    end the run (exit 2) after D of wall-clock time (default\n"
@@ -112,7 +117,8 @@ static const char compare_help[] =
 "  --calibrate    run vmlab calibrate just before each scenario and use what it\n"
 "                 measured (make fidelity): the speed of a shared machine\n"
 "                 drifts by tens of percent within minutes\n"
-"  --seed N, --kernel K, --limit SIZE, --unsafe   as for vmlab run\n"
+"  --seed N, --kernel K, --limit SIZE, --swapfile SIZE, --unsafe   as for\n"
+"                 vmlab run (--swapfile: the real side's)\n"
 "\n"
 "Exit status: 0 everything matched, 1 a mismatch or a failed expectation on\n"
 "either side, 2 a run could not be done.\n";
@@ -312,7 +318,8 @@ int cmd_help(int argc, char **argv)
 void usage(void)
 {
 	fputs("usage: vmlab run [--seed N] [--check[=N]] [--events] [--json FILE] [--costs FILE]\n"
-	      "                 [--kernel K] [--real [--limit SIZE]] [--max-sim-time D]\n"
+	      "                 [--kernel K] [--real [--limit SIZE] [--swapfile SIZE]]\n"
+	      "                 [--max-sim-time D]\n"
 	      "                 [--timeout D] [--lua-mem SIZE] [--unsafe] SCENARIO[.lua] [ARGS]\n"
 	      "       vmlab compare [--repeat N] [--costs PROFILE] [--no-time] [--verbose]\n"
 	      "                     [--json FILE] [--summary] SCENARIO[.lua] [ARGS]\n"

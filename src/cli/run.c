@@ -100,6 +100,14 @@ int run_parse(int argc, char **argv, struct run_options *out, int *scenario)
 					argv[i]);
 				return 2;
 			}
+		} else if (!strcmp(a, "--swapfile")) {
+			if (need_value(i, argc, argv))
+				return 2;
+			if (parse_size(argv[++i], &o.swapfile) || o.swapfile < (1ULL << 20)) {
+				fprintf(stderr, "vmlab run: --swapfile needs a size of at least 1M, got '%s'\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (!strcmp(a, "--max-sim-time") || !strcmp(a, "--timeout")) {
 			uint64_t *ns = a[2] == 'm' ? &o.max_sim_ns : &o.timeout_ns;
 
@@ -135,6 +143,11 @@ int run_parse(int argc, char **argv, struct run_options *out, int *scenario)
 	if (o.real && (o.costs || o.events || o.kernel)) {
 		fprintf(stderr, "vmlab run: %s is for the simulated kernel; --real runs on this "
 			"machine's own\n", o.costs ? "--costs" : o.events ? "--events" : "--kernel");
+		return 2;
+	}
+	if (!o.real && o.swapfile) {
+		fprintf(stderr, "vmlab run: --swapfile makes a swap file for the real kernel; it needs "
+			"--real (the simulated machine's swap is vm.config's swap)\n");
 		return 2;
 	}
 	if (!o.real && o.limit) {

@@ -269,6 +269,8 @@ void cgroup_leave(void)
 	stat_dir[0] = '\0';
 }
 
+static void (*watch_cleanup)(void);	/* cgroup_watch_cleanup() */
+
 /*
  * The watchdog: outside the run's cgroup, it waits for the driver to die
  * (PR_SET_PDEATHSIG) and then does what the driver no longer can. At the
@@ -297,7 +299,14 @@ static _Noreturn void watchdog(int driver, int ready_fd)
 	if (getppid() == driver)	/* else it died before the prctl */
 		sigwait(&set, &sig);
 	remove_cg(dir);
+	if (watch_cleanup)
+		watch_cleanup();
 	_exit(0);
+}
+
+void cgroup_watch_cleanup(void (*fn)(void))
+{
+	watch_cleanup = fn;
 }
 
 int cgroup_watch(void)

@@ -49,6 +49,8 @@ void cgroup_leave(void);
  * Its pid (the driver kills it at its normal end), 0 without a cgroup, -1.
  */
 int cgroup_watch(void);
+/* Something else the watchdog undoes after removing the cgroup (async-signal-safe). */
+void cgroup_watch_cleanup(void (*fn)(void));
 /* Remove the cgroups of earlier runs whose vmlab process is gone. */
 void cgroup_reap_stale(void);
 

@@ -45,6 +45,7 @@
 #include "prefault.h"
 #include "procfs.h"
 #include "real.h"
+#include "swapfile.h"
 #include "../lib/fdio.h"
 #include "../lib/size.h"
 #include "../lib/xalloc.h"
@@ -847,6 +848,7 @@ void supervisor_kill_all(void)
 	cgroup_leave();
 	for (int i = 0; i < R.nkids; i++)
 		run_kill(R.kids[i].pid, SIGKILL, R.kids[i].spawned && !R.kids[i].ended);
+	swapfile_off();
 }
 
 static void on_stop_signal(int sig)
@@ -888,6 +890,19 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 		fprintf(stderr, "vmlab: %s\n", note);
 		break;
 	}
+	swapfile_reap_stale();
+	if (o->swapfile) {
+		char size[32];
+
+		if (swapfile_on(o->swapfile, err, n)) {
+			cgroup_leave();
+			return -1;
+		}
+		format_size(o->swapfile, size, sizeof(size));
+		fprintf(stderr, "vmlab: swap file %s (%s) on for this run; while it lasts, the "
+			"machine's other processes may swap to it too\n", swapfile_path(), size);
+		cgroup_watch_cleanup(swapfile_off);
+	}
 	/* a SIGKILL of the driver cannot run its clean-up: the watchdog does it */
 	R.watchdog = cgroup_watch();
 	R.watchdog_fd = R.watchdog > 0 ? (int)syscall(SYS_pidfd_open, R.watchdog, 0) : -1;
@@ -901,6 +916,7 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 	if (R.slots == MAP_FAILED || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, R.sock)) {
 		snprintf(err, n, "cannot set up the run: %s", strerror(errno));
 		cgroup_leave();
+		swapfile_off();
 		return -1;
 	}
 	memset(R.slots, 0, NSLOTS * sizeof(struct slot));
@@ -915,6 +931,7 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 	if (R.sigfd < 0) {
 		snprintf(err, n, "signalfd: %s", strerror(errno));
 		cgroup_leave();
+		swapfile_off();
 		return -1;
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -960,6 +977,7 @@ void supervisor_end(void)
 		}
 		R.kids[i].ended = true;
 	}
+	swapfile_off();		/* with the processes gone, nothing is left to read back */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	sigaction(SIGINT, &R.old_int, NULL);

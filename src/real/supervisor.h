@@ -15,6 +15,7 @@
 
 struct real_options {
 	uint64_t limit;			/* the run's memory cgroup (0: the default) */
+	uint64_t swapfile;		/* bytes of the run's own swap file (0: none) */
 	bool check;			/* --check: glibc's heap must be untouched */
 	/* the operation under way in this process, told if a signal kills it there */
 	const char *const *pending_op;

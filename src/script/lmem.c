@@ -45,9 +45,10 @@ static void get_range(lua_State *L, int h, int off_idx, int len_idx, const char 
 	luaL_checktype(L, h, LUA_TTABLE);
 	*addr = handle_field(L, h, "addr", true, &present);
 	hlen = handle_field(L, h, "len", false, &has_len);
-	if (off_idx && !lua_isnoneornil(L, off_idx))
+	/* a trailing { tolerance = ... } is the call's options (range_opts), not a size */
+	if (off_idx && !lua_isnoneornil(L, off_idx) && !lua_istable(L, off_idx))
 		off = args_size(L, off_idx, what);
-	if (len_idx && !lua_isnoneornil(L, len_idx))
+	if (len_idx && !lua_isnoneornil(L, len_idx) && !lua_istable(L, len_idx))
 		*len = args_size(L, len_idx, what);
 	else if (has_len)
 		*len = off <= hlen ? hlen - off : 0;
@@ -57,6 +58,26 @@ static void get_range(lua_State *L, int h, int off_idx, int len_idx, const char 
 		luaL_error(L, "%s: offset %I + length %I runs past the end of the mapping (%I bytes)",
 			   what, (lua_Integer)off, (lua_Integer)*len, (lua_Integer)hlen);
 	*addr += off;
+}
+
+/*
+ * The options of a range operation (munmap, mprotect, madvise, mlock,
+ * munlock): a table after the handle, in place of its offset or length or
+ * after them, with only a tolerance for vmlab compare. Its index, or 0.
+ */
+static int range_opts(lua_State *L, int first, const char *what)
+{
+	static const char *const known[] = { "tolerance", NULL };
+	int top = lua_gettop(L);
+
+	if (top < first || !lua_istable(L, top))
+		return 0;
+	for (int i = first; i < top; i++)
+		if (lua_istable(L, i))
+			luaL_error(L, "%s: the options table comes last", what);
+	args_check_keys(L, top, what, known);
+	args_tolerance(L, top, what);
+	return top;
 }
 
 /* A handle: the address range, plus the call's own result fields. */
@@ -135,13 +156,13 @@ static int m_mmap(lua_State *L)
 	return lproc_finish_op(L, 1);
 }
 
-/* The common tail of munmap, mprotect, madvise, mlock, munlock. */
+/* The common tail of munmap, mprotect, madvise, mlock, munlock (opts: range_opts()). */
 static int range_op_done(lua_State *L, struct lproc *p, const char *op, int err,
-			 const struct vm_result *r)
+			 const struct vm_result *r, int opts)
 {
 	struct scenario *sc = scenario_of(L);
 
-	record_op(sc, p, op, r, err, L, 0);
+	record_op(sc, p, op, r, err, L, opts);
 	if (err)
 		return lproc_finish_op(L, push_errno(L, err));
 	push_result(L, r);
@@ -156,9 +177,11 @@ static int m_munmap(lua_State *L)
 	struct vm_result r;
 	int err;
 
+	int opts = range_opts(L, 3, "munmap");
+
 	get_range(L, 2, 3, 4, "munmap", &addr, &len);
 	err = sc->be.ops->munmap(&sc->be, p->pid, addr, len, &r);
-	return range_op_done(L, p, "munmap", err, &r);
+	return range_op_done(L, p, "munmap", err, &r, opts);
 }
 
 static int m_mprotect(lua_State *L)
@@ -169,10 +192,12 @@ static int m_mprotect(lua_State *L)
 	struct vm_result r;
 	int prot, err;
 
+	int opts = range_opts(L, 4, "mprotect");
+
 	prot = parse_prot(L, luaL_checkstring(L, 3), "mprotect");
 	get_range(L, 2, 4, 5, "mprotect", &addr, &len);
 	err = sc->be.ops->mprotect(&sc->be, p->pid, addr, len, prot, &r);
-	return range_op_done(L, p, "mprotect", err, &r);
+	return range_op_done(L, p, "mprotect", err, &r, opts);
 }
 
 static int m_madvise(lua_State *L)
@@ -186,7 +211,7 @@ static int m_madvise(lua_State *L)
 	const char *adv = luaL_checkstring(L, 3);
 	uint64_t addr, len;
 	struct vm_result r;
-	int i, err;
+	int i, err, opts;
 	char op[40];
 
 	for (i = 0; i < NR_VM_MADV; i++)
@@ -200,10 +225,11 @@ static int m_madvise(lua_State *L)
 		luaL_error(L, "madvise: hugepage: transparent huge page faults are not modelled in this "
 			   "version of vmlab (the real kernel would fault 2 MiB at a time: vmlab run --real "
 			   "does it)");
+	opts = range_opts(L, 4, "madvise");
 	get_range(L, 2, 4, 5, "madvise", &addr, &len);
 	err = sc->be.ops->madvise(&sc->be, p->pid, addr, len, (enum vm_madv)i, &r);
 	snprintf(op, sizeof(op), "madvise(%s)", adv);
-	return range_op_done(L, p, op, err, &r);
+	return range_op_done(L, p, op, err, &r, opts);
 }
 
 static int lock_op(lua_State *L, bool on)
@@ -213,11 +239,11 @@ static int lock_op(lua_State *L, bool on)
 	struct lproc *p = lproc_self(L, op);
 	uint64_t addr, len;
 	struct vm_result r;
-	int err;
+	int err, opts = range_opts(L, 3, op);
 
 	get_range(L, 2, 3, 4, op, &addr, &len);
 	err = sc->be.ops->mlock(&sc->be, p->pid, addr, len, on, &r);
-	return range_op_done(L, p, op, err, &r);
+	return range_op_done(L, p, op, err, &r, opts);
 }
 
 static int m_mlock(lua_State *L) { return lock_op(L, true); }

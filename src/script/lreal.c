@@ -9,6 +9,7 @@
  * hooks through which the driver hears of them.
  */
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 #include "scenario.h"
 #include "../real/supervisor.h"
@@ -78,12 +79,19 @@ static void hook_error(void *ctx, const char *text)
 int lreal_begin(struct scenario *sc, char *err, size_t n)
 {
 	struct real_options o = {
-		.limit = sc->opt->limit, .check = sc->opt->check, .pending_op = &sc->pending_op,
+		.limit = sc->opt->limit, .swapfile = sc->opt->swapfile, .check = sc->opt->check,
+		.pending_op = &sc->pending_op,
 	};
 
 	sc->be.hooks = (struct backend_hooks){
 		.ctx = sc, .deliver = hook_deliver, .died_in_op = hook_died_in_op,
 		.ended = hook_ended, .error = hook_error,
 	};
-	return supervisor_begin(&sc->be, &o, err, n);
+	struct sysinfo si;
+	int rc = supervisor_begin(&sc->be, &o, err, n);
+
+	/* the swap the run has (with --swapfile, its own file) */
+	if (!rc && !sysinfo(&si))
+		sc->real_swap = (uint64_t)si.totalswap * si.mem_unit;
+	return rc;
 }

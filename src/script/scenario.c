@@ -161,7 +161,7 @@ static void json_config(struct scenario *sc, struct json *j)
 		json_kv_str(j, "kernel", sc->cfg.kernel);
 	} else if (!uname(&u) && !sysinfo(&si)) {
 		json_kv_int(j, "ram", (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
-		json_kv_int(j, "swap", (int64_t)si.totalswap * si.mem_unit);
+		json_kv_int(j, "swap", (int64_t)sc->real_swap);
 		if (read_u64("/proc/sys/vm/overcommit_memory", &overcommit))
 			overcommit = 0;
 		json_kv_int(j, "overcommit", (int64_t)overcommit);

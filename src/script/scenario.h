@@ -46,6 +46,7 @@ struct run_options {
 	const char *costs;		/* --costs FILE */
 	bool real;			/* --real */
 	uint64_t limit;			/* --limit: the real run's memory cgroup */
+	uint64_t swapfile;		/* --swapfile: the real run's own swap file (bytes) */
 	const char *kernel;		/* --kernel NAME|host */
 	/* the guards of a run, each ending it with exit 2 and its name; 0: none */
 	uint64_t max_sim_ns;		/* --max-sim-time: simulated time (sim only) */
@@ -76,6 +77,7 @@ struct scenario {
 	vm_machine *m;			/* sim: the machine (be.priv), once booted */
 	int running_pid;		/* the process running this code, 0: the driver */
 	char proc_error[2048];		/* real: the error a process's function raised */
+	uint64_t real_swap;		/* real: the machine's swap while the run lasts (bytes) */
 	struct json rec;		/* --json records */
 	bool recording;			/* --json (vmlab compare reads it too) */
 	/* where records and expectations go: scenario_deliver, or (in a real
