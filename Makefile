@@ -134,8 +134,9 @@ check: test
 # scenario: the host's speed is not the reference machine's, and drifts (an
 # anonymous fault took 2.6 us on the reference machine, 1.9 us here and,
 # minutes later, 1.5 us)
-# as root the real side gets a swap file of its own (swap.lua needs one)
-FIDELITY_SWAP := $(if $(filter 0,$(shell id -u)),--swapfile 256M,)
+# as root the real side gets a swap file of its own (the swap scenarios need one;
+# 1G: none of them fills half of it, where the kernel starts freeing swap on swap-in)
+FIDELITY_SWAP := $(if $(filter 0,$(shell id -u)),--swapfile 1G,)
 
 fidelity: all
 	./vmlab compare --summary --repeat 7 --calibrate --time-advisory $(FIDELITY_SWAP) scenarios/*.lua

@@ -97,6 +97,7 @@ void vm_free(vm_machine *m);
 struct vm_spawn_opts {
 	int uid;
 	int oom_score_adj;
+	int cgroup;		/* the memory cgroup (vm_cgroup_create()'s id; 0: none) */
 };
 
 /* A new process (as if fork+exec of a program with no image) or -errno. */
@@ -389,6 +390,19 @@ enum vm_memstat_key {
 
 /* Their names, v2's ("anon", ..., "current"). */
 extern const char *const vm_memstat_names[NR_VM_MEMSTAT];
+
+/*
+ * Memory cgroups (cgroup v2's memory controller). vm_cgroup_create(): a
+ * group under parent (0: the root) limited to max bytes (memory.max; 0:
+ * "max"), its id for vm_spawn_opts.cgroup; -EEXIST for a name in use,
+ * -ENOSPC past 255 groups. vm_cgroup_memstat(): its memory.stat and
+ * memory.current as VM_MEMSTAT_KEYS (into kv, at least NR_VM_MEMSTAT): how
+ * many. vm_cgroup_events(): memory.events' max and oom, and memory.peak.
+ */
+int vm_cgroup_create(vm_machine *m, const char *name, int parent, uint64_t max);
+int vm_cgroup_memstat(vm_machine *m, int id, struct vm_kv *kv, int max);
+int vm_cgroup_events(vm_machine *m, int id, uint64_t *max_events, uint64_t *oom_events,
+		     uint64_t *peak_bytes);
 
 /* A backend-neutral picture of the machine, as /proc would show it. */
 struct vm_snapshot {

@@ -75,6 +75,16 @@ struct backend_ops {
 	int (*free)(struct backend *b, int pid, uint64_t addr, struct vm_result *r);
 	int (*trim)(struct backend *b, int pid, uint64_t pad, struct vm_result *r);
 
+	/* ---- memory cgroups ---- */
+	/* vm.cgroup{}: a group under parent (0: the run's) limited to max bytes (0: none):
+	 * its id (> 0), or -errno with why in err */
+	int (*cgroup_create)(struct backend *b, const char *name, int parent, uint64_t max,
+			     char *err, size_t en);
+	/* its memory.stat and current (VM_MEMSTAT_KEYS): how many, or -errno; and
+	 * memory.events' max and oom, memory.peak */
+	int (*cgroup_memstat)(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
+			      uint64_t *oom_events, uint64_t *peak);
+
 	/* ---- what /proc shows ---- */
 	int (*proc_info)(struct backend *b, int pid, struct vm_proc *p);
 	int (*snapshot)(struct backend *b, struct vm_snapshot *s);

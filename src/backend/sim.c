@@ -8,6 +8,8 @@
  * through the step function the scenario layer registered.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include "backend.h"
 
 #define M(b)	((vm_machine *)(b)->priv)
@@ -98,6 +100,27 @@ static int s_pagewalk(struct backend *b, int pid, uint64_t addr, struct vm_walk 
 static int s_spawn(struct backend *b, const char *name, const struct vm_spawn_opts *o)
 {
 	return vm_spawn(M(b), name, o);
+}
+
+static int s_cgroup_create(struct backend *b, const char *name, int parent, uint64_t max,
+			   char *err, size_t en)
+{
+	int id = vm_cgroup_create(M(b), name, parent, max);
+
+	if (id < 0)
+		snprintf(err, en, "%s", id == -EEXIST ? "a group of that name exists" :
+					id == -ENOSPC ? "at most 255 groups" : strerror(-id));
+	return id;
+}
+
+static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
+			    uint64_t *oom_events, uint64_t *peak)
+{
+	int n = vm_cgroup_memstat(M(b), id, kv, NR_VM_MEMSTAT);
+
+	if (n >= 0)
+		vm_cgroup_events(M(b), id, max_events, oom_events, peak);
+	return n;
 }
 
 static int s_fork(struct backend *b, int pid, const char *name)
@@ -266,6 +289,8 @@ const struct backend_ops sim_backend_ops = {
 	.pagewalk = s_pagewalk,
 	.coroutines = true,
 	.spawn = s_spawn,
+	.cgroup_create = s_cgroup_create,
+	.cgroup_memstat = s_cgroup_memstat,
 	.fork = s_fork,
 	.wait = s_wait,
 	.wait_ready = s_wait_ready,

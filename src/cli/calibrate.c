@@ -51,7 +51,7 @@ static int cost_index(const char *name)
 static vm_machine *sim_machine(const uint64_t *ns, int *pid)
 {
 	struct vm_config c;
-	struct vm_spawn_opts o = { 0, 0 };
+	struct vm_spawn_opts o = { .uid = 0 };
 	char err[256];
 	vm_machine *m;
 

@@ -155,7 +155,7 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 		m->user_min_free_kbytes = true;
 	}
 	if (tlb_init(m, err, errlen) || page_alloc_init(m, err, errlen) ||
-	    swap_init(m, err, errlen)) {
+	    mem_cgroup_init(m, err, errlen) || swap_init(m, err, errlen)) {
 		vm_free(m);
 		return NULL;
 	}
@@ -188,6 +188,7 @@ void vm_free(vm_machine *m)
 	}
 	mm_check_free(m);
 	swap_exit(m);
+	mem_cgroup_exit(m);
 	for (int i = 0; i < m->pt_free_nr; i++)
 		free(m->pt_free[i]);
 	free(m->pt_free);
@@ -355,8 +356,11 @@ int ksys_madvise(struct machine *m, struct task_struct *t, uint64_t addr, uint64
 
 int vm_spawn(vm_machine *m, const char *comm, const struct vm_spawn_opts *o)
 {
-	struct task_struct *t = task_create(m, comm, NULL);
+	struct task_struct *t;
 
+	if (o && (o->cgroup < 0 || o->cgroup >= m->nr_memcg))
+		return -EINVAL;
+	t = task_create(m, comm, NULL);
 	if (!t)
 		return -ENOMEM;
 	if (o) {
@@ -369,6 +373,8 @@ int vm_spawn(vm_machine *m, const char *comm, const struct vm_spawn_opts *o)
 		release_task(m, t);
 		return -ENOMEM;
 	}
+	if (o)
+		t->mm->memcg_id = o->cgroup;	/* its pages are charged there (mm->owner) */
 	mm_setup_layout(m, t->mm);
 	if (setup_stack(m, t->mm)) {
 		do_exit(m, t, 1, 0);

@@ -471,26 +471,66 @@ static void check_lru(struct check *c, uint8_t *on_lru)
 	};
 
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
-		struct pfn_list *list = &m->node.lruvec.lists[l];
-		uint64_t n = 0;
+		uint64_t total = 0;
 
-		for (uint32_t pfn = list->head; pfn != PFN_NONE; pfn = pfn_to_page(m, pfn)->lru_next) {
-			struct page *p = pfn_to_page(m, pfn);
+		for (int id = 0; id < m->nr_memcg; id++) {
+			struct mem_cgroup *g = m->memcg[id];
+			struct pfn_list *list = &g->lruvec->lists[l];
+			uint64_t n = 0;
 
-			if (on_lru[pfn]++)
-				fail(c, "pfn %#x is on two LRU lists (or twice on one)", pfn);
-			if (!PageFlag(p, PG_lru) || p->lru != l || folio_lru_list(p) != (enum lru_list)l)
-				fail(c, "pfn %#x on LRU list %d has flags %#x / lru %d", pfn, l,
-				     p->flags, p->lru);
-			if (++n > m->max_pfn) {
-				fail(c, "LRU list %d loops", l);
-				break;
+			for (uint32_t pfn = list->head; pfn != PFN_NONE;
+			     pfn = pfn_to_page(m, pfn)->lru_next) {
+				struct page *p = pfn_to_page(m, pfn);
+
+				if (on_lru[pfn]++)
+					fail(c, "pfn %#x is on two LRU lists (or twice on one)", pfn);
+				if (!PageFlag(p, PG_lru) || p->lru != l ||
+				    folio_lru_list(p) != (enum lru_list)l)
+					fail(c, "pfn %#x on LRU list %d has flags %#x / lru %d", pfn, l,
+					     p->flags, p->lru);
+				if (p->memcg_id != id)
+					fail(c, "pfn %#x of cgroup %d is on cgroup %s's LRU", pfn,
+					     p->memcg_id, g->name);
+				if (++n > m->max_pfn) {
+					fail(c, "LRU list %d of cgroup %s loops", l, g->name);
+					break;
+				}
 			}
+			if (n != list->nr || (id && (int64_t)n != g->stat[item[l]]))
+				fail(c, "cgroup %s's LRU list %d holds %llu pages; list says %llu, "
+				     "counter %lld", g->name, l, (unsigned long long)n,
+				     (unsigned long long)list->nr, (long long)g->stat[item[l]]);
+			total += n;
 		}
-		if (n != list->nr || (int64_t)n != node_page_state(m, item[l]))
-			fail(c, "LRU list %d holds %llu pages; list says %llu, counter %lld", l,
-			     (unsigned long long)n, (unsigned long long)list->nr,
-			     (long long)node_page_state(m, item[l]));
+		if ((int64_t)total != node_page_state(m, item[l]))
+			fail(c, "LRU lists %d hold %llu pages, counter %lld", l,
+			     (unsigned long long)total, (long long)node_page_state(m, item[l]));
+	}
+}
+
+/* Each group's usage is the user pages charged to it and its descendants. */
+static void check_memcg(struct check *c)
+{
+	struct machine *m = c->m;
+	uint64_t charged[MAX_MEMCG + 1] = { 0 };
+
+	for (uint64_t pfn = 0; pfn < m->max_pfn; pfn++) {
+		const struct page *p = pfn_to_page(m, pfn);
+
+		if (ram_pfn(m, pfn) && PageFlag(p, PG_memcg) && c->owner[pfn] != OWN_FREE &&
+		    c->owner[pfn] != OWN_TABLE)
+			for (const struct mem_cgroup *g = page_memcg(m, p); g; g = g->parent)
+				charged[g->id]++;
+	}
+	for (int id = 1; id < m->nr_memcg; id++) {
+		const struct mem_cgroup *g = m->memcg[id];
+
+		if (charged[id] != g->usage)
+			fail(c, "cgroup %s: memory.current %llu pages, %llu charged", g->name,
+			     (unsigned long long)g->usage, (unsigned long long)charged[id]);
+		if (g->usage > g->max)
+			fail(c, "cgroup %s: %llu pages over its max %llu", g->name,
+			     (unsigned long long)g->usage, (unsigned long long)g->max);
 	}
 }
 
@@ -638,6 +678,7 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 	cache_pages = check_caches(&c, &committed);
 	swap_cached = check_swap(&c);
 	check_lru(&c, on_lru);
+	check_memcg(&c);
 	for (uint64_t pfn = 0; pfn < m->max_pfn; pfn++) {
 		struct page *p;
 

@@ -212,6 +212,7 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 	if (!mm)
 		return -ENOMEM;
 	mm->mmap_base = old->mmap_base;
+	mm->memcg_id = old->memcg_id;	/* the child starts in its parent's group */
 	mm->start_brk = old->start_brk;
 	mm->brk = old->brk;
 	mm->start_stack = old->start_stack;

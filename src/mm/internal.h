@@ -196,8 +196,34 @@ struct reclaim_state_node {
 	int kswapd_failures;		/* balance_pgdat runs that reclaimed nothing */
 	int kswapd_priority;		/* its pass in progress; 0: none */
 	uint64_t kswapd_reclaimed;	/* this run of balance_pgdat */
-	uint64_t anon_cost, file_cost;	/* lru_note_cost(): the lruvec's decayed costs */
 	int in_reclaim;			/* PF_MEMALLOC: reclaim never recurses */
+};
+
+/* ---- memory cgroups (memcontrol.c) ---- */
+
+#define MAX_MEMCG		255	/* ids fit page->memcg_id; 0 is the root */
+
+enum memcg_event { MEMCG_LOW, MEMCG_HIGH, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL, NR_MEMCG_EVENTS };
+
+/*
+ * struct mem_cgroup (include/linux/memcontrol.h): a group's limit and
+ * usage in pages (memory.max, memory.current, memory.peak), its events
+ * (memory.events), its own LRU lists (the lruvec of this node) with their
+ * reclaim costs, and its share of the node's page states and fault counts.
+ * The root's lruvec is the node's: pages of processes in no group live there.
+ */
+struct mem_cgroup {
+	int id;
+	char name[64];
+	struct mem_cgroup *parent;
+	uint64_t max;			/* pages; UINT64_MAX: "max" */
+	uint64_t usage, peak;
+	uint64_t events[NR_MEMCG_EVENTS];
+	struct lruvec *lruvec;
+	struct lruvec own_lruvec;
+	uint64_t anon_cost, file_cost;	/* lru_note_cost() of this lruvec */
+	int64_t stat[NR_VM_NODE_STAT_ITEMS];
+	uint64_t pgfault, pgmajfault, pgscan, pgsteal;
 };
 
 /* ---- the machine ---- */
@@ -268,6 +294,8 @@ struct machine {
 	size_t wb_head, wb_nr, wb_cap;	/* a ring */
 	struct reclaim_state_node reclaim;
 	int kthreads_awake;		/* kernel threads runnable now (sched.c) */
+	struct mem_cgroup *memcg[MAX_MEMCG + 1];	/* by id; [0] the root */
+	int nr_memcg;
 };
 
 /*
@@ -373,6 +401,9 @@ uint64_t si_mem_available(const struct machine *m);
 /* ---- per-node counters (vmstat.c) ---- */
 
 void mod_node_page_state(struct machine *m, enum node_stat_item i, int64_t delta);
+/* lruvec_stat_mod_folio(): the node's state and the page's memory cgroup's. */
+void mod_lruvec_page_state(struct machine *m, const struct page *page, enum node_stat_item i,
+			   int64_t delta);
 void mod_zone_page_state(struct machine *m, uint64_t pfn, enum zone_stat_item i, int64_t delta);
 int64_t node_page_state(const struct machine *m, enum node_stat_item i);
 int64_t global_zone_page_state(const struct machine *m, enum zone_stat_item i);
@@ -994,5 +1025,27 @@ bool folio_isolate_lru(struct machine *m, struct page *page);
 void folio_putback_lru(struct machine *m, struct page *page);
 /* folio_rotate_reclaimable(): its writeback ended: to the tail of the inactive list. */
 void folio_rotate_reclaimable(struct machine *m, struct page *page);
+
+/* ---- memory cgroups (memcontrol.c) ---- */
+
+int mem_cgroup_init(struct machine *m, char *err, size_t errlen);
+void mem_cgroup_exit(struct machine *m);
+static inline struct mem_cgroup *page_memcg(const struct machine *m, const struct page *page)
+{
+	return m->memcg[page->memcg_id];
+}
+static inline struct lruvec *folio_lruvec(const struct machine *m, const struct page *page)
+{
+	return page_memcg(m, page)->lruvec;
+}
+/* mem_cgroup_charge(): charge a new user page to mm's group, reclaiming in it at its limit. */
+int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm, unsigned nr);
+/* mem_cgroup_uncharge(): the page is freed. */
+void mem_cgroup_uncharge(struct machine *m, struct page *page);
+/* Is memcg within (or equal to) ancestor? */
+bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg, const struct mem_cgroup *ancestor);
+/* try_to_free_mem_cgroup_pages() (vmscan.c): limit reclaim inside memcg's subtree. */
+uint64_t try_to_free_mem_cgroup_pages(struct machine *m, struct task_struct *t,
+				      struct mem_cgroup *memcg, uint64_t nr_pages);
 
 #endif

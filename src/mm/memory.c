@@ -132,9 +132,14 @@ static void fault_event(struct machine *m, const struct vm_fault *vmf, uint64_t 
 struct page *vma_alloc_folio(struct machine *m, unsigned gfp, unsigned order,
 			     struct vm_area_struct *vma, uint64_t addr)
 {
-	(void)vma;
+	struct page *page = alloc_pages(m, gfp, order);
+
 	(void)addr;
-	return alloc_pages(m, gfp, order);
+	if (page && mem_cgroup_charge(m, page, vma ? vma->vm_mm : NULL, 1u << order)) {
+		put_page(m, page);
+		return NULL;
+	}
+	return page;
 }
 
 /* alloc_anon_folio(): the zeroed page of an anonymous write fault (order 0 without THP). */
@@ -510,13 +515,18 @@ void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bo
 	(void)user;
 	if (ret & VM_FAULT_RETRY)
 		return;
+	struct mem_cgroup *memcg = m->memcg[t->mm ? t->mm->memcg_id : 0];
+
 	count_vm_event(m, PGFAULT);
+	memcg->pgfault++;		/* count_memcg_event_mm() */
 	if (ret & VM_FAULT_ERROR)
 		return;
-	if (ret & VM_FAULT_MAJOR)
+	if (ret & VM_FAULT_MAJOR) {
 		t->maj_flt++;
-	else
+		memcg->pgmajfault++;
+	} else {
 		t->min_flt++;
+	}
 }
 
 unsigned handle_mm_fault(struct machine *m, struct task_struct *t,

@@ -67,6 +67,7 @@ enum pageflags {
 	PG_readahead,
 	PG_writeback,
 	PG_reclaim,
+	PG_memcg,		/* charged to page->memcg_id (folio_memcg_charged) */
 	NR_PAGEFLAGS
 };
 
@@ -90,7 +91,10 @@ struct page {
 	uint8_t order;		/* PG_buddy: order of the free block */
 	uint8_t lru;		/* which LRU list holds it (enum lru_list) */
 	uint8_t value;		/* the content value: DESIGN.md "Contents" */
-	uint8_t pt_level;	/* PG_table: 4 = PGD, 3 = PUD, 2 = PMD, 1 = PTE */
+	union {
+		uint8_t pt_level;	/* PG_table: 4 = PGD, 3 = PUD, 2 = PMD, 1 = PTE */
+		uint8_t memcg_id;	/* a user page: the memory cgroup it is charged to */
+	};
 	union {
 		struct {
 			struct address_space *mapping;
@@ -365,6 +369,7 @@ struct mm_struct {
 	uint64_t cpumask;		/* mm_cpumask: CPUs that have it loaded */
 	uint64_t committed;		/* pages charged to vm_committed_as */
 	void *shadow;			/* shadow.c: what private memory must hold */
+	int memcg_id;			/* the memory cgroup its pages are charged to (mm->owner's) */
 };
 
 /* ---- tasks (include/linux/sched.h) ---- */

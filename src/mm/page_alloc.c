@@ -291,6 +291,7 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order)
 		p[i].mapping = NULL;
 		p[i].index = 0;
 		p[i].private = 0;
+		p[i].memcg_id = 0;	/* the root's until mem_cgroup_charge() */
 		if (gfp & __GFP_ZERO)
 			p[i].value = 0;
 	}
@@ -325,6 +326,7 @@ void put_page(struct machine *m, struct page *page)
 		return;
 	if (PageFlag(page, PG_lru))
 		lruvec_del_folio(m, page);
+	mem_cgroup_uncharge(m, page);
 	if (PageFlag(page, PG_head))
 		order = page->order;
 	__free_pages(m, page, order);

@@ -54,7 +54,7 @@ static void folio_end_writeback(struct machine *m, struct page *page)
 	swp_entry_t e = { page->private };
 
 	ClearPageFlag(page, PG_writeback);
-	mod_node_page_state(m, NR_WRITEBACK, -1);
+	mod_lruvec_page_state(m, page, NR_WRITEBACK, -1);
 	mod_zone_page_state(m, page_to_pfn(m, page), NR_ZONE_WRITE_PENDING, -1);
 	if (PageFlag(page, PG_reclaim)) {
 		ClearPageFlag(page, PG_reclaim);
@@ -126,6 +126,6 @@ void swap_writepage(struct machine *m, struct task_struct *t, struct page *page)
 	}
 	si->busy_until = done;
 	SetPageFlag(page, PG_writeback);
-	mod_node_page_state(m, NR_WRITEBACK, 1);
+	mod_lruvec_page_state(m, page, NR_WRITEBACK, 1);
 	mod_zone_page_state(m, page_to_pfn(m, page), NR_ZONE_WRITE_PENDING, 1);
 }

@@ -192,7 +192,7 @@ void folio_add_new_anon_rmap(struct machine *m, struct page *page, struct vm_are
 	page->mapping = (struct address_space *)(void *)(exclusive ? vma->anon_vma :
 							 vma->anon_vma->root);
 	page->index = linear_page_index(vma, addr);
-	mod_node_page_state(m, NR_ANON_MAPPED, 1);
+	mod_lruvec_page_state(m, page, NR_ANON_MAPPED, 1);
 }
 
 /* folio_add_anon_rmap_pte(): one more PTE maps an anon page (a swap-in of a cached page). */
@@ -202,7 +202,7 @@ void folio_add_anon_rmap_pte(struct machine *m, struct page *page, struct vm_are
 	VM_BUG_ON(m, !vma->anon_vma || folio_anon_vma(page)->root != vma->anon_vma->root,
 		  "an anonymous page mapped into a VMA outside its anon_vma's family");
 	if (page->mapcount++ == 0)
-		mod_node_page_state(m, NR_ANON_MAPPED, 1);
+		mod_lruvec_page_state(m, page, NR_ANON_MAPPED, 1);
 	if (exclusive)
 		SetPageFlag(page, PG_anon_exclusive);
 }
@@ -222,7 +222,7 @@ void folio_dup_anon_rmap_pte(struct machine *m, struct page *page)
 void folio_add_file_rmap_pte(struct machine *m, struct page *page, struct vm_area_struct *vma)
 {
 	if (page->mapcount++ == 0)
-		mod_node_page_state(m, NR_FILE_MAPPED, 1);
+		mod_lruvec_page_state(m, page, NR_FILE_MAPPED, 1);
 	mlock_vma_page(m, page, vma);
 }
 
@@ -237,9 +237,9 @@ void folio_remove_rmap_pte(struct machine *m, struct page *page, struct vm_area_
 	if (--page->mapcount > 0)
 		return;
 	if (PageFlag(page, PG_anon))
-		mod_node_page_state(m, NR_ANON_MAPPED, -1);
+		mod_lruvec_page_state(m, page, NR_ANON_MAPPED, -1);
 	else
-		mod_node_page_state(m, NR_FILE_MAPPED, -1);
+		mod_lruvec_page_state(m, page, NR_FILE_MAPPED, -1);
 }
 
 /* ---- rmap_walk ---- */

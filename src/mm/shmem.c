@@ -51,8 +51,8 @@ static void shmem_delete_from_page_cache(struct machine *m, struct address_space
 
 	as->pages[idx] = PFN_NONE;
 	as->nrpages--;
-	mod_node_page_state(m, NR_FILE_PAGES, -1);
-	mod_node_page_state(m, NR_SHMEM, -1);
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
+	mod_lruvec_page_state(m, page, NR_SHMEM, -1);
 	page->mapping = NULL;
 	put_page(m, page);
 }
@@ -95,8 +95,8 @@ static struct page *shmem_get_page(struct machine *m, struct vm_area_struct *vma
 	page->index = idx;
 	as->pages[idx] = (uint32_t)page_to_pfn(m, page);
 	as->nrpages++;
-	mod_node_page_state(m, NR_FILE_PAGES, 1);
-	mod_node_page_state(m, NR_SHMEM, 1);
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, 1);
+	mod_lruvec_page_state(m, page, NR_SHMEM, 1);
 	folio_add_lru(m, page, LRU_INACTIVE_ANON);
 	*allocated = true;
 	return page;

@@ -59,8 +59,8 @@ void swap_cache_add_folio(struct machine *m, struct page *page, swp_entry_t e)
 	SetPageFlag(page, PG_swapbacked);
 	page->private = e.val;
 	page->refcount++;
-	mod_node_page_state(m, NR_FILE_PAGES, 1);
-	mod_node_page_state(m, NR_SWAPCACHE, 1);
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, 1);
+	mod_lruvec_page_state(m, page, NR_SWAPCACHE, 1);
 }
 
 /*
@@ -85,8 +85,8 @@ void swap_cache_del_folio(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_swapcache);
 	ClearPageFlag(page, PG_readahead);
 	page->private = 0;
-	mod_node_page_state(m, NR_FILE_PAGES, -1);
-	mod_node_page_state(m, NR_SWAPCACHE, -1);
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
+	mod_lruvec_page_state(m, page, NR_SWAPCACHE, -1);
 	put_page(m, page);
 }
 

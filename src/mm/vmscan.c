@@ -110,7 +110,7 @@ static void update_lru_size(struct machine *m, struct page *page, enum lru_list 
 	int64_t nr = sign * (int64_t)folio_nr_pages(page);
 	uint64_t pfn = page_to_pfn(m, page);
 
-	mod_node_page_state(m, lru_node_item[lru], nr);
+	mod_lruvec_page_state(m, page, lru_node_item[lru], nr);
 	mod_zone_page_state(m, pfn, lru_zone_item[lru], nr);
 }
 
@@ -125,7 +125,7 @@ void folio_add_lru(struct machine *m, struct page *page, enum lru_list lru)
 		SetPageFlag(page, PG_active);
 	SetPageFlag(page, PG_lru);
 	page->lru = (uint8_t)lru;
-	pfn_list_add(m, &m->node.lruvec.lists[lru], pfn, false);
+	pfn_list_add(m, &folio_lruvec(m, page)->lists[lru], pfn, false);
 	update_lru_size(m, page, lru, +1);
 }
 
@@ -134,7 +134,7 @@ void lruvec_del_folio(struct machine *m, struct page *page)
 	uint32_t pfn = (uint32_t)page_to_pfn(m, page);
 	enum lru_list lru = (enum lru_list)page->lru;
 
-	pfn_list_del(m, &m->node.lruvec.lists[lru], pfn);
+	pfn_list_del(m, &folio_lruvec(m, page)->lists[lru], pfn);
 	update_lru_size(m, page, lru, -1);
 	ClearPageFlag(page, PG_lru);
 	ClearPageFlag(page, PG_active);
@@ -183,7 +183,7 @@ void folio_rotate_reclaimable(struct machine *m, struct page *page)
 	lru = folio_lru_list(page);
 	page->lru = (uint8_t)lru;
 	SetPageFlag(page, PG_lru);
-	pfn_list_add(m, &m->node.lruvec.lists[lru], pfn, true);
+	pfn_list_add(m, &folio_lruvec(m, page)->lists[lru], pfn, true);
 	update_lru_size(m, page, lru, +1);
 	count_vm_event(m, PGROTATED);
 }
@@ -270,21 +270,30 @@ enum scan_balance get_scan_count(const struct scan_inputs *in, uint64_t nr[NR_LR
 	return balance;
 }
 
-/* lru_note_cost(): reclaim's I/O (32 per page written) and rotations, decayed. */
-static void lru_note_cost(struct machine *m, bool file, uint64_t nr_io, uint64_t nr_rotated)
+/*
+ * lru_note_cost(): reclaim's I/O (32 per page written) and rotations, on
+ * the lruvec and its ancestors', each decayed by half once the costs pass a
+ * quarter of its lists (a group's: its own pages; the root's: the node's).
+ */
+static void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, uint64_t nr_io,
+			  uint64_t nr_rotated)
 {
-	struct reclaim_state_node *rs = &m->reclaim;
-	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated, lrusize = 0;
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
 
-	if (file)
-		rs->file_cost += cost;
-	else
-		rs->anon_cost += cost;
-	for (int lru = 0; lru < LRU_UNEVICTABLE; lru++)
-		lrusize += m->node.lruvec.lists[lru].nr;
-	if (rs->file_cost + rs->anon_cost > lrusize / 4) {
-		rs->file_cost /= 2;
-		rs->anon_cost /= 2;
+	for (struct mem_cgroup *g = memcg; g; g = g->parent) {
+		uint64_t lrusize = 0;
+
+		if (file)
+			g->file_cost += cost;
+		else
+			g->anon_cost += cost;
+		for (int lru = 0; lru < LRU_UNEVICTABLE; lru++)
+			lrusize += (uint64_t)(g->parent ? g->stat[lru_node_item[lru]] :
+					      node_page_state(m, lru_node_item[lru]));
+		if (g->file_cost + g->anon_cost > lrusize / 4) {
+			g->file_cost /= 2;
+			g->anon_cost /= 2;
+		}
 	}
 }
 
@@ -292,6 +301,8 @@ static void lru_note_cost(struct machine *m, bool file, uint64_t nr_io, uint64_t
 
 struct scan_control {
 	struct task_struct *t;		/* who reclaims: charged for the work */
+	struct mem_cgroup *target;	/* limit reclaim of this group; NULL: global */
+	struct mem_cgroup *memcg;	/* the group whose lists are being shrunk */
 	uint64_t nr_to_reclaim;
 	uint64_t nr_scanned, nr_reclaimed;
 	uint64_t nr_writeback;		/* pages met under writeback */
@@ -437,9 +448,10 @@ static uint64_t shrink_folio_list(struct machine *m, struct scan_control *sc, ui
 }
 
 /* isolate_lru_folios(): up to nr pages from the tail of lru, oldest first. */
-static size_t isolate_lru_folios(struct machine *m, enum lru_list lru, uint64_t nr, uint32_t *out)
+static size_t isolate_lru_folios(struct machine *m, struct scan_control *sc, enum lru_list lru,
+				 uint64_t nr, uint32_t *out)
 {
-	struct pfn_list *l = &m->node.lruvec.lists[lru];
+	struct pfn_list *l = &sc->memcg->lruvec->lists[lru];
 	size_t n = 0;
 
 	while (n < nr && l->tail != PFN_NONE) {
@@ -456,17 +468,22 @@ static uint64_t shrink_inactive_list(struct machine *m, struct scan_control *sc,
 {
 	uint32_t pfns[SWAP_CLUSTER_MAX];
 	bool file = is_file_lru(lru);
-	size_t n = isolate_lru_folios(m, lru, nr_to_scan, pfns);
+	size_t n = isolate_lru_folios(m, sc, lru, nr_to_scan, pfns);
 	uint64_t reclaimed, nr_pageout = 0;
 
-	count_vm_events(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
+	/* by reclaimer only in global reclaim (!cgroup_reclaim()); by type always */
+	if (!sc->target)
+		count_vm_events(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
 	count_vm_events(m, file ? PGSCAN_FILE : PGSCAN_ANON, n);
+	sc->memcg->pgscan += n;
 	if (!n)
 		return 0;
 	reclaimed = shrink_folio_list(m, sc, pfns, n, &nr_pageout);
-	count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, reclaimed);
+	if (!sc->target)
+		count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, reclaimed);
 	count_vm_events(m, file ? PGSTEAL_FILE : PGSTEAL_ANON, reclaimed);
-	lru_note_cost(m, file, nr_pageout, n - reclaimed);
+	sc->memcg->pgsteal += reclaimed;
+	lru_note_cost(m, sc->memcg, file, nr_pageout, n - reclaimed);
 	return reclaimed;
 }
 
@@ -475,10 +492,11 @@ static void shrink_active_list(struct machine *m, struct scan_control *sc, enum 
 			       uint64_t nr_to_scan)
 {
 	uint32_t pfns[SWAP_CLUSTER_MAX];
-	size_t n = isolate_lru_folios(m, lru, nr_to_scan, pfns);
+	size_t n = isolate_lru_folios(m, sc, lru, nr_to_scan, pfns);
 	uint64_t nr_deactivate = 0;
 
-	count_vm_events(m, PGREFILL, n);
+	if (!sc->target)
+		count_vm_events(m, PGREFILL, n);
 	for (size_t i = 0; i < n; i++) {
 		struct page *page = pfn_to_page(m, pfns[i]);
 		uint32_t vm_flags;
@@ -510,9 +528,9 @@ static uint64_t shrink_list(struct machine *m, struct scan_control *sc, enum lru
 	return shrink_inactive_list(m, sc, lru, nr_to_scan);
 }
 
-static uint64_t lru_size(const struct machine *m, enum lru_list lru)
+static uint64_t lru_size(const struct scan_control *sc, enum lru_list lru)
 {
-	return m->node.lruvec.lists[lru].nr;
+	return sc->memcg->lruvec->lists[lru].nr;
 }
 
 static uint64_t sum_high_wmarks(const struct machine *m)
@@ -524,23 +542,21 @@ static uint64_t sum_high_wmarks(const struct machine *m)
 	return sum;
 }
 
-/* shrink_lruvec() after prepare_scan_control(). */
+/* shrink_lruvec() of sc->memcg's lists, after prepare_scan_control(). */
 static void shrink_lruvec(struct machine *m, struct scan_control *sc)
 {
+	struct mem_cgroup *costs = sc->target ? sc->target : m->memcg[0];
 	struct scan_inputs in = {
 		.free = nr_free_pages(m), .high_wmarks = sum_high_wmarks(m),
-		.anon_cost = m->reclaim.anon_cost, .file_cost = m->reclaim.file_cost,
+		.anon_cost = costs->anon_cost, .file_cost = costs->file_cost,
 		.swappiness = m->cfg.swappiness, .priority = sc->priority,
-		.may_swap = get_nr_swap_pages(m) > 0,
+		.may_swap = get_nr_swap_pages(m) > 0, .cgroup_reclaim = sc->target != NULL,
 	};
 	uint64_t nr[NR_LRU_LISTS], targets[NR_LRU_LISTS], reclaimed = 0;
 	bool proportional = !sc->kswapd && sc->priority == DEF_PRIORITY;
 
 	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
-		in.lru[lru] = lru_size(m, (enum lru_list)lru);
-	/* workingset activations would also set these: refault detection comes with files */
-	sc->may_deactivate_anon = inactive_is_low(in.lru[LRU_INACTIVE_ANON], in.lru[LRU_ACTIVE_ANON]);
-	sc->may_deactivate_file = inactive_is_low(in.lru[LRU_INACTIVE_FILE], in.lru[LRU_ACTIVE_FILE]);
+		in.lru[lru] = lru_size(sc, (enum lru_list)lru);
 	in.may_deactivate_anon = sc->may_deactivate_anon;
 	in.may_deactivate_file = sc->may_deactivate_file;
 	get_scan_count(&in, nr);
@@ -586,17 +602,43 @@ static void shrink_lruvec(struct machine *m, struct scan_control *sc)
 	sc->nr_reclaimed += reclaimed;
 	/* keep the anon lists aged even when no anon was scanned */
 	if (get_nr_swap_pages(m) > 0 &&
-	    inactive_is_low(lru_size(m, LRU_INACTIVE_ANON), lru_size(m, LRU_ACTIVE_ANON)))
+	    inactive_is_low(lru_size(sc, LRU_INACTIVE_ANON), lru_size(sc, LRU_ACTIVE_ANON)))
 		shrink_active_list(m, sc, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 }
 
+/*
+ * shrink_node() -> shrink_node_memcgs(): every group's lists in turn, the
+ * root first (mem_cgroup_iter's pre-order), only sc->target's subtree in
+ * limit reclaim.
+ */
 static void shrink_node(struct machine *m, struct scan_control *sc)
 {
-	uint64_t before = sc->nr_reclaimed;
+	uint64_t before = sc->nr_reclaimed, size[NR_LRU_LISTS] = { 0 };
 
 	m->reclaim.in_reclaim++;
 	swap_complete_writeback(m, sc->t->clock);
-	shrink_lruvec(m, sc);
+	/*
+	 * prepare_scan_control(): deactivate where the target's inactive list
+	 * is low (the node's lists in global reclaim, the group's subtree in
+	 * limit reclaim). Workingset activations would also set these: refault
+	 * detection comes with files.
+	 */
+	for (int lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+		if (!sc->target)
+			size[lru] = (uint64_t)node_page_state(m, lru_node_item[lru]);
+		else
+			for (int id = 1; id < m->nr_memcg; id++)
+				if (mem_cgroup_is_descendant(m->memcg[id], sc->target))
+					size[lru] += (uint64_t)m->memcg[id]->stat[lru_node_item[lru]];
+	}
+	sc->may_deactivate_anon = inactive_is_low(size[LRU_INACTIVE_ANON], size[LRU_ACTIVE_ANON]);
+	sc->may_deactivate_file = inactive_is_low(size[LRU_INACTIVE_FILE], size[LRU_ACTIVE_FILE]);
+	for (int id = 0; id < m->nr_memcg; id++) {
+		sc->memcg = m->memcg[id];
+		if (sc->target && !mem_cgroup_is_descendant(sc->memcg, sc->target))
+			continue;
+		shrink_lruvec(m, sc);
+	}
 	if (sc->nr_reclaimed > before)
 		m->reclaim.kswapd_failures = 0;	/* the node is reclaimable again */
 	m->reclaim.in_reclaim--;
@@ -606,7 +648,9 @@ static void shrink_node(struct machine *m, struct scan_control *sc)
 
 uint64_t reclaim_pages(struct machine *m, struct task_struct *t, const uint32_t *pfns, size_t n)
 {
-	struct scan_control sc = { .t = t, .may_writepage = true, .ignore_references = true };
+	struct scan_control sc = {
+		.t = t, .may_writepage = true, .ignore_references = true, .memcg = m->memcg[0],
+	};
 	uint64_t reclaimed = 0, nr_pageout = 0;
 	uint32_t batch[SWAP_CLUSTER_MAX];
 
@@ -652,6 +696,37 @@ uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, 
 		}
 		swap_complete_writeback(m, t->clock);
 		return 1;	/* progress is possible: the pages can go now */
+	}
+	return sc.nr_reclaimed;
+}
+
+/* ---- limit reclaim ---- */
+
+uint64_t try_to_free_mem_cgroup_pages(struct machine *m, struct task_struct *t,
+				      struct mem_cgroup *memcg, uint64_t nr_pages)
+{
+	struct scan_control sc = {
+		.t = t, .target = memcg, .priority = DEF_PRIORITY, .may_writepage = true,
+		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX,
+	};
+
+	if (m->reclaim.in_reclaim)
+		return 0;
+	do {
+		shrink_node(m, &sc);
+		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+			break;
+	} while (--sc.priority >= 0);
+	if (!sc.nr_reclaimed && sc.nr_writeback) {
+		/* writeback_throttling_sane() on v2: wait for the first write, then go on */
+		uint64_t next = swap_next_writeback(m);
+
+		if (next != UINT64_MAX && next > t->clock) {
+			t->stime += next - t->clock;
+			t->clock = next;
+		}
+		swap_complete_writeback(m, t->clock);
+		return 1;
 	}
 	return sc.nr_reclaimed;
 }

@@ -29,6 +29,13 @@ void mod_node_page_state(struct machine *m, enum node_stat_item i, int64_t delta
 	m->node.vm_stat[i] += delta;
 }
 
+void mod_lruvec_page_state(struct machine *m, const struct page *page, enum node_stat_item i,
+			   int64_t delta)
+{
+	m->node.vm_stat[i] += delta;
+	page_memcg(m, page)->stat[i] += delta;
+}
+
 void mod_zone_page_state(struct machine *m, uint64_t pfn, enum zone_stat_item i, int64_t delta)
 {
 	m->node.node_zones[pfn_zone(m, pfn)].vm_stat[i] += delta;

@@ -388,6 +388,20 @@ static bool r_should_yield(struct backend *b, int pid)
 	return false;
 }
 
+static int real_cgroup_create(struct backend *b, const char *name, int parent, uint64_t max,
+			      char *err, size_t en)
+{
+	(void)b;
+	return cgroup_child_create(name, parent, max, err, en);
+}
+
+static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
+			       uint64_t *oom_events, uint64_t *peak)
+{
+	(void)b;
+	return cgroup_child_memstat(id, kv, max_events, oom_events, peak);
+}
+
 const struct backend_ops real_backend_ops = {
 	.name = "real",
 	.mmap = r_mmap,
@@ -408,6 +422,8 @@ const struct backend_ops real_backend_ops = {
 	.pagewalk = r_pagewalk,
 	.coroutines = false,
 	.spawn = real_spawn,
+	.cgroup_create = real_cgroup_create,
+	.cgroup_memstat = real_cgroup_memstat,
 	.fork = real_fork,
 	.wait = real_wait,
 	.wait_ready = real_wait_ready,

@@ -27,6 +27,9 @@ static char root[128];		/* the hierarchy it is in */
 static int version;
 static char stat_dir[300];	/* whose memory.stat vm.memstat() reads */
 static int stat_version;
+#define MAX_CHILD_CG	64
+static char child_dir[MAX_CHILD_CG][300];	/* vm.cgroup{}'s groups, under dir */
+static int nr_child_cg;
 
 uint64_t cgroup_default_limit(void)
 {
@@ -130,7 +133,22 @@ static void find_own_memcg(void)
 	}
 }
 
-int cgroup_memstat(struct vm_kv *kv, int *own)
+/* A number in a cgroup file (the first one), or -1. */
+static int64_t read_num(const char *cg, const char *file)
+{
+	char path[340], buf[64];
+	long len;
+
+	path_join(path, sizeof(path), cg, file);
+	len = read_small(path, buf, sizeof(buf) - 1);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/* One cgroup's memory.stat and usage as VM_MEMSTAT_KEYS. */
+static int memstat_of(const char *cg, int ver, struct vm_kv *kv)
 {
 	static const char *const v1[] = {
 #define X(key, v2name, v1name) v1name,
@@ -142,10 +160,7 @@ int cgroup_memstat(struct vm_kv *kv, int *own)
 	long len;
 	int n, out = 0;
 
-	if (!stat_dir[0])
-		return 0;
-	*own = dir[0] && !strcmp(stat_dir, dir);
-	path_join(path, sizeof(path), stat_dir, "memory.stat");
+	path_join(path, sizeof(path), cg, "memory.stat");
 	len = read_small(path, buf, sizeof(buf) - 1);
 	if (len <= 0)
 		return 0;
@@ -154,26 +169,114 @@ int cgroup_memstat(struct vm_kv *kv, int *own)
 	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
 		int64_t v = -1;
 
-		if (k == MEMSTAT_CURRENT) {
-			char cur[64];
-			long cl;
-
-			path_join(path, sizeof(path), stat_dir,
-				  stat_version == 2 ? "memory.current" : "memory.usage_in_bytes");
-			cl = read_small(path, cur, sizeof(cur) - 1);
-			if (cl > 0) {
-				cur[cl] = '\0';
-				v = strtoll(cur, NULL, 10);
-			}
-		} else {
-			v = vm_kv_get(all, n, stat_version == 2 ? vm_memstat_names[k] : v1[k]);
-		}
+		if (k == MEMSTAT_CURRENT)
+			v = read_num(cg, ver == 2 ? "memory.current" : "memory.usage_in_bytes");
+		else
+			v = vm_kv_get(all, n, ver == 2 ? vm_memstat_names[k] : v1[k]);
 		if (v < 0)
 			continue;	/* not in this kernel's file */
 		snprintf(kv[out].name, sizeof(kv[out].name), "%s", vm_memstat_names[k]);
 		kv[out++].value = v;
 	}
 	return out;
+}
+
+int cgroup_memstat(struct vm_kv *kv, int *own)
+{
+	if (!stat_dir[0])
+		return 0;
+	*own = dir[0] && !strcmp(stat_dir, dir);
+	return memstat_of(stat_dir, stat_version, kv);
+}
+
+/* ---- vm.cgroup{}: groups under the run's ---- */
+
+int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, size_t en)
+{
+	const char *up = parent ? child_dir[parent - 1] : dir;
+	char path[340], num[24];
+
+	if (!dir[0]) {
+		snprintf(err, en, "vm.cgroup needs the run's own memory cgroup (--real as root)");
+		return -ENOTSUP;
+	}
+	if (nr_child_cg == MAX_CHILD_CG || parent < 0 || parent > nr_child_cg) {
+		snprintf(err, en, "vm.cgroup: at most %d groups", MAX_CHILD_CG);
+		return -ENOSPC;
+	}
+	if (version == 2) {
+		path_join(path, sizeof(path), up, "cgroup.subtree_control");
+		if (write_str(path, "+memory")) {
+			snprintf(err, en, "cannot enable the memory controller in %s: %s", up,
+				 strerror(errno));
+			return -errno;
+		}
+	}
+	path_join(child_dir[nr_child_cg], sizeof(child_dir[0]), up, name);
+	if (mkdir(child_dir[nr_child_cg], 0755)) {
+		snprintf(err, en, "mkdir %s: %s", child_dir[nr_child_cg], strerror(errno));
+		return -errno;
+	}
+	path_join(path, sizeof(path), child_dir[nr_child_cg],
+		  version == 2 ? "memory.max" : "memory.limit_in_bytes");
+	if (write_str(path, max ? utoa(num + sizeof(num), (unsigned long)max) :
+			      version == 2 ? "max" : "-1")) {
+		snprintf(err, en, "cannot set %s: %s", path, strerror(errno));
+		rmdir(child_dir[nr_child_cg]);
+		return -errno;
+	}
+	return ++nr_child_cg;
+}
+
+int cgroup_child_join(int id)
+{
+	char procs[340], num[24];
+
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	path_join(procs, sizeof(procs), child_dir[id - 1], "cgroup.procs");
+	return write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid())) ? -errno : 0;
+}
+
+int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
+			 uint64_t *peak)
+{
+	const char *cg;
+	char path[340], buf[4096];
+	struct vm_kv ev[32];
+	long len;
+	int n;
+
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	cg = child_dir[id - 1];
+	*max_events = *oom_events = *peak = 0;
+	if (version == 2) {
+		path_join(path, sizeof(path), cg, "memory.events");
+		len = read_small(path, buf, sizeof(buf) - 1);
+		if (len > 0) {
+			buf[len] = '\0';
+			n = procfs_parse_kv(buf, ev, 32);
+			*max_events = (uint64_t)(vm_kv_get(ev, n, "max") > 0 ? vm_kv_get(ev, n, "max") : 0);
+			*oom_events = (uint64_t)(vm_kv_get(ev, n, "oom") > 0 ? vm_kv_get(ev, n, "oom") : 0);
+		}
+		*peak = (uint64_t)(read_num(cg, "memory.peak") > 0 ? read_num(cg, "memory.peak") : 0);
+	} else {
+		/* v1: memory.failcnt counts the charges that hit the limit */
+		int64_t f = read_num(cg, "memory.failcnt"), p = read_num(cg, "memory.max_usage_in_bytes");
+
+		*max_events = f > 0 ? (uint64_t)f : 0;
+		*peak = p > 0 ? (uint64_t)p : 0;
+		path_join(path, sizeof(path), cg, "memory.oom_control");
+		len = read_small(path, buf, sizeof(buf) - 1);
+		if (len > 0) {
+			buf[len] = '\0';
+			n = procfs_parse_kv(buf, ev, 32);
+			*oom_events = (uint64_t)(vm_kv_get(ev, n, "oom_kill") > 0 ?
+						 vm_kv_get(ev, n, "oom_kill") : 0);
+		}
+	}
+	return memstat_of(cg, version, kv);
 }
 
 /* The pids in a cgroup.procs file: how many (at most max). */
@@ -199,16 +302,21 @@ static int read_pids(const char *procs, int *pids, int max)
 
 int cgroup_pids(int except, int *pids, int max)
 {
-	char procs[300];
-	int all[4096], n, k = 0;
+	char procs[340];
+	int all[4096], k = 0;
 
 	if (!dir[0])
 		return 0;
-	path_join(procs, sizeof(procs), dir, "cgroup.procs");
-	n = read_pids(procs, all, 4096);
-	for (int i = 0; i < n && k < max; i++)
-		if (all[i] != except)
-			pids[k++] = all[i];
+	/* the run's cgroup, then each of vm.cgroup's groups inside it */
+	for (int g = -1; g < nr_child_cg; g++) {
+		int n;
+
+		path_join(procs, sizeof(procs), g < 0 ? dir : child_dir[g], "cgroup.procs");
+		n = read_pids(procs, all, 4096);
+		for (int i = 0; i < n && k < max; i++)
+			if (all[i] != except)
+				pids[k++] = all[i];
+	}
 	return k;
 }
 
@@ -243,10 +351,26 @@ static void kill_in(const char *cg)
 	}
 }
 
-/* Remove a dead run's cgroup: kill what is in it, then rmdir (retrying while
- * the dying processes still count). */
+static void remove_cg(const char *cg);
+
+/* A group inside cg (vm.cgroup's): removed first. */
+static void remove_child(const char *name, void *ctx)
+{
+	char sub[300], procs[340];
+
+	if (name[0] == '.')
+		return;
+	path_join(sub, sizeof(sub), ctx, name);
+	path_join(procs, sizeof(procs), sub, "cgroup.procs");
+	if (sub[0] && access(procs, F_OK) == 0)
+		remove_cg(sub);
+}
+
+/* Remove a dead run's cgroup: its groups, what is in it, then rmdir (retrying
+ * while the dying processes still count). */
 static void remove_cg(const char *cg)
 {
+	dir_each(cg, remove_child, (void *)cg);
 	kill_in(cg);
 	for (int i = 0; i < 200 && rmdir(cg) && errno == EBUSY; i++) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -264,9 +388,10 @@ void cgroup_leave(void)
 	kill_in(dir);
 	path_join(procs, sizeof(procs), root, "cgroup.procs");
 	write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid()));
-	remove_cg(dir);
+	remove_cg(dir);		/* with vm.cgroup's groups inside it */
 	dir[0] = '\0';
 	stat_dir[0] = '\0';
+	nr_child_cg = 0;
 }
 
 static void (*watch_cleanup)(void);	/* cgroup_watch_cleanup() */

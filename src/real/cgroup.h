@@ -28,7 +28,7 @@ int cgroup_enter(uint64_t limit, char *note, size_t nn, char *err, size_t en);
 uint64_t cgroup_limit(void);
 /* The run's cgroup directory ("" without one). */
 const char *cgroup_dir(void);
-/* The processes in the run's cgroup other than except: their number. */
+/* The processes in the run's cgroup and its vm.cgroup groups, other than except: how many. */
 int cgroup_pids(int except, int *pids, int max);
 /*
  * The run's memory.stat as vm_snapshot.memstat (VM_MEMSTAT_KEYS: v2's names
@@ -41,6 +41,18 @@ int cgroup_pids(int except, int *pids, int max);
  * run reads the one vmlab was started in (cgroup_enter()'s note says which).
  */
 int cgroup_memstat(struct vm_kv *kv, int *own);
+/*
+ * vm.cgroup{}: a group inside the run's (or inside the id-th group, parent
+ * 1..n), limited to max bytes (0: no limit): its id (1, 2, ...), or -errno
+ * with a message. cgroup_child_join(): the calling process moves into it.
+ * cgroup_child_memstat(): its memory.stat (as cgroup_memstat) and
+ * memory.events' max and oom (v1: memory.failcnt and oom_control's
+ * oom_kill), and memory.peak (v1: max_usage_in_bytes).
+ */
+int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, size_t en);
+int cgroup_child_join(int id);
+int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
+			 uint64_t *peak);
 /* Kill what is left, leave the cgroup and remove it (idempotent). */
 void cgroup_leave(void);
 /*

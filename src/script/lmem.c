@@ -288,9 +288,9 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	if (rc == VM_ESIGNAL)
 		return lproc_died(L, p);
 	if (rc == -ENOMEM)
-		luaL_error(L, "touch: out of memory: the simulated machine has no free page left and "
-			   "vmlab does not model reclaim or the OOM killer yet (give vm.config a "
-			   "larger ram)");
+		luaL_error(L, "touch: out of memory: reclaim could not free a page (no swap left, or "
+			   "locked or unswappable memory) and the OOM killer is not modelled yet (give "
+			   "vm.config more ram or swap, or the process's vm.cgroup a larger max)");
 	if (rc)
 		luaL_error(L, "touch: %s", errno_name(rc));
 	push_result(L, &r);
@@ -535,6 +535,7 @@ static int m_stat(lua_State *L)
 	set_int(L, "rss_file_kb", (int64_t)i.rss_file_kb);
 	set_int(L, "rss_shmem_kb", (int64_t)i.rss_shmem_kb);
 	set_int(L, "swap_kb", (int64_t)i.swap_kb);
+	set_int(L, "lck_kb", (int64_t)i.vm_lck_kb);
 	set_int(L, "pte_kb", (int64_t)i.vm_pte_kb);
 	set_int(L, "hwm_kb", (int64_t)i.vm_hwm_kb);
 	set_int(L, "peak_kb", (int64_t)i.vm_peak_kb);

@@ -439,6 +439,7 @@ static void spawn_args(lua_State *L, struct vm_spawn_opts *o)
 
 	o->uid = 0;
 	o->oom_score_adj = 0;
+	o->cgroup = 0;
 	if (lproc_current(L))
 		luaL_error(L, "vm.spawn is for the scenario's top level; inside a process use "
 			   "self:fork(name, fn)");
@@ -449,7 +450,9 @@ static void spawn_args(lua_State *L, struct vm_spawn_opts *o)
 	args_check_keys(L, 3, "vm.spawn", known);
 	o->oom_score_adj = (int)args_opt_range(L, 3, "oom_score_adj", 0, -1000, 1000, "vm.spawn");
 	o->uid = (int)args_opt_range(L, 3, "uid", 0, 0, INT32_MAX - 1, "vm.spawn");
-	args_not_yet(L, 3, "cgroup", "vm.spawn", "memory cgroups arrive with the memory-pressure work");
+	if (lua_getfield(L, 3, "cgroup") != LUA_TNIL)
+		o->cgroup = lcgroup_check(L, lua_gettop(L));
+	lua_pop(L, 1);
 }
 
 static void wait_args(lua_State *L, struct lproc *p)

@@ -445,6 +445,120 @@ static int l_vmstat(lua_State *L)
 	return 1;
 }
 
+/* ---- vm.cgroup{}: memory cgroups ---- */
+
+#define CGROUP_MT "vmlab.cgroup"
+
+struct lcgroup {
+	int id;			/* the backend's: 1, 2, ... */
+	char name[64];
+};
+
+int lcgroup_check(lua_State *L, int idx)
+{
+	return ((struct lcgroup *)luaL_checkudata(L, idx, CGROUP_MT))->id;
+}
+
+static int cgroup_tostring(lua_State *L)
+{
+	struct lcgroup *g = luaL_checkudata(L, 1, CGROUP_MT);
+
+	lua_pushfstring(L, "cgroup %s", g->name);
+	return 1;
+}
+
+static int cgroup_index(lua_State *L)
+{
+	struct lcgroup *g = luaL_checkudata(L, 1, CGROUP_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (!strcmp(k, "name"))
+		lua_pushstring(L, g->name);
+	else if (!strcmp(k, "id"))
+		lua_pushinteger(L, g->id);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+/*
+ * vm.cgroup{ name =, max =, parent = }: a memory cgroup (cgroup v2's
+ * memory.max; on --real a group inside the run's own cgroup, v2 or v1).
+ * Processes go in with vm.spawn(name, fn, { cgroup = g }); their forks stay.
+ */
+static int l_cgroup(lua_State *L)
+{
+	static const char *const known[] = { "name", "max", "parent", "high", "low", "min",
+					     "swap_max", NULL };
+	struct scenario *sc = scenario_of(L);
+	struct lcgroup *g;
+	const char *name;
+	uint64_t max;
+	int parent = 0, id;
+	char err[256];
+
+	if (lproc_current(L))
+		luaL_error(L, "vm.cgroup is for the scenario's top level");
+	luaL_checktype(L, 1, LUA_TTABLE);
+	args_check_keys(L, 1, "vm.cgroup", known);
+	for (const char *const *k = known + 3; *k; k++)
+		args_not_yet(L, 1, *k, "vm.cgroup", "memory.high, memory.low/min and memory.swap.max "
+			     "come with the OOM and cgroup-protection work");
+	lua_getfield(L, 1, "name");
+	name = lua_tostring(L, -1);
+	if (!name || !*name || strlen(name) >= sizeof(g->name) ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+	    strlen(name) || name[0] == '.')
+		luaL_error(L, "vm.cgroup: name is a word of letters, digits, '_', '-' and '.' (at most "
+			   "63), such as \"box\"");
+	lua_pop(L, 1);
+	lua_getfield(L, 1, "max");
+	if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "max")) {
+		max = 0;
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 1);
+		max = args_opt_size(L, 1, "max", 0, "vm.cgroup");
+		if (lua_getfield(L, 1, "max") != LUA_TNIL && max < (1ULL << 20))
+			luaL_error(L, "vm.cgroup: max must be at least 1M (or \"max\": no limit)");
+		lua_pop(L, 1);
+	}
+	if (lua_getfield(L, 1, "parent") != LUA_TNIL)
+		parent = lcgroup_check(L, lua_gettop(L));
+	lua_pop(L, 1);
+	scenario_machine(L);
+	id = sc->be.ops->cgroup_create(&sc->be, name, parent, max, err, sizeof(err));
+	if (id < 0)
+		luaL_error(L, "vm.cgroup: %s: %s", name, err);
+	g = lua_newuserdatauv(L, sizeof(*g), 0);
+	g->id = id;
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	luaL_setmetatable(L, CGROUP_MT);
+	return 1;
+}
+
+/* vm.memstat(g): the group's memory.stat and current, its memory.events and peak. */
+static int cgroup_memstat_push(lua_State *L, int id)
+{
+	struct scenario *sc = scenario_of(L);
+	struct vm_kv kv[NR_VM_MEMSTAT];
+	uint64_t max_events, oom_events, peak;
+	int n = sc->be.ops->cgroup_memstat(&sc->be, id, kv, &max_events, &oom_events, &peak);
+
+	if (n < 0)
+		return luaL_error(L, "vm.memstat: cannot read the group: %s", strerror(-n));
+	push_kv_table(L, kv, n);
+	lua_pushinteger(L, (lua_Integer)max_events);
+	lua_setfield(L, -2, "max_events");
+	lua_pushinteger(L, (lua_Integer)oom_events);
+	lua_setfield(L, -2, "oom_events");
+	lua_pushinteger(L, (lua_Integer)peak);
+	lua_setfield(L, -2, "peak");
+	lua_pushboolean(L, 1);
+	lua_setfield(L, -2, "own");
+	return 1;
+}
+
 /*
  * vm.memstat(): the run's memory cgroup (memory.stat's keys both cgroup
  * versions have, in v2's names and bytes, and "current"). Its own figures,
@@ -457,6 +571,8 @@ static int l_memstat(lua_State *L)
 {
 	struct vm_snapshot s;
 
+	if (!lua_isnoneornil(L, 1))
+		return cgroup_memstat_push(L, lcgroup_check(L, 1));
 	snapshot(L, &s, "vm.memstat");
 	if (!s.n_memstat) {
 		backend_of(L)->ops->snapshot_release(&s);
@@ -614,8 +730,8 @@ static int l_backend(lua_State *L)
 
 static int l_not_yet(lua_State *L)
 {
-	return luaL_error(L, "%s: files, the page cache and cgroups arrive with the memory-pressure "
-			  "work (not in this version of vmlab)", lua_tostring(L, lua_upvalueindex(1)));
+	return luaL_error(L, "%s: files and the page cache arrive with the memory-pressure work "
+			  "(not in this version of vmlab)", lua_tostring(L, lua_upvalueindex(1)));
 }
 
 void lvm_register(lua_State *L)
@@ -626,10 +742,16 @@ void lvm_register(lua_State *L)
 		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "zoneinfo", l_zoneinfo },
 		{ "memstat", l_memstat }, { "usage", l_usage }, { "ncpus", l_ncpus },
 		{ "mark", l_mark }, { "expect", l_expect }, { "near", l_near }, { "backend", l_backend },
-		{ NULL, NULL },
+		{ "cgroup", l_cgroup }, { NULL, NULL },
 	};
-	static const char *const later[] = { "file", "unlink", "drop_caches", "sync", "cgroup", NULL };
+	static const char *const later[] = { "file", "unlink", "drop_caches", "sync", NULL };
 
+	luaL_newmetatable(L, CGROUP_MT);
+	lua_pushcfunction(L, cgroup_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, cgroup_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
 	luaL_newlib(L, fns);
 	for (int i = 0; later[i]; i++) {
 		lua_pushfstring(L, "vm.%s", later[i]);

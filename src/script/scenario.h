@@ -176,6 +176,8 @@ int lsandbox_loadfile(lua_State *L, const char *path);
 void args_check_keys(lua_State *L, int idx, const char *what, const char *const known[]);
 uint64_t args_size(lua_State *L, int idx, const char *what);
 uint64_t args_opt_size(lua_State *L, int tbl, const char *key, uint64_t dflt, const char *what);
+/* A vm.cgroup{} handle at idx: the backend's id of the group. */
+int lcgroup_check(lua_State *L, int idx);
 int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const char *what);
 /* args_opt_int within [lo, hi], else an error that shows the value. */
 int64_t args_opt_range(lua_State *L, int tbl, const char *key, int64_t dflt, int64_t lo,

@@ -1,0 +1,204 @@
+/*
+ * memcontrol.c - memory cgroups: charging and limit reclaim (mm/memcontrol.c,
+ * mm/page_counter.c), as cgroup v2 defines them.
+ *
+ * vm.cgroup{ name =, max =, parent = } makes a group; a process spawned
+ * into it ({ cgroup = g }) and its forks charge every user page they
+ * allocate to it (mem_cgroup_charge() at vma_alloc_folio(), the one seam
+ * for user pages: anonymous, CoW copies, shmem, swap-ins), and the page is
+ * uncharged when it is freed. A group's pages live on its own LRU lists
+ * (its lruvec). A charge that would take the group, or an ancestor, past
+ * its memory.max reclaims inside that group first (try_charge_memcg():
+ * try_to_free_mem_cgroup_pages(), counted as the group's "max" event),
+ * retrying while reclaim makes progress and MAX_RECLAIM_RETRIES times
+ * more without; then the charge fails ("oom" event) and the fault with
+ * it: the memcg OOM killer comes with the next issue.
+ *
+ * Not modelled yet: memory.high throttling, memory.low/min protection,
+ * memory.swap.max, and the kernel's own allocations charged to a group
+ * (page tables, kernel stacks: __GFP_ACCOUNT); memory.current counts the
+ * group's user pages (anon, shmem and swap cache).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+int mem_cgroup_init(struct machine *m, char *err, size_t errlen)
+{
+	struct mem_cgroup *root = calloc(1, sizeof(*root));
+
+	if (!root) {
+		snprintf(err, errlen, "out of host memory");
+		return -1;
+	}
+	snprintf(root->name, sizeof(root->name), "/");
+	root->max = UINT64_MAX;
+	root->lruvec = &m->node.lruvec;		/* the node's lists: pages of no group */
+	m->memcg[0] = root;
+	m->nr_memcg = 1;
+	return 0;
+}
+
+void mem_cgroup_exit(struct machine *m)
+{
+	for (int i = 0; i < m->nr_memcg; i++) {
+		free(m->memcg[i]);
+		m->memcg[i] = NULL;
+	}
+	m->nr_memcg = 0;
+}
+
+int vm_cgroup_create(vm_machine *m, const char *name, int parent, uint64_t max)
+{
+	struct mem_cgroup *g;
+
+	if (m->nr_memcg > MAX_MEMCG)
+		return -ENOSPC;
+	if (parent < 0 || parent >= m->nr_memcg)
+		return -EINVAL;
+	for (int i = 1; i < m->nr_memcg; i++)
+		if (!strcmp(m->memcg[i]->name, name))
+			return -EEXIST;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->id = m->nr_memcg;
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	g->parent = m->memcg[parent];
+	g->max = max ? (max + PAGE_SIZE - 1) >> PAGE_SHIFT : UINT64_MAX;
+	g->lruvec = &g->own_lruvec;
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		pfn_list_init(&g->own_lruvec.lists[l]);
+	m->memcg[m->nr_memcg++] = g;
+	return g->id;
+}
+
+bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg, const struct mem_cgroup *ancestor)
+{
+	for (; memcg; memcg = memcg->parent)
+		if (memcg == ancestor)
+			return true;
+	return false;
+}
+
+/* page_counter_try_charge(): the group and its ancestors; the one that would pass its max, or NULL. */
+static struct mem_cgroup *page_counter_try_charge(struct mem_cgroup *memcg, unsigned nr)
+{
+	for (struct mem_cgroup *g = memcg; g && g->parent; g = g->parent)
+		if (g->usage + nr > g->max)
+			return g;
+	for (struct mem_cgroup *g = memcg; g; g = g->parent) {
+		g->usage += nr;
+		if (g->usage > g->peak)
+			g->peak = g->usage;
+	}
+	return NULL;
+}
+
+/* mem_cgroup_margin(): how many pages the group can still take. */
+static uint64_t mem_cgroup_margin(const struct mem_cgroup *g)
+{
+	uint64_t margin = UINT64_MAX;
+
+	for (; g && g->parent; g = g->parent) {
+		uint64_t left = g->usage < g->max ? g->max - g->usage : 0;
+
+		if (left < margin)
+			margin = left;
+	}
+	return margin;
+}
+
+int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm, unsigned nr)
+{
+	struct mem_cgroup *memcg = m->memcg[mm ? mm->memcg_id : 0];
+	struct task_struct *t = m->current;
+	int retries = MAX_RECLAIM_RETRIES;
+
+	for (;;) {
+		struct mem_cgroup *over = page_counter_try_charge(memcg, nr);
+		uint64_t reclaimed;
+
+		if (!over) {
+			page->memcg_id = (uint8_t)memcg->id;
+			SetPageFlag(page, PG_memcg);
+			return 0;
+		}
+		over->events[MEMCG_MAX]++;
+		if (!t || t->threadfn || m->reclaim.in_reclaim)
+			break;
+		reclaimed = try_to_free_mem_cgroup_pages(m, t, over, nr);
+		if (mem_cgroup_margin(over) >= nr)
+			continue;
+		if (reclaimed && nr <= 8)	/* PAGE_ALLOC_COSTLY_ORDER */
+			continue;
+		if (retries-- <= 0) {
+			over->events[MEMCG_OOM]++;	/* mem_cgroup_oom(): the next issue's */
+			break;
+		}
+	}
+	note_oom(m);
+	return -ENOMEM;
+}
+
+void mem_cgroup_uncharge(struct machine *m, struct page *page)
+{
+	unsigned nr = PageFlag(page, PG_head) ? 1u << page->order : 1;
+
+	if (!PageFlag(page, PG_memcg))
+		return;
+	for (struct mem_cgroup *g = page_memcg(m, page); g; g = g->parent)
+		g->usage -= nr;
+	ClearPageFlag(page, PG_memcg);
+	page->memcg_id = 0;
+}
+
+/* ---- vm.memstat(g) ---- */
+
+int vm_cgroup_memstat(vm_machine *m, int id, struct vm_kv *kv, int max)
+{
+	const struct mem_cgroup *g;
+	const int64_t page = PAGE_SIZE;
+	int n = 0;
+
+	if (id <= 0 || id >= m->nr_memcg || max < NR_VM_MEMSTAT)
+		return -EINVAL;
+	g = m->memcg[id];
+	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
+		int64_t v = 0;
+
+		switch ((enum vm_memstat_key)k) {
+		case MEMSTAT_ANON:		v = g->stat[NR_ANON_MAPPED] * page; break;
+		case MEMSTAT_FILE:		v = g->stat[NR_FILE_PAGES] * page; break;
+		case MEMSTAT_SHMEM:		v = g->stat[NR_SHMEM] * page; break;
+		case MEMSTAT_FILE_MAPPED:	v = g->stat[NR_FILE_MAPPED] * page; break;
+		case MEMSTAT_FILE_DIRTY:	v = g->stat[NR_FILE_DIRTY] * page; break;
+		case MEMSTAT_FILE_WRITEBACK:	v = g->stat[NR_WRITEBACK] * page; break;
+		case MEMSTAT_SWAPCACHED:	v = g->stat[NR_SWAPCACHE] * page; break;
+		case MEMSTAT_ANON_THP:		v = g->stat[NR_ANON_THPS] * page * 512; break;
+		case MEMSTAT_INACTIVE_ANON:	v = g->stat[NR_INACTIVE_ANON] * page; break;
+		case MEMSTAT_ACTIVE_ANON:	v = g->stat[NR_ACTIVE_ANON] * page; break;
+		case MEMSTAT_INACTIVE_FILE:	v = g->stat[NR_INACTIVE_FILE] * page; break;
+		case MEMSTAT_ACTIVE_FILE:	v = g->stat[NR_ACTIVE_FILE] * page; break;
+		case MEMSTAT_UNEVICTABLE:	v = g->stat[NR_UNEVICTABLE] * page; break;
+		case MEMSTAT_PGFAULT:		v = (int64_t)g->pgfault; break;
+		case MEMSTAT_PGMAJFAULT:	v = (int64_t)g->pgmajfault; break;
+		case MEMSTAT_CURRENT:		v = (int64_t)g->usage * page; break;
+		case NR_VM_MEMSTAT:		break;
+		}
+		snprintf(kv[n].name, sizeof(kv[n].name), "%s", vm_memstat_names[k]);
+		kv[n++].value = v;
+	}
+	return n;
+}
+
+int vm_cgroup_events(vm_machine *m, int id, uint64_t *max_events, uint64_t *oom_events,
+		     uint64_t *peak_bytes)
+{
+	if (id <= 0 || id >= m->nr_memcg)
+		return -EINVAL;
+	*max_events = m->memcg[id]->events[MEMCG_MAX];
+	*oom_events = m->memcg[id]->events[MEMCG_OOM];
+	*peak_bytes = m->memcg[id]->peak * PAGE_SIZE;
+	return 0;
+}

@@ -1,0 +1,138 @@
+/*
+ * test_memcg.c - memory cgroups (memcontrol.c): a group's pages are
+ * charged to it and live on its own LRU lists; at memory.max the charging
+ * task reclaims inside the group (swap) and memory.current never passes the
+ * limit; a nested group's limit binds its parent's charge; the charge
+ * leaves with the pages (exit); without swap the charge fails (the memcg
+ * OOM is the next issue's), and nothing outside the group is touched.
+ */
+#include "unit.h"
+
+static vm_machine *machine(uint64_t ram, uint64_t swap)
+{
+	struct vm_config c;
+	char err[256];
+	vm_machine *m;
+
+	vm_config_default(&c);
+	c.ram = ram;
+	c.swap = swap;
+	c.check = 1;
+	m = vm_new(&c, err, sizeof(err));
+	if (!m)
+		fail_msg("vm_new: %s", err);
+	return m;
+}
+
+static int spawn_in(vm_machine *m, const char *name, int cgroup)
+{
+	struct vm_spawn_opts o = { .cgroup = cgroup };
+
+	return vm_spawn(m, name, &o);
+}
+
+static int64_t stat_of(vm_machine *m, int id, const char *key)
+{
+	struct vm_kv kv[NR_VM_MEMSTAT];
+	int n = vm_cgroup_memstat(m, id, kv, NR_VM_MEMSTAT);
+
+	assert_int_equal(n, NR_VM_MEMSTAT);
+	return vm_kv_get(kv, n, key);
+}
+
+static void test_charge_and_limit(void **state)
+{
+	vm_machine *m = machine(512 * MiB, 256 * MiB);
+	int g = vm_cgroup_create(m, "box", 0, 16 * MiB);
+	int in = spawn_in(m, "in", g), out = spawn_in(m, "out", 0);
+	uint64_t a = map_anon(m, in, 32 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	uint64_t b = map_anon(m, out, 8 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	uint64_t max_ev, oom_ev, peak;
+	struct vm_result r;
+	struct vm_proc pi;
+
+	(void)state;
+	assert_true(g > 0);
+	assert_int_equal(vm_cgroup_create(m, "box", 0, 0), -EEXIST);
+	touch(m, out, b, 8 * MiB, 1, 3);
+	r = touch(m, in, a, 8 * MiB, 1, 4);
+	assert_int_equal(stat_of(m, g, "current"), 8 * MiB);
+	assert_int_equal(stat_of(m, g, "anon"), 8 * MiB);
+	assert_int_equal(stat_of(m, g, "inactive_anon"), 8 * MiB);
+	assert_int_equal(stat_of(m, g, "pgfault"), 2048);
+	assert_int_equal(vmstat_of(m, "pswpout"), 0);
+	/* past the limit: the group reclaims its own pages, to swap */
+	r = touch(m, in, a, 32 * MiB, 1, 5);
+	assert_int_equal(r.minflt, 8192 - 2048);	/* the first 8 MiB were still resident */
+	assert_int_equal(r.majflt, 0);
+	assert_true(stat_of(m, g, "current") <= (int64_t)(16 * MiB));
+	assert_true(vmstat_of(m, "pswpout") >= 4096);
+	assert_int_equal(vmstat_of(m, "pgscan_kswapd") + vmstat_of(m, "pgscan_direct"), 0);
+	assert_true(vmstat_of(m, "pgscan_anon") > 0);	/* memcg reclaim counts by type only */
+	assert_int_equal(vm_cgroup_events(m, g, &max_ev, &oom_ev, &peak), 0);
+	assert_true(max_ev > 0);
+	assert_int_equal(oom_ev, 0);
+	assert_int_equal(peak, 16 * MiB);
+	/* the process outside lost nothing */
+	assert_int_equal(vm_proc_info(m, out, &pi), 0);
+	assert_int_equal(pi.swap_kb, 0);
+	assert_int_equal(pi.rss_anon_kb, 8 * 1024);
+	assert_invariants(m);
+	/* every value written in the group is still there, through swap */
+	r = touch(m, in, a, 32 * MiB, 0, -1);
+	assert_true(r.majflt > 0);
+	assert_invariants(m);
+	/* the charge leaves with the pages */
+	vm_exit(m, in, 0);
+	assert_int_equal(stat_of(m, g, "current"), 0);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* A child group's charges count in its parent: the parent's limit binds. */
+static void test_hierarchy(void **state)
+{
+	vm_machine *m = machine(512 * MiB, 256 * MiB);
+	int parent = vm_cgroup_create(m, "parent", 0, 12 * MiB);
+	int child = vm_cgroup_create(m, "child", parent, 0);
+	int pid = spawn_in(m, "p", child);
+	uint64_t a = map_anon(m, pid, 24 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+
+	(void)state;
+	touch(m, pid, a, 24 * MiB, 1, 6);
+	assert_true(stat_of(m, parent, "current") <= (int64_t)(12 * MiB));
+	assert_int_equal(stat_of(m, parent, "current"), stat_of(m, child, "current"));
+	assert_true(vmstat_of(m, "pswpout") >= 3 * 1024);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* Without swap a full group cannot reclaim anonymous memory: the fault fails. */
+static void test_no_swap_fails(void **state)
+{
+	vm_machine *m = machine(512 * MiB, 0);
+	int g = vm_cgroup_create(m, "tight", 0, 8 * MiB);
+	int pid = spawn_in(m, "p", g);
+	uint64_t a = map_anon(m, pid, 16 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_touch_args t = { .addr = a, .len = 16 * MiB, .write = 1 };
+	uint64_t max_ev, oom_ev, peak;
+	struct vm_result r;
+
+	(void)state;
+	assert_int_not_equal(vm_touch(m, pid, &t, &r), 0);
+	assert_int_equal(vm_cgroup_events(m, g, &max_ev, &oom_ev, &peak), 0);
+	assert_int_equal(oom_ev, 1);
+	assert_int_equal(stat_of(m, g, "current"), 8 * MiB);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_charge_and_limit),
+		cmocka_unit_test(test_hierarchy),
+		cmocka_unit_test(test_no_swap_fails),
+	};
+	return cmocka_run_group_tests_name("memcg", tests, NULL, NULL);
+}
