@@ -563,6 +563,14 @@ if [ "$(id -u)" = 0 ]; then
 	else
 		ko "real: swap.lua with --swapfile: '$(swapfiles)'" "$TMP/sw.out"
 	fi
+	for f in scenarios/swap-hell.lua scenarios/mlock.lua; do
+		if $VMLAB run --real --check --swapfile 512M "$f" > "$TMP/sw.out" 2>&1 &&
+		   ! grep -q "no swap on this machine" "$TMP/sw.out" && [ -z "$(swapfiles)" ]; then
+			ok "real: scenario $f in a vm.cgroup group, on its own --swapfile"
+		else
+			ko "real: $f with --swapfile: '$(swapfiles)'" "$TMP/sw.out"
+		fi
+	done
 	$VMLAB run --real --swapfile 64M tests/real/hang.lua > "$TMP/hang.out" 2>&1 &
 	drv=$!
 	for i in $(seq 100); do grep -q ready "$TMP/hang.out" && break; sleep 0.1; done

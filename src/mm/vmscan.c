@@ -668,6 +668,24 @@ uint64_t reclaim_pages(struct machine *m, struct task_struct *t, const uint32_t 
 
 /* ---- direct reclaim ---- */
 
+/*
+ * reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): a reclaimer that freed
+ * nothing because every page it met was still being written waits for the
+ * first write to end (the kernel's wait is up to HZ/10, cut short as writes
+ * complete) and reports progress: the pages can go now.
+ */
+static uint64_t reclaim_throttle_writeback(struct machine *m, struct task_struct *t)
+{
+	uint64_t next = swap_next_writeback(m);
+
+	if (next != UINT64_MAX && next > t->clock) {
+		t->stime += next - t->clock;
+		t->clock = next;
+	}
+	swap_complete_writeback(m, t->clock);
+	return 1;
+}
+
 uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, int highest_zoneidx)
 {
 	struct scan_control sc = {
@@ -686,17 +704,8 @@ uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, 
 		if (sc.priority < DEF_PRIORITY - 2)
 			sc.may_writepage = true;
 	} while (--sc.priority >= 0);
-	if (!sc.nr_reclaimed && sc.nr_writeback) {
-		/* reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): wait for a write to end */
-		uint64_t next = swap_next_writeback(m);
-
-		if (next != UINT64_MAX && next > t->clock) {
-			t->stime += next - t->clock;
-			t->clock = next;
-		}
-		swap_complete_writeback(m, t->clock);
-		return 1;	/* progress is possible: the pages can go now */
-	}
+	if (!sc.nr_reclaimed && sc.nr_writeback)
+		return reclaim_throttle_writeback(m, t);
 	return sc.nr_reclaimed;
 }
 
@@ -717,17 +726,8 @@ uint64_t try_to_free_mem_cgroup_pages(struct machine *m, struct task_struct *t,
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
 	} while (--sc.priority >= 0);
-	if (!sc.nr_reclaimed && sc.nr_writeback) {
-		/* writeback_throttling_sane() on v2: wait for the first write, then go on */
-		uint64_t next = swap_next_writeback(m);
-
-		if (next != UINT64_MAX && next > t->clock) {
-			t->stime += next - t->clock;
-			t->clock = next;
-		}
-		swap_complete_writeback(m, t->clock);
-		return 1;
-	}
+	if (!sc.nr_reclaimed && sc.nr_writeback)
+		return reclaim_throttle_writeback(m, t);	/* v2: throttled as global reclaim is */
 	return sc.nr_reclaimed;
 }
 

@@ -8,22 +8,6 @@
  */
 #include "unit.h"
 
-static vm_machine *machine(uint64_t ram, uint64_t swap)
-{
-	struct vm_config c;
-	char err[256];
-	vm_machine *m;
-
-	vm_config_default(&c);
-	c.ram = ram;
-	c.swap = swap;
-	c.check = 1;
-	m = vm_new(&c, err, sizeof(err));
-	if (!m)
-		fail_msg("vm_new: %s", err);
-	return m;
-}
-
 static int spawn_in(vm_machine *m, const char *name, int cgroup)
 {
 	struct vm_spawn_opts o = { .cgroup = cgroup };
@@ -42,7 +26,7 @@ static int64_t stat_of(vm_machine *m, int id, const char *key)
 
 static void test_charge_and_limit(void **state)
 {
-	vm_machine *m = machine(512 * MiB, 256 * MiB);
+	vm_machine *m = new_machine_swap(512 * MiB, 256 * MiB);
 	int g = vm_cgroup_create(m, "box", 0, 16 * MiB);
 	int in = spawn_in(m, "in", g), out = spawn_in(m, "out", 0);
 	uint64_t a = map_anon(m, in, 32 * MiB, VM_PROT_READ | VM_PROT_WRITE);
@@ -92,7 +76,7 @@ static void test_charge_and_limit(void **state)
 /* A child group's charges count in its parent: the parent's limit binds. */
 static void test_hierarchy(void **state)
 {
-	vm_machine *m = machine(512 * MiB, 256 * MiB);
+	vm_machine *m = new_machine_swap(512 * MiB, 256 * MiB);
 	int parent = vm_cgroup_create(m, "parent", 0, 12 * MiB);
 	int child = vm_cgroup_create(m, "child", parent, 0);
 	int pid = spawn_in(m, "p", child);
@@ -110,7 +94,7 @@ static void test_hierarchy(void **state)
 /* Without swap a full group cannot reclaim anonymous memory: the fault fails. */
 static void test_no_swap_fails(void **state)
 {
-	vm_machine *m = machine(512 * MiB, 0);
+	vm_machine *m = new_machine_swap(512 * MiB, 0);
 	int g = vm_cgroup_create(m, "tight", 0, 8 * MiB);
 	int pid = spawn_in(m, "p", g);
 	uint64_t a = map_anon(m, pid, 16 * MiB, VM_PROT_READ | VM_PROT_WRITE);

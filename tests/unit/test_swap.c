@@ -17,22 +17,6 @@
  */
 #include "unit.h"
 
-static vm_machine *swap_machine(uint64_t ram, uint64_t swap)
-{
-	struct vm_config c;
-	char err[256];
-	vm_machine *m;
-
-	vm_config_default(&c);
-	c.ram = ram;
-	c.swap = swap;
-	c.check = 1;		/* the content shadow: values are verified */
-	m = vm_new(&c, err, sizeof(err));
-	if (!m)
-		fail_msg("vm_new: %s", err);
-	return m;
-}
-
 static int madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_madv a)
 {
 	struct vm_result r;
@@ -44,7 +28,7 @@ static int madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_
 
 static void test_pageout_then_swapin(void **state)
 {
-	vm_machine *m = swap_machine(1 * GiB, 512 * MiB);
+	vm_machine *m = new_machine_swap(1 * GiB, 512 * MiB);
 	int pid = vm_spawn(m, "p", NULL);
 	uint64_t a = map_anon(m, pid, N * 4096ULL, VM_PROT_READ | VM_PROT_WRITE);
 	struct vm_result r;
@@ -88,7 +72,7 @@ static void test_pageout_then_swapin(void **state)
 /* Random faults: the window collapses to the faulting page. */
 static void test_random_swapin(void **state)
 {
-	vm_machine *m = swap_machine(1 * GiB, 512 * MiB);
+	vm_machine *m = new_machine_swap(1 * GiB, 512 * MiB);
 	int pid = vm_spawn(m, "p", NULL);
 	uint64_t a = map_anon(m, pid, N * 4096ULL, VM_PROT_READ | VM_PROT_WRITE);
 	uint64_t maj = 0, faults = 0, ra0;
@@ -124,7 +108,7 @@ static void test_random_swapin(void **state)
 /* fork: both sides name the slots; each side's exit gives its references back. */
 static void test_fork_shares_slots(void **state)
 {
-	vm_machine *m = swap_machine(512 * MiB, 256 * MiB);
+	vm_machine *m = new_machine_swap(512 * MiB, 256 * MiB);
 	int parent = vm_spawn(m, "p", NULL), child;
 	uint64_t a = map_anon(m, parent, 64 * 4096ULL, VM_PROT_READ | VM_PROT_WRITE);
 	struct vm_proc pi;
@@ -201,7 +185,7 @@ static struct vm_result run_touch(vm_machine *m, int pid, uint64_t addr, uint64_
 /* Under pressure: kswapd below low, direct reclaim below min; locked pages stay. */
 static void test_pressure_reclaims(void **state)
 {
-	vm_machine *m = swap_machine(128 * MiB, 512 * MiB);
+	vm_machine *m = new_machine_swap(128 * MiB, 512 * MiB);
 	int pid = vm_spawn(m, "p", NULL);
 	uint64_t locked = map_anon(m, pid, 4 * MiB, VM_PROT_READ | VM_PROT_WRITE);
 	uint64_t a = map_anon(m, pid, 192 * MiB, VM_PROT_READ | VM_PROT_WRITE);
@@ -239,7 +223,7 @@ static void test_pressure_reclaims(void **state)
 /* With no swap device anonymous memory cannot be reclaimed: the allocation fails. */
 static void test_no_swap_runs_out(void **state)
 {
-	vm_machine *m = swap_machine(64 * MiB, 0);
+	vm_machine *m = new_machine_swap(64 * MiB, 0);
 	int pid = vm_spawn(m, "p", NULL);
 	uint64_t a = map_anon(m, pid, 48 * MiB, VM_PROT_READ | VM_PROT_WRITE);
 	uint64_t b = map_anon(m, pid, 48 * MiB, VM_PROT_READ | VM_PROT_WRITE);

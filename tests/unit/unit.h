@@ -39,19 +39,36 @@ static inline uint64_t cost_ns(const char *name)
 /* A write to a page nobody else maps any more: reused, no copy, no flush. */
 #define COW_REUSE_FAULT_NS	(cost_ns("fault_trap") + cost_ns("cow_reuse") + FAULT_ACCESSES_NS)
 
+static inline vm_machine *new_machine_cfg(const struct vm_config *c)
+{
+	char err[256];
+	vm_machine *m = vm_new(c, err, sizeof(err));
+
+	if (!m)
+		fail_msg("vm_new: %s", err);
+	return m;
+}
+
 static inline vm_machine *new_machine(uint64_t ram, int cpus)
 {
 	struct vm_config c;
-	char err[256];
-	vm_machine *m;
 
 	vm_config_default(&c);
 	c.ram = ram;
 	c.cpus = cpus;
-	m = vm_new(&c, err, sizeof(err));
-	if (!m)
-		fail_msg("vm_new: %s", err);
-	return m;
+	return new_machine_cfg(&c);
+}
+
+/* With swap bytes of swap and the content shadow on (--check: every value verified). */
+static inline vm_machine *new_machine_swap(uint64_t ram, uint64_t swap)
+{
+	struct vm_config c;
+
+	vm_config_default(&c);
+	c.ram = ram;
+	c.swap = swap;
+	c.check = 1;
+	return new_machine_cfg(&c);
 }
 
 /* Fail the test with the checker's message if an invariant is broken. */
