@@ -364,8 +364,18 @@ static unsigned wp_page_copy(struct machine *m, struct vm_fault *vmf, struct pag
 
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	/*
+	 * The allocation may reclaim. The page being copied is in use this very
+	 * moment (the kernel holds it with folio_get() and re-checks the PTE
+	 * after, and its young PTE spares it); vmlab locks it for the while, so
+	 * that reclaim in a tiny group cannot take it on every retry.
+	 */
+	if (old)
+		SetPageFlag(old, PG_locked);
 	new = vma_alloc_folio(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0, vma,
 			      vmf->address);
+	if (old)
+		ClearPageFlag(old, PG_locked);
 	if (!new)
 		return VM_FAULT_OOM;
 	if (*ptep != vmf->orig_pte) {
