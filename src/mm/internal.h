@@ -976,6 +976,8 @@ void swap_cache_del_folio(struct machine *m, struct page *page);
 /* swap_update_readahead(): a fault found page in the swap cache. */
 void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			   uint64_t addr);
+struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, struct vm_area_struct *vma,
+				   uint64_t addr);
 /* swapin_readahead(): read the target and its neighbours; the target's page or NULL. */
 struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf);
 

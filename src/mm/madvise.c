@@ -9,8 +9,10 @@
  *   MADV_NORMAL/RANDOM/SEQUENTIAL, HUGEPAGE/NOHUGEPAGE, DONTFORK/DOFORK
  *			set VMA flags (splitting and merging VMAs); the readahead
  *			and THP code read them.
- *   MADV_WILLNEED	starts swap-in of swapped pages; with no swap there is
- *			nothing to read.
+ *   MADV_WILLNEED	starts swap-in of the range's swapped pages
+ *			(swapin_walk_pmd_entry -> read_swap_cache_async): they
+ *			are read into the swap cache, pswpin, without waiting,
+ *			and the faults that come later are minor.
  *   MADV_COLD		clears the accessed bits and moves the range's active,
  *			unshared pages to the inactive list (folio_deactivate).
  *   MADV_PAGEOUT	isolates the unshared pages and reclaims them
@@ -129,6 +131,27 @@ static int cold_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum
 
 static const struct mm_walk_ops cold_walk_ops = { .pte_entry = cold_pte_entry };
 
+/* swapin_walk_pmd_entry() for one PTE: a swapped page starts coming back. */
+static int willneed_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr,
+			      enum walk_kind kind)
+{
+	if (kind == WALK_SWAP)
+		read_swap_cache_async(walk->m, pte_to_swp_entry(*ptep), walk->vma, addr);
+	return 0;
+}
+
+static const struct mm_walk_ops willneed_walk_ops = { .pte_entry = willneed_pte_entry };
+
+/* madvise_willneed(): anonymous memory reads its swapped pages back; shmem has nothing to read. */
+static int madvise_willneed(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+			    uint64_t end, void *arg)
+{
+	(void)arg;
+	if (vma_is_anonymous(vma))
+		walk_page_range_vma(m, vma, start, end, &willneed_walk_ops, NULL);
+	return 0;
+}
+
 /*
  * madvise_walk_vmas(): visit each VMA of [start, end), clipped to the
  * range, in address order. A visit's error ends the walk there (the VMAs
@@ -227,7 +250,7 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 	case VM_MADV_DOFORK:
 		return update_vma_flags(m, mm, start, end, 0, VM_DONTCOPY, &changed);
 	case VM_MADV_WILLNEED:
-		return range_mapped(mm, start, end) ? 0 : -ENOMEM;
+		return madvise_walk_vmas(m, mm, start, end, madvise_willneed, NULL);
 	case VM_MADV_POPULATE_READ:
 	case VM_MADV_POPULATE_WRITE:
 		if (!range_mapped(mm, start, end))

@@ -205,6 +205,20 @@ static struct page *swap_cache_read_folio(struct machine *m, swp_entry_t e, stru
 	return page;
 }
 
+/*
+ * read_swap_cache_async() for MADV_WILLNEED: start reading slot e into the
+ * swap cache; nobody waits, nothing is marked as readahead, and the fault
+ * that comes later finds the page there (minor).
+ */
+struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, struct vm_area_struct *vma,
+				   uint64_t addr)
+{
+	struct vm_fault vmf = { .vma = vma, .address = addr };
+	unsigned nr_read = 0;
+
+	return swap_cache_read_folio(m, e, &vmf, addr, false, &nr_read);
+}
+
 struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf)
 {
 	struct task_struct *t = vmf->task;
