@@ -55,6 +55,7 @@ local p = vm.spawn("locker", function(self)
     file_kb = 4096, ns = "50%" } })
   print(string.format("re-read the other 96 MiB: %d major faults", back.majflt))
   vm.expect(back.majflt > 0, "nothing of the unlocked memory had gone to swap")
+  vm.show("lru", box)   -- the group's lists: 16 MiB unevictable, the rest where reclaim looks
 end, { cgroup = box })
 
 vm.wait(p)

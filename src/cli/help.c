@@ -274,6 +274,7 @@ static const char views_help[] =
 "  \"vmstat\"         vmstat(8)'s first line (averages since boot)\n"
 "  \"meminfo\"        /proc/meminfo\n"
 "  \"zoneinfo\"       the zones of /proc/zoneinfo: free pages, watermarks min/low/high\n"
+"  \"lru\" [, g...]   the LRU lists in kB: the node's, then each vm.cgroup given\n"
 "  \"ps\"             ps -o pid,comm,vsz,rss,min_flt,maj_flt\n"
 "  \"status\", p      the memory lines of /proc/PID/status\n"
 "  \"smaps\", p       /proc/PID/smaps_rollup (Pss, Shared_/Private_Dirty: CoW)\n"

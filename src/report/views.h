@@ -19,6 +19,9 @@ int view_free(struct strbuf *o, const struct vm_snapshot *s, const char *args,
 void view_vmstat(struct strbuf *o, const struct vm_snapshot *s);
 void view_meminfo(struct strbuf *o, const struct vm_snapshot *s);
 void view_zoneinfo(struct strbuf *o, const struct vm_snapshot *s);
+/* The node's LRU lists and each named group's (stats: its memory.stat), in kB. */
+void view_lru(struct strbuf *o, const struct vm_snapshot *s, const char *const *names,
+	      const struct vm_kv *const *stats, const int *nstats, int ngroups);
 void view_ps(struct strbuf *o, const struct vm_snapshot *s);
 void view_status(struct strbuf *o, const struct vm_proc *p);
 void view_smaps_rollup(struct strbuf *o, const struct vm_proc *p);

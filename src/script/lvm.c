@@ -58,6 +58,14 @@ static void on_bug(void *ctx, const char *file, int line, const char *rule)
 	exit(3);
 }
 
+/* A vm.cgroup{} handle (userdata): its backend id and name. */
+#define CGROUP_MT "vmlab.cgroup"
+
+struct lcgroup {
+	int id;			/* the backend's: 1, 2, ... */
+	char name[64];
+};
+
 vm_machine *scenario_machine(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
@@ -327,6 +335,34 @@ static void snapshot(lua_State *L, struct vm_snapshot *s, const char *what)
 		luaL_error(L, "%s: cannot read the machine's state (/proc)", what);
 }
 
+/* vm.show("lru" [, g, ...]): the node's lists, then each group's given. */
+#define LRU_VIEW_GROUPS	16
+static void lru_view(lua_State *L, struct strbuf *b)
+{
+	struct backend *be = backend_of(L);
+	struct vm_kv kv[LRU_VIEW_GROUPS][NR_VM_MEMSTAT];
+	const struct vm_kv *stats[LRU_VIEW_GROUPS];
+	const char *names[LRU_VIEW_GROUPS];
+	int nstats[LRU_VIEW_GROUPS], n = lua_gettop(L) - 1;
+	struct vm_snapshot s;
+
+	if (n > LRU_VIEW_GROUPS)
+		luaL_error(L, "vm.show(\"lru\"): at most %d groups", LRU_VIEW_GROUPS);
+	for (int i = 0; i < n; i++) {
+		struct lcgroup *g = luaL_checkudata(L, i + 2, CGROUP_MT);
+		uint64_t max_events, oom_events, peak;
+
+		names[i] = g->name;	/* the handle, an argument, lives through the call */
+		nstats[i] = be->ops->cgroup_memstat(be, g->id, kv[i], &max_events, &oom_events, &peak);
+		if (nstats[i] < 0)
+			luaL_error(L, "vm.show(\"lru\"): cannot read group %s", names[i]);
+		stats[i] = kv[i];
+	}
+	snapshot(L, &s, "vm.show");
+	view_lru(b, &s, names, stats, nstats, n);
+	be->ops->snapshot_release(&s);
+}
+
 static int l_show(lua_State *L)
 {
 	struct scenario *sc = scenario_of(L);
@@ -364,6 +400,8 @@ static int l_show(lua_State *L)
 			sb_free(&b);
 			luaL_error(L, "vm.show(\"%s\"): %s", spec, err);
 		}
+	} else if (!strcmp(name, "lru")) {
+		lru_view(L, &b);
 	} else if (!strcmp(name, "status")) {
 		view_proc(L, name, &info);
 		view_status(&b, &info);
@@ -446,13 +484,6 @@ static int l_vmstat(lua_State *L)
 }
 
 /* ---- vm.cgroup{}: memory cgroups ---- */
-
-#define CGROUP_MT "vmlab.cgroup"
-
-struct lcgroup {
-	int id;			/* the backend's: 1, 2, ... */
-	char name[64];
-};
 
 int lcgroup_check(lua_State *L, int idx)
 {
