@@ -278,6 +278,23 @@ expect_cmd_error "replay: an unknown policy is named" 2 "unknown policy 'nope'" 
 	replay --bare --policy nope --cache 4 --addresses 1,2
 expect_cmd_error "replay: a cache of 0 pages is refused" 2 "not '0'" \
 	replay --bare --policy lru --cache 0 --addresses 1,2
+# replay through the whole kernel: 40,000 pages written then read on 64 MiB of RAM
+awk 'BEGIN { for (p = 0; p < 2; p++) for (i = 0; i < 40000; i++)
+	printf "0x%x %s\n", 268435456 + i * 4096, p ? "R" : "W" }' > "$TMP/loop.hex"
+if $VMLAB replay "$TMP/loop.hex" --ram 64M --swap 256M --json "$TMP/kr.json" > "$TMP/kr.out" 2>&1 &&
+   python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert d["accesses"] == 80000 and d["minflt"] + d["majflt"] == 80000, d
+assert d["pswpin"] == 40000 and d["majflt"] * 8 >= 40000 and d["pswpout"] >= 40000 - 16384, d
+assert d["tlb_misses"] == 160000 and d["peak_rss_kb"] <= 65536, d' "$TMP/kr.json"; then
+	ok "replay through the kernel: a loop over 2.4x the RAM swaps every page back in, 8 a major fault"
+else
+	ko "replay through the kernel" "$TMP/kr.out"
+fi
+expect_cmd_error "replay through the kernel needs --ram" 2 "it needs --ram and a trace" \
+	replay "$TMP/loop.hex"
+expect_cmd_error "replay: a trace larger than RAM and swap is said" 2 \
+	"cannot map the trace's 40000 pages (156 MiB) on a machine of 64 MiB RAM and 0 MiB swap" \
+	replay "$TMP/loop.hex" --ram 64M
 # vmlab mrc: LRU's curve from stack distances is LRU replayed at each size
 printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 6 7 1 2 8 1 9 3 > "$TMP/small.trace"
 mrc=$($VMLAB mrc "$TMP/small.trace" --policy lru,fifo --sizes 1,2,3,4,5,8 --csv 2>&1 |

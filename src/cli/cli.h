@@ -27,6 +27,8 @@ struct trace;
 struct policy_ops;
 struct policy_config;
 int replay_ostep(int argc, char **argv);
+/* vmlab replay TRACE --ram SIZE [--swap SIZE]: through the whole simulated kernel */
+int replay_kernel(int argc, char **argv);
 int replay_print_ostep(const struct trace *t, const struct policy_ops *pol,
 		       const struct policy_config *pc, bool lines);
 /* "N,N,..." cache sizes in pages (1 to UINT32_MAX) into out (s is cut up):

@@ -248,9 +248,13 @@ int cmd_replay(int argc, char **argv)
 	uint64_t *knob;
 	int np, nc, nr = 0, f, rc = 0;
 
-	for (int i = 0; i < argc; i++)
+	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--ostep"))
 			return replay_ostep(argc, argv);
+		bare |= !strcmp(argv[i], "--bare");
+	}
+	if (!bare)	/* the whole kernel (replay_kernel.c) */
+		return replay_kernel(argc, argv);
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
@@ -288,11 +292,6 @@ int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "vmlab replay: one trace at a time (%s and %s)\n", path, a);
 			return 2;
 		}
-	}
-	if (!bare) {
-		fputs("vmlab replay: only --bare (the policies alone) is in this version; replay "
-		      "through the whole kernel needs swap, which comes with the files/swap work\n", stderr);
-		return 2;
 	}
 	if (!policies || !caches || (!path == !list)) {
 		fputs("vmlab replay: needs --policy, --cache and a trace (a file or --addresses)\n", stderr);
