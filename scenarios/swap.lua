@@ -20,11 +20,11 @@ vm.config{ ram = "1G", swap = "512M" }
 
 local N = 2560
 -- A page that sits in another CPU's per-CPU LRU batch (31 pages each: lru_add
--- after its fault, lru_move_tail after its write) is not on the LRU, so
--- MADV_PAGEOUT, which drains only its own CPU's batches, cannot take it.
--- The simulator has no per-CPU batches: exact there.
-local BATCH = 31 * (vm.ncpus() - 1)
-local TOL = { minflt = BATCH, majflt = "2%", rss_kb = BATCH * 4, swap_kb = BATCH * 4 }   -- compare
+-- after its fault, lru_move_tail after its write, up to one of each) is not
+-- on the LRU, so MADV_PAGEOUT, which drains only its own CPU's batches,
+-- cannot take it. The simulator has no per-CPU batches: exact there.
+local BATCH = 2 * 31 * (vm.ncpus() - 1)
+local TOL = { minflt = BATCH, majflt = 8, rss_kb = BATCH * 4, swap_kb = BATCH * 4 }   -- compare
 
 vm.spawn("swapper", function(self)
   local m = self:mmap{ len = N * vm.PAGE }
@@ -55,7 +55,7 @@ vm.spawn("swapper", function(self)
             cached.majflt, u.swap_kb / 4)
 
   self:madvise(m, "pageout", { tolerance = TOL })   -- clean copies: freed, not written again
-  local cold = self:touch(m, { op = "read", tolerance = { minflt = BATCH, majflt = "2%",
+  local cold = self:touch(m, { op = "read", tolerance = { minflt = BATCH, majflt = "3%",
                                                           rss_kb = BATCH * 4, swap_kb = BATCH * 4,
                                                           ns = "30%" } })
   local faults = cold.minflt + cold.majflt
@@ -64,6 +64,6 @@ vm.spawn("swapper", function(self)
   print(string.format("              %.1f us a page: %.0fx slower than RAM", cold.ns / 1e3 / N,
         cold.ns / hot.ns))
   vm.expect(vm.near(faults, N, BATCH), "%d faults re-reading %d pages", faults, N)
-  vm.expect(vm.near(cold.majflt, 322, "2%"), "%d major faults, want 322", cold.majflt)
+  vm.expect(vm.near(cold.majflt, 322, "3%"), "%d major faults, want 322", cold.majflt)
   vm.expect(self:read(m, 1234 * vm.PAGE) == 42, "the data came back from swap")
 end)

@@ -181,6 +181,8 @@ struct op {
 	int seq;			/* place among its process's operations */
 	bool used;
 	bool unstable;			/* its counts differ between real runs */
+	const char *spread;		/* which count, from lo to hi (NULL: a run lacks the op) */
+	int64_t lo, hi;
 };
 
 struct oplist {
@@ -476,6 +478,9 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 		printf("%-14s %-18s", name, op);
 		if (!sr || !rr) {
 			printf(" only on the %s kernel\n", sr ? "simulated" : "real");
+		} else if (r->unstable && r->spread) {
+			printf(" its counts differ from one real run to the next (%s from %lld to %lld)\n",
+			       r->spread, (long long)r->lo, (long long)r->hi);
 		} else if (r->unstable) {
 			printf(" its counts differ from one real run to the next\n");
 		} else if (err_s || err_r) {
@@ -635,9 +640,12 @@ static void merge_runs(struct oplist *ro, int runs)
 			mid = median(c[f], nc);
 			tol = tolerance(o->rec, counts[f], mid, NULL);
 			x = (struct jval *)jget(o->rec, counts[f]);
-			if (tol < 0 || hi - lo > 2 * tol || !x)
+			if (tol < 0 || hi - lo > 2 * tol || !x) {
 				o->unstable = true;
-			else
+				o->spread = counts[f];
+				o->lo = (int64_t)lo;
+				o->hi = (int64_t)hi;
+			} else
 				x->i = (int64_t)mid;
 		}
 		if (ns && n)
