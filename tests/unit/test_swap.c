@@ -26,6 +26,23 @@ static int madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_
 
 #define N 2560
 
+/*
+ * N pages written with value, paged out, read back from the swap cache and
+ * paged out again: freed now, every one of them only in its swap slot.
+ */
+static uint64_t swapped_out(vm_machine *m, int pid, int value)
+{
+	uint64_t a = map_anon(m, pid, N * 4096ULL, VM_PROT_READ | VM_PROT_WRITE);
+
+	touch(m, pid, a, N * 4096ULL, 1, value);
+	madvise(m, pid, a, N * 4096ULL, VM_MADV_PAGEOUT);
+	vm_sleep(m, pid, 300 * 1000 * 1000);
+	touch(m, pid, a, N * 4096ULL, 0, -1);
+	madvise(m, pid, a, N * 4096ULL, VM_MADV_PAGEOUT);
+	assert_int_equal(vmstat_of(m, "SwapCached"), 0);
+	return a;
+}
+
 static void test_pageout_then_swapin(void **state)
 {
 	vm_machine *m = new_machine_swap(1 * GiB, 512 * MiB);
@@ -78,17 +95,11 @@ static void test_willneed(void **state)
 {
 	vm_machine *m = new_machine_swap(1 * GiB, 512 * MiB);
 	int pid = vm_spawn(m, "p", NULL);
-	uint64_t a = map_anon(m, pid, N * 4096ULL, VM_PROT_READ | VM_PROT_WRITE);
+	uint64_t a = swapped_out(m, pid, 3);
 	int64_t in0, ra0;
 	struct vm_result r;
 
 	(void)state;
-	touch(m, pid, a, N * 4096ULL, 1, 3);
-	madvise(m, pid, a, N * 4096ULL, VM_MADV_PAGEOUT);
-	vm_sleep(m, pid, 300 * 1000 * 1000);
-	touch(m, pid, a, N * 4096ULL, 0, -1);
-	madvise(m, pid, a, N * 4096ULL, VM_MADV_PAGEOUT);
-	assert_int_equal(vmstat_of(m, "SwapCached"), 0);
 	in0 = vmstat_of(m, "pswpin");
 	ra0 = vmstat_of(m, "swap_ra");
 	assert_int_equal(vm_madvise(m, pid, a, N * 4096ULL, VM_MADV_WILLNEED, &r), 0);
@@ -108,15 +119,10 @@ static void test_random_swapin(void **state)
 {
 	vm_machine *m = new_machine_swap(1 * GiB, 512 * MiB);
 	int pid = vm_spawn(m, "p", NULL);
-	uint64_t a = map_anon(m, pid, N * 4096ULL, VM_PROT_READ | VM_PROT_WRITE);
+	uint64_t a = swapped_out(m, pid, 5);
 	uint64_t maj = 0, faults = 0, ra0;
 
 	(void)state;
-	touch(m, pid, a, N * 4096ULL, 1, 5);
-	madvise(m, pid, a, N * 4096ULL, VM_MADV_PAGEOUT);
-	vm_sleep(m, pid, 200 * 1000 * 1000);
-	touch(m, pid, a, N * 4096ULL, 0, -1);
-	madvise(m, pid, a, N * 4096ULL, VM_MADV_PAGEOUT);
 	ra0 = (uint64_t)vmstat_of(m, "swap_ra");
 	/* a stride of 37 pages: no fault is next to the last one */
 	for (uint64_t i = 0, k = 0; i < 400; i++, k = (k + 37) % N) {
