@@ -223,7 +223,7 @@ struct mem_cgroup {
 	struct lruvec own_lruvec;
 	uint64_t anon_cost, file_cost;	/* lru_note_cost() of this lruvec */
 	int64_t stat[NR_VM_NODE_STAT_ITEMS];
-	uint64_t pgfault, pgmajfault, pgscan, pgsteal;
+	uint64_t pgfault, pgmajfault;
 };
 
 /* ---- the machine ---- */
@@ -987,8 +987,8 @@ struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault 
 void swap_writepage(struct machine *m, struct task_struct *t, struct page *page);
 /* Writebacks finished by time now end (folio_end_writeback). */
 void swap_complete_writeback(struct machine *m, uint64_t now);
-/* When the earliest write in flight ends; UINT64_MAX if none. */
-uint64_t swap_next_writeback(const struct machine *m);
+/* t sleeps until the oldest write in flight ends (reclaim_throttle, a full tag queue). */
+void swap_wait_writeback(struct machine *m, struct task_struct *t);
 
 /* ---- reclaim (vmscan.c) ---- */
 
@@ -1029,6 +1029,15 @@ void folio_putback_lru(struct machine *m, struct page *page);
 void folio_rotate_reclaimable(struct machine *m, struct page *page);
 
 /* ---- memory cgroups (memcontrol.c) ---- */
+
+/* What one memory.stat is made of: page states, fault events, memory.current in bytes. */
+struct memstat_src {
+	const int64_t *stat;		/* by enum node_stat_item */
+	uint64_t pgfault, pgmajfault;
+	int64_t current;
+};
+/* memory_stat_format() (proc.c): VM_MEMSTAT_KEYS into kv[0 .. NR_VM_MEMSTAT-1]. */
+void memstat_fill(const struct memstat_src *src, struct vm_kv *kv);
 
 int mem_cgroup_init(struct machine *m, char *err, size_t errlen);
 void mem_cgroup_exit(struct machine *m);

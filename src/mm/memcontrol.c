@@ -158,38 +158,15 @@ void mem_cgroup_uncharge(struct machine *m, struct page *page)
 int vm_cgroup_memstat(vm_machine *m, int id, struct vm_kv *kv, int max)
 {
 	const struct mem_cgroup *g;
-	const int64_t page = PAGE_SIZE;
-	int n = 0;
 
 	if (id <= 0 || id >= m->nr_memcg || max < NR_VM_MEMSTAT)
 		return -EINVAL;
 	g = m->memcg[id];
-	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
-		int64_t v = 0;
-
-		switch ((enum vm_memstat_key)k) {
-		case MEMSTAT_ANON:		v = g->stat[NR_ANON_MAPPED] * page; break;
-		case MEMSTAT_FILE:		v = g->stat[NR_FILE_PAGES] * page; break;
-		case MEMSTAT_SHMEM:		v = g->stat[NR_SHMEM] * page; break;
-		case MEMSTAT_FILE_MAPPED:	v = g->stat[NR_FILE_MAPPED] * page; break;
-		case MEMSTAT_FILE_DIRTY:	v = g->stat[NR_FILE_DIRTY] * page; break;
-		case MEMSTAT_FILE_WRITEBACK:	v = g->stat[NR_WRITEBACK] * page; break;
-		case MEMSTAT_SWAPCACHED:	v = g->stat[NR_SWAPCACHE] * page; break;
-		case MEMSTAT_ANON_THP:		v = g->stat[NR_ANON_THPS] * page * 512; break;
-		case MEMSTAT_INACTIVE_ANON:	v = g->stat[NR_INACTIVE_ANON] * page; break;
-		case MEMSTAT_ACTIVE_ANON:	v = g->stat[NR_ACTIVE_ANON] * page; break;
-		case MEMSTAT_INACTIVE_FILE:	v = g->stat[NR_INACTIVE_FILE] * page; break;
-		case MEMSTAT_ACTIVE_FILE:	v = g->stat[NR_ACTIVE_FILE] * page; break;
-		case MEMSTAT_UNEVICTABLE:	v = g->stat[NR_UNEVICTABLE] * page; break;
-		case MEMSTAT_PGFAULT:		v = (int64_t)g->pgfault; break;
-		case MEMSTAT_PGMAJFAULT:	v = (int64_t)g->pgmajfault; break;
-		case MEMSTAT_CURRENT:		v = (int64_t)g->usage * page; break;
-		case NR_VM_MEMSTAT:		break;
-		}
-		snprintf(kv[n].name, sizeof(kv[n].name), "%s", vm_memstat_names[k]);
-		kv[n++].value = v;
-	}
-	return n;
+	memstat_fill(&(struct memstat_src){
+		.stat = g->stat, .pgfault = g->pgfault, .pgmajfault = g->pgmajfault,
+		.current = (int64_t)(g->usage * PAGE_SIZE),
+	}, kv);
+	return NR_VM_MEMSTAT;
 }
 
 int vm_cgroup_events(vm_machine *m, int id, uint64_t *max_events, uint64_t *oom_events,

@@ -60,7 +60,13 @@ static void folio_end_writeback(struct machine *m, struct page *page)
 		ClearPageFlag(page, PG_reclaim);
 		folio_rotate_reclaimable(m, page);
 	}
-	/* a page whose every swap PTE went while it was written: nothing needs it */
+	/*
+	 * A page whose every swap PTE went while it was written (munmap, exit):
+	 * free_swap_and_cache() could not take it under writeback. The kernel
+	 * leaves it to reclaim, which frees it at its next scan (clean, unmapped,
+	 * in the swap cache); vmlab frees it now, the write being its last use,
+	 * so SwapCached drops when the write ends rather than at that scan.
+	 */
 	if (!page->mapcount && !PageFlag(page, PG_locked) && !swap_count(m, e)) {
 		page->refcount++;
 		folio_free_swap(m, page);
@@ -79,9 +85,16 @@ void swap_complete_writeback(struct machine *m, uint64_t now)
 	}
 }
 
-uint64_t swap_next_writeback(const struct machine *m)
+/*
+ * t sleeps until the oldest write in flight ends (a sleep, not CPU time:
+ * blk_mq_get_tag() and reclaim_throttle() schedule out), and the writes
+ * done by then end.
+ */
+void swap_wait_writeback(struct machine *m, struct task_struct *t)
 {
-	return m->wb_nr ? m->wb[m->wb_head].done : UINT64_MAX;
+	if (m->wb_nr && m->wb[m->wb_head].done > t->clock)
+		t->clock = m->wb[m->wb_head].done;
+	swap_complete_writeback(m, t->clock);
 }
 
 /*
@@ -95,16 +108,8 @@ void swap_writepage(struct machine *m, struct task_struct *t, struct page *page)
 	struct swap_info_struct *si = swp_info(m, e);
 	uint64_t start, done;
 
-	if (m->wb_nr >= SWAP_MAX_INFLIGHT) {
-		/* every tag is busy: wait for the oldest write */
-		uint64_t next = swap_next_writeback(m);
-
-		if (next > t->clock) {
-			t->stime += next - t->clock;
-			t->clock = next;
-		}
-		swap_complete_writeback(m, t->clock);
-	}
+	if (m->wb_nr >= SWAP_MAX_INFLIGHT)
+		swap_wait_writeback(m, t);	/* every tag is busy */
 	start = t->clock > si->busy_until ? t->clock : si->busy_until;
 	done = start + m->cost.ns[COST_SWAP_WRITE_PAGE];
 	if (m->wb_nr) {

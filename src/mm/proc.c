@@ -115,40 +115,46 @@ static void fill_vmstat(struct machine *m, struct vm_snapshot *s)
 }
 
 /*
- * memory_stat_format() (mm/memcontrol.c) for the run's memory cgroup, which
- * on the simulator holds every process: the node's counters in bytes, the
- * fault events, and "current", what the memcg is charged for: anonymous and
- * file folios (mem_cgroup_charge()), page tables and kernel stacks
- * (__GFP_ACCOUNT).
+ * memory_stat_format() (mm/memcontrol.c): page states in bytes, the fault
+ * events, and "current". One mapping for the run's memory cgroup (on the
+ * simulator it holds every process: the node's counters, and current is
+ * what the memcg is charged for: anonymous and file folios, page tables and
+ * kernel stacks, __GFP_ACCOUNT) and for each vm.cgroup group (its own
+ * counters; current its charged user pages, memcontrol.c).
  */
-static int64_t memstat_value(struct machine *m, enum vm_memstat_key k)
+static int64_t memstat_value(const struct memstat_src *src, enum vm_memstat_key k)
 {
-	const int64_t page = PAGE_SIZE;
+	const int64_t page = PAGE_SIZE, *st = src->stat;
 
 	switch (k) {
-	case MEMSTAT_ANON:		return node_page_state(m, NR_ANON_MAPPED) * page;
-	case MEMSTAT_FILE:		return node_page_state(m, NR_FILE_PAGES) * page;
-	case MEMSTAT_SHMEM:		return node_page_state(m, NR_SHMEM) * page;
-	case MEMSTAT_FILE_MAPPED:	return node_page_state(m, NR_FILE_MAPPED) * page;
-	case MEMSTAT_FILE_DIRTY:	return node_page_state(m, NR_FILE_DIRTY) * page;
-	case MEMSTAT_FILE_WRITEBACK:	return node_page_state(m, NR_WRITEBACK) * page;
-	case MEMSTAT_SWAPCACHED:	return node_page_state(m, NR_SWAPCACHE) * page;
-	case MEMSTAT_ANON_THP:		return node_page_state(m, NR_ANON_THPS) * page * 512;
-	case MEMSTAT_INACTIVE_ANON:	return node_page_state(m, NR_INACTIVE_ANON) * page;
-	case MEMSTAT_ACTIVE_ANON:	return node_page_state(m, NR_ACTIVE_ANON) * page;
-	case MEMSTAT_INACTIVE_FILE:	return node_page_state(m, NR_INACTIVE_FILE) * page;
-	case MEMSTAT_ACTIVE_FILE:	return node_page_state(m, NR_ACTIVE_FILE) * page;
-	case MEMSTAT_UNEVICTABLE:	return node_page_state(m, NR_UNEVICTABLE) * page;
-	case MEMSTAT_PGFAULT:		return (int64_t)m->vm_events[PGFAULT];
-	case MEMSTAT_PGMAJFAULT:	return (int64_t)m->vm_events[PGMAJFAULT];
-	case MEMSTAT_CURRENT:
-		return (node_page_state(m, NR_ANON_MAPPED) + node_page_state(m, NR_FILE_PAGES) +
-			node_page_state(m, NR_PAGETABLE)) * page +
-		       node_page_state(m, NR_KERNEL_STACK_KB) * 1024;
+	case MEMSTAT_ANON:		return st[NR_ANON_MAPPED] * page;
+	case MEMSTAT_FILE:		return st[NR_FILE_PAGES] * page;
+	case MEMSTAT_SHMEM:		return st[NR_SHMEM] * page;
+	case MEMSTAT_FILE_MAPPED:	return st[NR_FILE_MAPPED] * page;
+	case MEMSTAT_FILE_DIRTY:	return st[NR_FILE_DIRTY] * page;
+	case MEMSTAT_FILE_WRITEBACK:	return st[NR_WRITEBACK] * page;
+	case MEMSTAT_SWAPCACHED:	return st[NR_SWAPCACHE] * page;
+	case MEMSTAT_ANON_THP:		return st[NR_ANON_THPS] * page * 512;
+	case MEMSTAT_INACTIVE_ANON:	return st[NR_INACTIVE_ANON] * page;
+	case MEMSTAT_ACTIVE_ANON:	return st[NR_ACTIVE_ANON] * page;
+	case MEMSTAT_INACTIVE_FILE:	return st[NR_INACTIVE_FILE] * page;
+	case MEMSTAT_ACTIVE_FILE:	return st[NR_ACTIVE_FILE] * page;
+	case MEMSTAT_UNEVICTABLE:	return st[NR_UNEVICTABLE] * page;
+	case MEMSTAT_PGFAULT:		return (int64_t)src->pgfault;
+	case MEMSTAT_PGMAJFAULT:	return (int64_t)src->pgmajfault;
+	case MEMSTAT_CURRENT:		return src->current;
 	case NR_VM_MEMSTAT:
 		break;
 	}
 	return 0;
+}
+
+void memstat_fill(const struct memstat_src *src, struct vm_kv *kv)
+{
+	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
+		snprintf(kv[k].name, sizeof(kv[k].name), "%s", vm_memstat_names[k]);
+		kv[k].value = memstat_value(src, (enum vm_memstat_key)k);
+	}
 }
 
 const char *const vm_memstat_names[NR_VM_MEMSTAT] = {
@@ -159,10 +165,14 @@ const char *const vm_memstat_names[NR_VM_MEMSTAT] = {
 
 static void fill_memstat(struct machine *m, struct vm_snapshot *s)
 {
-	for (int k = 0; k < NR_VM_MEMSTAT; k++) {
-		snprintf(s->memstat[k].name, sizeof(s->memstat[k].name), "%s", vm_memstat_names[k]);
-		s->memstat[k].value = memstat_value(m, (enum vm_memstat_key)k);
-	}
+	const int64_t *st = m->node.vm_stat;
+	struct memstat_src src = {
+		.stat = st, .pgfault = m->vm_events[PGFAULT], .pgmajfault = m->vm_events[PGMAJFAULT],
+		.current = (st[NR_ANON_MAPPED] + st[NR_FILE_PAGES] + st[NR_PAGETABLE]) *
+			   (int64_t)PAGE_SIZE + st[NR_KERNEL_STACK_KB] * 1024,
+	};
+
+	memstat_fill(&src, s->memstat);
 	s->n_memstat = NR_VM_MEMSTAT;
 	s->memstat_own = 1;		/* the simulated machine runs nothing else */
 }

@@ -475,14 +475,12 @@ static uint64_t shrink_inactive_list(struct machine *m, struct scan_control *sc,
 	if (!sc->target)
 		count_vm_events(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, n);
 	count_vm_events(m, file ? PGSCAN_FILE : PGSCAN_ANON, n);
-	sc->memcg->pgscan += n;
 	if (!n)
 		return 0;
 	reclaimed = shrink_folio_list(m, sc, pfns, n, &nr_pageout);
 	if (!sc->target)
 		count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, reclaimed);
 	count_vm_events(m, file ? PGSTEAL_FILE : PGSTEAL_ANON, reclaimed);
-	sc->memcg->pgsteal += reclaimed;
 	lru_note_cost(m, sc->memcg, file, nr_pageout, n - reclaimed);
 	return reclaimed;
 }
@@ -676,13 +674,7 @@ uint64_t reclaim_pages(struct machine *m, struct task_struct *t, const uint32_t 
  */
 static uint64_t reclaim_throttle_writeback(struct machine *m, struct task_struct *t)
 {
-	uint64_t next = swap_next_writeback(m);
-
-	if (next != UINT64_MAX && next > t->clock) {
-		t->stime += next - t->clock;
-		t->clock = next;
-	}
-	swap_complete_writeback(m, t->clock);
+	swap_wait_writeback(m, t);
 	return 1;
 }
 
@@ -795,13 +787,8 @@ static void kswapd_fn(struct machine *m, struct task_struct *t, void *data)
 		kthread_sleep(m, t);
 		return;
 	}
-	if (sc.nr_writeback && !sc.nr_reclaimed) {
-		/* everything it met is being written: wait for the first write to end */
-		uint64_t next = swap_next_writeback(m);
-
-		if (next != UINT64_MAX && next > t->clock)
-			t->clock = next;
-	}
+	if (sc.nr_writeback && !sc.nr_reclaimed)
+		reclaim_throttle_writeback(m, t);	/* everything it met is being written */
 }
 
 int kswapd_run(struct machine *m)
