@@ -458,14 +458,10 @@ int cgroup_watch(void)
 /* A vmlab-PID cgroup under the root at ctx whose vmlab is gone: remove it. */
 static void reap_if_stale(const char *name, void *ctx)
 {
-	char cg[300], *end;
-	long pid;
+	char cg[300];
 
-	if (strncmp(name, "vmlab-", 6))
-		return;
-	pid = strtol(name + 6, &end, 10);
-	if (*end || pid <= 0 || !(kill((pid_t)pid, 0) && errno == ESRCH))
-		return;		/* its vmlab still runs */
+	if (!procfs_stale_run(name, ""))
+		return;		/* not ours, or its vmlab still runs */
 	path_join(cg, sizeof(cg), ctx, name);
 	remove_cg(cg);
 }

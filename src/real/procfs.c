@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,17 @@ int procfs_descendants(int ancestor, int *pids, int max)
 			pids[k++] = all.e[i].pid;
 	}
 	return k;
+}
+
+bool procfs_stale_run(const char *name, const char *suffix)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(name, "vmlab-", 6))
+		return false;
+	pid = strtol(name + 6, &end, 10);
+	return pid > 0 && !strcmp(end, suffix) && kill((pid_t)pid, 0) && errno == ESRCH;
 }
 
 bool procfs_host_swap(void)

@@ -26,6 +26,11 @@ void procfs_snapshot_release(struct vm_snapshot *s);
 int procfs_stat_head(int pid, char *state, int *ppid);
 /* The processes descended from ancestor (not itself): their number. */
 int procfs_descendants(int ancestor, int *pids, int max);
+/*
+ * Whether name is "vmlab-PID" followed by suffix and that vmlab is gone: what
+ * an earlier run left behind (its cgroup, its swap file) that nobody removed.
+ */
+bool procfs_stale_run(const char *name, const char *suffix);
 /* Whether the machine has swap (SwapTotal above 0). */
 bool procfs_host_swap(void);
 /* This process's own figures, in kB, from /proc/self/status. */

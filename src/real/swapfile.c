@@ -31,6 +31,7 @@
 #include <sys/statfs.h>
 #include <sys/swap.h>
 #include <unistd.h>
+#include "procfs.h"
 #include "swapfile.h"
 #include "../lib/fdio.h"
 
@@ -144,13 +145,9 @@ void swapfile_off(void)
 /* A vmlab-PID.swap file in the swap directory whose vmlab is gone: off and removed. */
 static void reap_if_stale(const char *name, void *ctx)
 {
-	char p[512], *end;
-	long pid;
+	char p[512];
 
-	if (strncmp(name, "vmlab-", 6))
-		return;
-	pid = strtol(name + 6, &end, 10);
-	if (pid <= 0 || strcmp(end, ".swap") || !(kill((pid_t)pid, 0) && errno == ESRCH))
+	if (!procfs_stale_run(name, ".swap"))
 		return;
 	snprintf(p, sizeof(p), "%s/%s", (const char *)ctx, name);
 	swapoff(p);
