@@ -57,6 +57,11 @@ struct vm_config {
 	long min_free_kbytes;		/* -1: the kernel's own computation */
 	uint64_t mmap_min_addr;		/* vm.mmap_min_addr (CONFIG_DEFAULT_MMAP_MIN_ADDR 4096) */
 	int max_map_count;		/* vm.max_map_count (DEFAULT_MAX_MAP_COUNT 65530) */
+	int read_ahead_kb;		/* the disk's queue/read_ahead_kb (VM_READAHEAD_PAGES: 128) */
+	int dirty_ratio;		/* vm.dirty_ratio (20) */
+	int dirty_background_ratio;	/* vm.dirty_background_ratio (10) */
+	int dirty_expire_centisecs;	/* vm.dirty_expire_centisecs (3000) */
+	int dirty_writeback_centisecs;	/* vm.dirty_writeback_centisecs (500) */
 	int watermark_scale_factor;
 	const char *policy;		/* page-replacement policy */
 	const char *oom;		/* "modern" or "classic" */
@@ -158,6 +163,8 @@ struct vm_mmap_args {
 	int populate;			/* MAP_POPULATE */
 	int fixed;			/* MAP_FIXED */
 	int noreserve;			/* MAP_NORESERVE */
+	int file;			/* a vm_file_create() handle, 0: anonymous */
+	uint64_t offset;		/* in the file, page-aligned */
 };
 
 int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a,
@@ -218,6 +225,37 @@ int vm_write(vm_machine *m, int pid, uint64_t addr, uint8_t value, struct vm_res
 
 #define VM_ESIGNAL	(-10000)
 #define VM_EMORE	(-10001)	/* the operation yielded its quantum */
+
+/* ---- files and the page cache ---- */
+
+/*
+ * A file on the simulated disk (an ext4 file; tmpfs: a shmem file, in
+ * memory only): size bytes, every page holding value. It is on disk, not
+ * in the page cache, as after a reboot. Returns its handle (> 0) or
+ * -EEXIST (the name is taken), -EINVAL, -ENOMEM with why in err.
+ */
+int vm_file_create(vm_machine *m, const char *name, uint64_t size, uint8_t value, int tmpfs,
+		   char *err, size_t errlen);
+/* unlink(2): the name goes; the data goes when no mapping holds it. -ENOENT. */
+int vm_file_unlink(vm_machine *m, int file);
+/* The file's size in bytes (-ENOENT: no such handle). */
+int64_t vm_file_size(vm_machine *m, int file);
+/*
+ * read(2)/write(2) of [off, off + len) through the page cache, in
+ * VM_IO_CHUNK-byte calls on one open file (as cat and dd do); r->value:
+ * the value at off (read). write extends the file past its end.
+ */
+#define VM_IO_CHUNK	(128 * 1024)
+int vm_file_read(vm_machine *m, int pid, int file, uint64_t off, uint64_t len,
+		 struct vm_result *r);
+int vm_file_write(vm_machine *m, int pid, int file, uint64_t off, uint64_t len, uint8_t value,
+		  struct vm_result *r);
+/* fsync(2): write the file's dirty pages and wait for them. */
+int vm_fsync(vm_machine *m, int pid, int file, struct vm_result *r);
+/* sync(2) by pid (0: the driver, charged to no process). */
+int vm_sync(vm_machine *m, int pid, struct vm_result *r);
+/* echo 1 > /proc/sys/vm/drop_caches: the clean, unmapped page cache goes; pages dropped. */
+uint64_t vm_drop_caches(vm_machine *m);
 
 /* ---- glibc's malloc, modelled over the simulated mmap and brk (src/libc) ---- */
 

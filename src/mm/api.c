@@ -30,6 +30,11 @@ void vm_config_default(struct vm_config *c)
 	c->min_free_kbytes = -1;
 	c->mmap_min_addr = 4096;	/* security/Kconfig DEFAULT_MMAP_MIN_ADDR */
 	c->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT: USHRT_MAX - 5 */
+	c->read_ahead_kb = 128;		/* VM_READAHEAD_PAGES: SZ_128K / PAGE_SIZE */
+	c->dirty_ratio = 20;		/* mm/page-writeback.c vm_dirty_ratio */
+	c->dirty_background_ratio = 10;
+	c->dirty_expire_centisecs = 3000;
+	c->dirty_writeback_centisecs = 500;
 	c->watermark_scale_factor = 10;
 	c->policy = "linux";
 	c->oom = "modern";
@@ -84,6 +89,21 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 	}
 	if (c->max_map_count < 1) {
 		snprintf(err, errlen, "max_map_count must be at least 1");
+		return -1;
+	}
+	if (c->read_ahead_kb < 0 || c->read_ahead_kb > (1 << 20)) {
+		snprintf(err, errlen, "read_ahead_kb must be between 0 and 1048576");
+		return -1;
+	}
+	if (c->dirty_ratio < 0 || c->dirty_ratio > 100 || c->dirty_background_ratio < 0 ||
+	    c->dirty_background_ratio > 100) {
+		snprintf(err, errlen, "dirty_ratio and dirty_background_ratio must be between 0 "
+			 "and 100");
+		return -1;
+	}
+	if (c->dirty_expire_centisecs < 0 || c->dirty_writeback_centisecs < 0) {
+		snprintf(err, errlen, "dirty_expire_centisecs and dirty_writeback_centisecs must "
+			 "not be negative");
 		return -1;
 	}
 	if (c->mmap_min_addr & (VM_PAGE_SIZE - 1) || c->mmap_min_addr > (1ULL << 32)) {
@@ -159,7 +179,8 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 		vm_free(m);
 		return NULL;
 	}
-	if (kswapd_run(m)) {
+	m->ra_pages = (uint32_t)(c->read_ahead_kb / (PAGE_SIZE >> 10));
+	if (kswapd_run(m) || flusher_run(m)) {
 		snprintf(err, errlen, "out of host memory");
 		vm_free(m);
 		return NULL;
@@ -186,6 +207,7 @@ void vm_free(vm_machine *m)
 		free(t->children);
 		free(t);
 	}
+	files_exit(m);
 	mm_check_free(m);
 	swap_exit(m);
 	mem_cgroup_exit(m);
@@ -261,7 +283,7 @@ void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_r
 }
 
 /* The task enters the kernel for a system call. NULL if it is not alive. */
-static struct task_struct *syscall_enter(struct machine *m, int pid, struct op_bracket *b)
+struct task_struct *syscall_enter(struct machine *m, int pid, struct op_bracket *b)
 {
 	struct task_struct *t = find_task(m, pid);
 
@@ -293,8 +315,8 @@ static void syscall_event(struct machine *m, struct task_struct *t, const char *
 	}
 }
 
-static void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
-			 struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
+void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
+		  struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
 {
 	if (r) {
 		memset(r, 0, sizeof(*r));
@@ -494,7 +516,13 @@ int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a, uint64_t *addr
 		return -ESRCH;
 	flags = prot_to_vm(a->prot) | (a->shared ? VM_SHARED : 0) |
 		(a->noreserve ? VM_NORESERVE : 0);
-	err = do_mmap(m, t, a->addr, a->len, flags, NULL, 0, a->fixed, addr);
+	if (a->file && !file_lookup(m, a->file))
+		err = -EBADF;
+	else if (a->file && a->offset & ~PAGE_MASK)
+		err = -EINVAL;
+	else
+		err = do_mmap(m, t, a->addr, a->len, flags, a->file ? file_lookup(m, a->file) : NULL,
+			      a->offset >> PAGE_SHIFT, a->fixed, addr);
 	if (!err && a->populate)	/* mm_populate(): errors are not reported */
 		populate_range(m, t, *addr, *addr + PAGE_ALIGN(a->len), POPULATE_MMAP, false);
 	syscall_exit(m, t, &b, r, "mmap", err ? 0 : *addr, a->len, err);

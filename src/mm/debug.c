@@ -334,8 +334,8 @@ static int check_pte(struct mm_walk *walk, pte_t *ptep, uint64_t va, enum walk_k
 		fail(c, "writable PTE at %#llx in a VMA without VM_WRITE", (unsigned long long)va);
 	tw->rss[mm_counter_of(pfn_to_page(m, pfn))]++;
 	if (PageFlag(pfn_to_page(m, pfn), PG_anon)) {
-		if (v->vm_file)
-			fail(c, "anon page in a shmem VMA at %#llx", (unsigned long long)va);
+		if (v->vm_flags & VM_SHARED)
+			fail(c, "anon page in a shared VMA at %#llx", (unsigned long long)va);
 		else if (c->owner[pfn] != OWN_FREE)
 			check_anon_rmap(c, v, pfn_to_page(m, pfn), va);
 	}
@@ -405,61 +405,128 @@ static void check_vmas(struct check *c, struct task_struct *t)
 		     (unsigned long long)mm->locked_vm, (unsigned long long)locked);
 }
 
-/* Claim the pages of every shmem object mapped anywhere (each once). */
-static int64_t check_caches(struct check *c, int64_t *committed)
+/*
+ * One object's cache: each page where it says it is, nrpages and the dirty
+ * count right, a folio's pages all there with one order; a regular file's
+ * clean pages equal to its disk, and (--check) every page, cached or on
+ * disk, what the shadow says. Returns the pages cached; *dirty += its dirty.
+ */
+static uint64_t check_mapping(struct check *c, struct address_space *as, int64_t *dirty)
 {
 	struct machine *m = c->m;
-	struct address_space **seen = NULL;
-	int nseen = 0, cap = 0;
+	uint64_t present = 0, nr_dirty = 0;
+
+	for (uint64_t idx = 0; idx < as->size; idx++) {
+		uint32_t pfn = as->pages[idx];
+		struct page *p;
+
+		if (pfn == PFN_NONE) {
+			if (!as->shmem && m->shadow && idx < file_pages(as) &&
+			    as->disk[idx] != shadow_file_expect(as, idx))
+				fail(c, "file %s page %llu: the disk holds %u, it should hold %u",
+				     as->name, (unsigned long long)idx, as->disk[idx],
+				     shadow_file_expect(as, idx));
+			continue;
+		}
+		present++;
+		p = pfn_to_page(m, pfn);
+		c->cached[pfn]++;
+		if (p->mapping != as || p->index != idx)
+			fail(c, "cache page pfn %#x at index %llu names another place", pfn,
+			     (unsigned long long)idx);
+		if (PageFlag(p, PG_dirty) && !as->shmem)
+			nr_dirty++;
+		if (as->shmem)
+			continue;
+		unsigned order = folio_order_at(as, idx);
+		uint64_t head = folio_index_at(as, idx);
+
+		for (uint64_t i = head; i < head + (1ULL << order); i++)
+			if (i >= as->size || as->pages[i] == PFN_NONE || as->folio_order[i] != order)
+				fail(c, "file %s: the order-%u folio at %llu is not whole", as->name,
+				     order, (unsigned long long)head);
+		if (!PageFlag(p, PG_dirty) && !PageFlag(p, PG_writeback) && p->value != as->disk[idx])
+			fail(c, "file %s page %llu is clean but holds %u, the disk %u", as->name,
+			     (unsigned long long)idx, p->value, as->disk[idx]);
+	}
+	if (present != as->nrpages)
+		fail(c, "mapping %llu: nrpages %llu, holds %llu", (unsigned long long)as->id,
+		     (unsigned long long)as->nrpages, (unsigned long long)present);
+	if (nr_dirty != as->nr_dirty)
+		fail(c, "file %s: nr_dirty %llu, %llu pages are dirty", as->name,
+		     (unsigned long long)as->nr_dirty, (unsigned long long)nr_dirty);
+	*dirty += (int64_t)nr_dirty;
+	return present;
+}
+
+/*
+ * Claim the pages of every cache: each object mapped anywhere and each
+ * file (once each), and the file pages the writeback queue holds. Returns
+ * the pages cached; *shmem of them shmem's.
+ */
+struct seen_caches {
+	struct address_space **as;
+	int n, cap;
+};
+
+/* Has the object been checked already? If not, it is now marked so. */
+static bool seen_before(struct check *c, struct seen_caches *s, struct address_space *as)
+{
+	for (int k = 0; k < s->n; k++)
+		if (s->as[k] == as)
+			return true;
+	if (s->n == s->cap) {
+		struct address_space **n;
+
+		s->cap = s->cap ? s->cap * 2 : 16;
+		n = realloc(s->as, (size_t)s->cap * sizeof(*n));
+		if (!n) {
+			fail(c, "out of host memory while checking");
+			return true;
+		}
+		s->as = n;
+	}
+	s->as[s->n++] = as;
+	return false;
+}
+
+static int64_t check_caches(struct check *c, int64_t *committed, int64_t *shmem, int64_t *dirty)
+{
+	struct machine *m = c->m;
+	struct seen_caches seen = { 0 };
 	int64_t nr = 0;
 
-	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
-		struct task_struct *t = m->tasks[pid];
+	for (int i = -1; i < m->pid_cap && i <= m->last_pid; i++) {
+		/* i = -1: the files; then each process's mapped objects */
+		struct task_struct *t = i > 0 ? m->tasks[i] : NULL;
+		struct vm_area_struct *v = t && t->mm ? t->mm->mmap : NULL;
 
-		if (!t || !t->mm)
-			continue;
-		for (struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next) {
-			struct address_space *as = v->vm_file;
-			bool dup = false;
+		for (int f = 0; i == -1 && f < m->nr_files; f++) {
+			struct address_space *as = m->files[f];
 
-			if (!as)
-				continue;
-			for (int k = 0; k < nseen; k++)
-				dup |= seen[k] == as;
-			if (dup)
-				continue;
-			if (nseen == cap) {
-				cap = cap ? cap * 2 : 16;
-				seen = realloc(seen, (size_t)cap * sizeof(*seen));
-				if (!seen) {
-					fail(c, "out of host memory while checking");
-					return 0;
-				}
+			if (as && !seen_before(c, &seen, as)) {
+				*committed += (int64_t)as->committed;
+				nr += (int64_t)check_mapping(c, as, dirty);
+				*shmem += as->shmem ? (int64_t)as->nrpages : 0;
 			}
-			seen[nseen++] = as;
-			*committed += (int64_t)as->committed;
-			uint64_t present = 0;
-			for (uint64_t idx = 0; idx < as->size; idx++) {
-				uint32_t pfn = as->pages[idx];
-				struct page *p;
+		}
+		for (; v; v = v->vm_next) {
+			struct address_space *as = v->vm_file ? v->vm_file->f_mapping : NULL;
 
-				if (pfn == PFN_NONE)
-					continue;
-				present++;
-				p = pfn_to_page(m, pfn);
-				c->cached[pfn]++;
-				if (p->mapping != as || p->index != idx)
-					fail(c, "shmem page pfn %#x at index %llu names another place",
-					     pfn, (unsigned long long)idx);
+			if (as && !seen_before(c, &seen, as)) {
+				*committed += (int64_t)as->committed;
+				nr += (int64_t)check_mapping(c, as, dirty);
+				*shmem += as->shmem ? (int64_t)as->nrpages : 0;
 			}
-			if (present != as->nrpages)
-				fail(c, "shmem object %llu: nrpages %llu, holds %llu",
-				     (unsigned long long)as->id, (unsigned long long)as->nrpages,
-				     (unsigned long long)present);
-			nr += (int64_t)present;
 		}
 	}
-	free(seen);
+	free(seen.as);
+	for (size_t i = 0; i < m->wb_nr; i++) {
+		uint32_t pfn = m->wb[(m->wb_head + i) % m->wb_cap].pfn;
+
+		if (!PageFlag(pfn_to_page(m, pfn), PG_swapcache))
+			c->cached[pfn]++;	/* the file write's own reference */
+	}
 	return nr;
 }
 
@@ -638,7 +705,7 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 {
 	struct check c = { .m = m, .err = err, .errlen = errlen };
 	int64_t anon_mapped = 0, file_mapped = 0, tables = 0, mlocked = 0, committed = 0;
-	int64_t cache_pages, swap_cached, writeback = 0;
+	int64_t cache_pages, swap_cached, writeback = 0, shmem_pages = 0, dirty = 0;
 	struct scratch *s = scratch_get(m);
 	uint8_t *on_lru;
 
@@ -675,7 +742,7 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 				fail(&c, "pid %d: RSS counter %d is %lld, page tables give %lld",
 				     t->pid, k, (long long)t->mm->rss_stat[k], (long long)rss[k]);
 	}
-	cache_pages = check_caches(&c, &committed);
+	cache_pages = check_caches(&c, &committed, &shmem_pages, &dirty);
 	swap_cached = check_swap(&c);
 	check_lru(&c, on_lru);
 	check_memcg(&c);
@@ -723,8 +790,8 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 			mlocked++;
 		if (PageFlag(p, PG_writeback)) {
 			writeback++;
-			if (!PageFlag(p, PG_swapcache))
-				fail(&c, "pfn %#llx is under writeback outside the swap cache",
+			if (PageFlag(p, PG_anon) && !PageFlag(p, PG_swapcache))
+				fail(&c, "anon pfn %#llx is under writeback outside the swap cache",
 				     (unsigned long long)pfn);
 		}
 		if (c.maps[pfn]) {
@@ -744,10 +811,14 @@ int mm_check_invariants(struct machine *m, char *err, size_t errlen)
 		fail(&c, "nr_mapped %lld, counted %lld", (long long)node_page_state(m, NR_FILE_MAPPED),
 		     (long long)file_mapped);
 	if (cache_pages + swap_cached != node_page_state(m, NR_FILE_PAGES) ||
-	    cache_pages != node_page_state(m, NR_SHMEM))
-		fail(&c, "nr_file_pages %lld / nr_shmem %lld, caches hold %lld",
+	    shmem_pages != node_page_state(m, NR_SHMEM))
+		fail(&c, "nr_file_pages %lld / nr_shmem %lld, caches hold %lld / %lld",
 		     (long long)node_page_state(m, NR_FILE_PAGES),
-		     (long long)node_page_state(m, NR_SHMEM), (long long)cache_pages);
+		     (long long)node_page_state(m, NR_SHMEM), (long long)cache_pages,
+		     (long long)shmem_pages);
+	if (dirty != node_page_state(m, NR_FILE_DIRTY))
+		fail(&c, "nr_dirty %lld, the files hold %lld dirty pages",
+		     (long long)node_page_state(m, NR_FILE_DIRTY), (long long)dirty);
 	if (writeback != node_page_state(m, NR_WRITEBACK) || writeback != (int64_t)m->wb_nr)
 		fail(&c, "nr_writeback %lld, %llu writes in flight, %lld pages under writeback",
 		     (long long)node_page_state(m, NR_WRITEBACK), (unsigned long long)m->wb_nr,

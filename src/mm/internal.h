@@ -110,6 +110,12 @@ enum cost_item {
 	COST_SWAP_WRITE_PAGE,	/* the device's time to write one page (async) */
 	COST_RECLAIM_PAGE,	/* reclaim's CPU time for one page it scans */
 	COST_PAGEOUT,		/* reclaim's CPU time to swap one page out and submit it */
+	COST_FILE_FAULT,	/* a file fault's ->fault: find the cached page, map it */
+	COST_PAGECACHE_ADD,	/* allocate a page-cache folio's page and add it to the cache */
+	COST_COPY_PAGE,		/* read(2)/write(2): copy one page between user and cache */
+	COST_DISK_READ,		/* a read request to the file system's disk: its latency */
+	COST_DISK_READ_PAGE,	/* each page the request transfers */
+	COST_DISK_WRITE_PAGE,	/* the disk's time to write one page (async) */
 	NR_COST_ITEMS
 };
 
@@ -139,18 +145,71 @@ struct kernel_profile {
 
 int kernel_profile_find(const char *name, struct kernel_profile *out);
 
-/* ---- shared anonymous memory (shmem.c) ---- */
+/* ---- files and the page cache (filemap.c, readahead.c, shmem.c) ---- */
 
+/*
+ * struct address_space (include/linux/fs.h): an inode's page cache. The
+ * cache is an array of frame numbers indexed by page offset (PFN_NONE:
+ * absent); for a regular file each index also carries what the disk holds
+ * there (disk[]) and the order of the folio the cached page belongs to
+ * (folio_order[]: the page is index & ~((1 << order) - 1)'s folio; see
+ * filemap.c). Shmem objects (shared anonymous memory, tmpfs files) have no
+ * disk: their pages are the data.
+ */
 struct address_space {
 	uint32_t *pages;	/* pfn of each page index, PFN_NONE if absent */
-	uint64_t size;		/* pages */
+	uint8_t *disk;		/* regular files: the content value on disk per page */
+	uint8_t *folio_order;	/* regular files: the order of each cached page's folio */
+	uint64_t size;		/* pages the arrays hold */
+	uint64_t i_size;	/* bytes (regular files and tmpfs files) */
 	uint64_t nrpages;	/* pages present */
 	uint64_t committed;	/* pages charged to Committed_AS (shmem_acct_size) */
 	void *shadow;		/* shadow.c: what the object must hold */
 	struct list_head i_mmap;	/* the VMAs mapping it (.shared; rmap.c) */
-	int refs;		/* VMAs and other holders */
+	int refs;		/* VMAs, open files and the directory entry */
 	uint64_t id;		/* inode number */
+	bool shmem;		/* shmem_mapping(): swap-backed, no disk */
+	bool linked;		/* a name in the directory (vm.file) still names it */
+	int file_id;		/* the scenario's handle (vm.file), 0: none */
+	uint64_t nr_dirty;	/* dirty pages of this inode */
+	uint64_t dirtied_when;	/* inode->dirtied_when: when it became dirty (ns) */
+	uint8_t init_value;	/* --check: what the file was made with */
+	char name[64];
 };
+
+/*
+ * struct file_ra_state (include/linux/fs.h): the readahead window of one
+ * open file. The window [start, start + size) was read last; the folio at
+ * start + size - async_size carries PG_readahead; order is the folio order
+ * the next window asks for; mmap_miss counts faults that missed the cache.
+ */
+struct file_ra_state {
+	uint64_t start;
+	uint32_t size;
+	uint32_t async_size;
+	uint32_t ra_pages;	/* the maximum window: read_ahead_kb / 4 */
+	uint32_t mmap_miss;
+	uint32_t order;
+	int64_t prev_pos;	/* the last byte read(2) read, -1: none */
+};
+
+/* struct file: an open file (an mmap holds one; read_file opens its own). */
+struct file {
+	struct address_space *f_mapping;
+	struct file_ra_state f_ra;
+	bool f_random;		/* FMODE_RANDOM (POSIX_FADV_RANDOM) */
+	int refs;
+};
+
+struct address_space *shmem_create(struct machine *m, uint64_t size);
+void mapping_get(struct address_space *as);
+void mapping_put(struct machine *m, struct address_space *as);
+struct file *file_open(struct machine *m, struct address_space *as);
+static inline void get_file(struct file *f)
+{
+	f->refs++;
+}
+void fput(struct machine *m, struct file *f);
 
 /* ---- swap (swapfile.c, swap_state.c, page_io.c) ---- */
 
@@ -296,6 +355,14 @@ struct machine {
 	int kthreads_awake;		/* kernel threads runnable now (sched.c) */
 	struct mem_cgroup *memcg[MAX_MEMCG + 1];	/* by id; [0] the root */
 	int nr_memcg;
+
+	struct address_space **files;	/* vm.file's inodes by handle - 1 (NULL: freed) */
+	int nr_files, files_cap;
+	uint64_t disk_busy_until;	/* the file system's disk finishes its queue */
+	uint32_t ra_pages;		/* the disk's bdi->ra_pages (read_ahead_kb / 4) */
+	struct task_struct *flusher;	/* the writeback worker (page-writeback.c) */
+	uint64_t flusher_next;		/* its next periodic run (dirty_writeback_centisecs) */
+	bool flusher_all;		/* asked to write everything (sync, reclaim) */
 };
 
 /*
@@ -383,6 +450,8 @@ enum zone_type pfn_zone(const struct machine *m, uint64_t pfn);
 
 /* alloc_pages(): the head page of 2^order frames, or NULL (nothing free). */
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order);
+/* split_page(): 2^order frames become as many order-0 pages, each with a reference. */
+void split_page(struct machine *m, struct page *page, unsigned order);
 /* Free 2^order frames back to the buddy allocator. */
 void __free_pages(struct machine *m, struct page *page, unsigned order);
 /* Drop a reference; frees the page (off the LRU first) when it reaches 0. */
@@ -700,6 +769,8 @@ uint64_t get_mm_rss(const struct mm_struct *mm);
 #define FAULT_FLAG_WRITE	0x01u
 #define FAULT_FLAG_USER		0x02u
 #define FAULT_FLAG_REMOTE	0x04u	/* GUP from a syscall (regs == NULL) */
+#define FAULT_FLAG_TRIED	0x08u	/* a retry after a major attempt: counts as major */
+#define FAULT_FLAG_RETRIED	0x10u	/* the attempt after a VM_FAULT_RETRY: it waits, never drops */
 
 /* struct vm_fault (include/linux/mm.h): one fault's state on its way down. */
 struct vm_fault {
@@ -727,9 +798,11 @@ struct vm_operations_struct {
 	/* the page at vmf->pgoff in vmf->page, or VM_FAULT_* */
 	unsigned (*fault)(struct machine *m, struct vm_fault *vmf);
 	/* fault-around: map what is cached of [start, end]; returns how many */
-	uint64_t (*map_pages)(struct machine *m, struct vm_area_struct *vma, uint64_t start_idx,
+	uint64_t (*map_pages)(struct machine *m, struct vm_fault *vmf, uint64_t start_idx,
 			      uint64_t end_idx);
 	const char *fault_around_event;
+	/* a write is about to dirty the page of a shared mapping (write-notify) */
+	void (*page_mkwrite)(struct machine *m, struct vm_fault *vmf);
 };
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
@@ -743,7 +816,7 @@ struct page *vma_alloc_folio(struct machine *m, unsigned gfp, unsigned order,
 
 unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 			 struct vm_area_struct *vma, uint64_t addr, unsigned flags);
-void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bool user);
+void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, unsigned flags);
 /* The x86 page-fault handler: 0, or VM_ESIGNAL after delivering SIGSEGV. */
 int do_user_addr_fault(struct machine *m, struct task_struct *t, uint64_t addr, bool write);
 /*
@@ -831,19 +904,109 @@ bool try_to_unmap(struct machine *m, struct task_struct *t, struct page *page, t
 void add_mm_counter(struct mm_struct *mm, int member, int64_t v);
 int mm_counter_of(const struct page *page);
 
-/* ---- shmem (shmem.c) ---- */
+/* ---- shmem (shmem.c) and the page cache (filemap.c, readahead.c, page-writeback.c) ---- */
 
-struct address_space *shmem_create(struct machine *m, uint64_t size);
-void mapping_get(struct address_space *as);
-void mapping_put(struct machine *m, struct address_space *as);
 extern const struct vm_operations_struct shmem_vm_ops;
+extern const struct vm_operations_struct generic_file_vm_ops;
+struct page *shmem_get_folio(struct machine *m, struct task_struct *t, struct address_space *as,
+			     uint64_t idx);
 
 /* Fault-around (filemap.c): VM_FAULT_NOPAGE if the faulting address got mapped. */
 unsigned do_fault_around(struct machine *m, struct vm_fault *vmf);
-uint64_t filemap_map_pages(struct machine *m, struct vm_area_struct *vma, uint64_t start_idx,
+uint64_t filemap_map_pages(struct machine *m, struct vm_fault *vmf, uint64_t start_idx,
 			   uint64_t end_idx);
 void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 		   struct page *page, bool write);
+/* finish_fault()'s range: the pages of vmf->page's folio it may map with it (6.18). */
+uint64_t finish_fault_folio(struct machine *m, struct vm_fault *vmf);
+
+/* The file's pages: DIV_ROUND_UP(i_size, PAGE_SIZE). */
+static inline uint64_t file_pages(const struct address_space *as)
+{
+	return (as->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+/* The first index of the folio the cached page at idx belongs to, and its order. */
+static inline unsigned folio_order_at(const struct address_space *as, uint64_t idx)
+{
+	return as->folio_order ? as->folio_order[idx] : 0;
+}
+static inline uint64_t folio_index_at(const struct address_space *as, uint64_t idx)
+{
+	return idx & ~((1ULL << folio_order_at(as, idx)) - 1);
+}
+/*
+ * A page-cache page of a file whose read is still in flight: the read
+ * ends at page->private (ns). Such a page is locked and not uptodate for
+ * whoever comes before then (filemap.c).
+ */
+static inline bool folio_read_pending(const struct page *page, uint64_t now)
+{
+	return !PageFlag(page, PG_swapbacked) && page->private > now;
+}
+
+struct address_space *file_create(struct machine *m, const char *name, uint64_t size,
+				  uint8_t value, char *err, size_t errlen);
+/* Make room for pages [0, n) (a write past EOF); -ENOMEM. */
+int mapping_grow(struct address_space *as, uint64_t n);
+/*
+ * filemap_alloc_folio() + filemap_add_folio(): 2^order new pages for
+ * [idx, idx + 2^order) charged to t's group, in the cache, on the inactive
+ * file list, not yet read (the caller reads or fills them). NULL if memory
+ * ran out (nothing is added).
+ */
+struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,
+				   struct address_space *as, uint64_t idx, unsigned order);
+/* __filemap_remove_folio(): the page leaves the cache (the cache's reference goes). */
+void filemap_remove_page(struct machine *m, struct page *page);
+/* invalidate_mapping_pages(): drop the clean, unmapped, idle pages; how many. */
+uint64_t invalidate_mapping_pages(struct machine *m, struct address_space *as);
+/* truncate_inode_pages_range() from page index from: every page goes. */
+void truncate_inode_pages(struct machine *m, struct address_space *as, uint64_t from);
+/* filemap_read(): read(2) of [pos, pos + len); *first: the value at pos. */
+int filemap_read(struct machine *m, struct task_struct *t, struct file *f, uint64_t pos,
+		 uint64_t len, uint8_t *first);
+/* generic_perform_write(): write(2) of value over [pos, pos + len). */
+int generic_perform_write(struct machine *m, struct task_struct *t, struct file *f,
+			  uint64_t pos, uint64_t len, uint8_t value);
+/* The machine's files (vm.file) by handle. */
+struct address_space *file_lookup(struct machine *m, int id);
+/* vm_free(): every file goes, cache and all. */
+void files_exit(struct machine *m);
+
+/* readahead.c */
+void file_ra_state_init(struct machine *m, struct file_ra_state *ra);
+/* page_cache_sync_ra(): a read missed the cache at index; req_count pages wanted. */
+void page_cache_sync_ra(struct machine *m, struct task_struct *t, struct file *f,
+			uint64_t index, uint64_t req_count);
+/* page_cache_async_ra(): index hit the PG_readahead folio at folio_idx. */
+void page_cache_async_ra(struct machine *m, struct task_struct *t, struct file *f,
+			 uint64_t index, uint64_t folio_idx, uint64_t req_count);
+/* force_page_cache_ra(): read [index, index + nr) regardless of the window (WILLNEED, random). */
+void force_page_cache_ra(struct machine *m, struct task_struct *t, struct file *f,
+			 uint64_t index, uint64_t nr);
+void page_cache_ra_order(struct machine *m, struct task_struct *t, struct file *f, uint64_t index);
+/* A write request of n pages submitted at now: when the disk finishes it. */
+uint64_t disk_write_request(struct machine *m, uint64_t now, uint64_t n);
+/* Read [idx, idx + n) of the file's new pages from disk: they are uptodate once it ends. */
+void read_pages(struct machine *m, struct task_struct *t, struct address_space *as,
+		uint64_t idx, uint64_t n);
+/* t waits for the page's read (folio_wait_locked): true if it had to. */
+bool folio_wait_read(struct task_struct *t, const struct page *page);
+
+/* page-writeback.c */
+/* folio_mark_dirty(): the page's data differs from the disk's now. */
+void folio_mark_dirty(struct machine *m, struct page *page);
+/* filemap_write_and_wait(): write the file's dirty pages and wait for them (fsync). */
+void filemap_write_and_wait(struct machine *m, struct task_struct *t, struct address_space *as);
+/* The flusher: wake it to write dirty pages back (wakeup_flusher_threads). */
+int flusher_run(struct machine *m);
+void wakeup_flusher_threads(struct machine *m, uint64_t when);
+/* balance_dirty_pages_ratelimited(): a writer that dirtied too much waits for writeback. */
+void balance_dirty_pages_ratelimited(struct machine *m, struct task_struct *t);
+/* The dirty thresholds (global_dirty_limits), in pages. */
+void global_dirty_limits(const struct machine *m, uint64_t *background, uint64_t *dirty);
+/* folio_end_writeback() for a file page (page_io.c calls it). */
+void file_end_writeback(struct machine *m, struct page *page);
 
 /* ---- mlock (mlock.c) ---- */
 
@@ -925,6 +1088,10 @@ struct op_bracket {
 };
 
 void op_begin(struct op_bracket *b, const struct task_struct *t);
+/* A system call of pid: NULL if it is not alive; else charged, bracketed, and reported at exit. */
+struct task_struct *syscall_enter(struct machine *m, int pid, struct op_bracket *b);
+void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
+		  struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret);
 void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_result *r);
 
 /* ---- the content shadow (shadow.c), kept only with --check ---- */
@@ -935,6 +1102,8 @@ void shadow_fork(struct mm_struct *parent, struct mm_struct *child);
 void shadow_mm_free(struct mm_struct *mm);
 void shadow_mapping_free(struct address_space *as);
 uint8_t shadow_expect(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr);
+void shadow_file_store(struct address_space *as, uint64_t idx, uint8_t v);
+uint8_t shadow_file_expect(const struct address_space *as, uint64_t idx);
 
 /* ---- invariants (debug.c) ---- */
 
@@ -987,6 +1156,9 @@ struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault 
 void swap_writepage(struct machine *m, struct task_struct *t, struct page *page);
 /* Writebacks finished by time now end (folio_end_writeback). */
 void swap_complete_writeback(struct machine *m, uint64_t now);
+/* A file page's write to end at done (or after the writes queued before it): when it ends. */
+uint64_t folio_start_writeback(struct machine *m, struct page *page, uint64_t done);
+uint64_t writeback_last_done(const struct machine *m, const struct address_space *as);
 /* t sleeps until the oldest write in flight ends (reclaim_throttle, a full tag queue). */
 void swap_wait_writeback(struct machine *m, struct task_struct *t);
 
@@ -1025,6 +1197,8 @@ uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, 
 uint64_t reclaim_pages(struct machine *m, struct task_struct *t, const uint32_t *pfns, size_t n);
 bool folio_isolate_lru(struct machine *m, struct page *page);
 void folio_putback_lru(struct machine *m, struct page *page);
+/* folio_mark_accessed(): read(2)/write(2) used it: referenced, then active. */
+void folio_mark_accessed(struct machine *m, struct page *page);
 /* folio_rotate_reclaimable(): its writeback ended: to the tail of the inactive list. */
 void folio_rotate_reclaimable(struct machine *m, struct page *page);
 

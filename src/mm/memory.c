@@ -190,12 +190,15 @@ static unsigned do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 	return 0;
 }
 
-/* ---- do_fault: mappings with vm_ops (shmem; files later) ---- */
+/* ---- do_fault: mappings with vm_ops (shmem and files) ---- */
 
-/* finish_fault() -> set_pte_range(): map the page ->fault() found. */
+/* finish_fault() -> set_pte_range(): map the page ->fault() found (6.18: its whole folio). */
 static unsigned finish_fault(struct machine *m, struct vm_fault *vmf)
 {
-	map_file_page(m, vmf->vma, vmf->pte, vmf->page, vmf->flags & FAULT_FLAG_WRITE);
+	uint64_t n = finish_fault_folio(m, vmf);
+
+	if (n > 1)
+		charge_n(m, vmf->task, COST_FAULT_AROUND_PTE, n - 1, false);
 	fault_event(m, vmf, page_to_pfn(m, vmf->page), vmf->what);
 	return 0;
 }
@@ -205,8 +208,9 @@ static unsigned __do_fault(struct machine *m, struct vm_fault *vmf)
 {
 	unsigned ret = vmf->vma->vm_ops->fault(m, vmf);
 
-	VM_BUG_ON(m, !(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) && !vmf->page,
+	VM_BUG_ON(m, !(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) && !vmf->page,
 		  "->fault() returned no page and no error");
+	vmf->major = ret & VM_FAULT_MAJOR;
 	return ret;
 }
 
@@ -224,20 +228,65 @@ static unsigned do_read_fault(struct machine *m, struct vm_fault *vmf)
 		return VM_FAULT_NOPAGE;
 	}
 	ret = __do_fault(m, vmf);
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;
-	return finish_fault(m, vmf);
+	return ret | finish_fault(m, vmf);
 }
 
-/* do_shared_fault(): the page, mapped writable, and dirty (fault_dirty_shared_page). */
+/*
+ * do_cow_fault(): a write to a private file mapping where nothing is
+ * mapped yet: the page from the cache (read if it must be), copied into a
+ * new anonymous page that is mapped writable. One fault per page.
+ */
+static unsigned do_cow_fault(struct machine *m, struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned ret = __do_fault(m, vmf);
+	struct page *page = vmf->page, *new;
+	pte_t entry;
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	if (anon_vma_prepare(m, vma))
+		return VM_FAULT_OOM;
+	page->refcount++;	/* ->fault()'s reference, held while the copy is made */
+	new = vma_alloc_folio(m, GFP_HIGHUSER_MOVABLE, 0, vma, vmf->address);
+	if (new)
+		new->value = page->value;	/* copy_user_highpage() */
+	put_page(m, page);
+	if (!new)
+		return VM_FAULT_OOM;
+	entry = pfn_pte(page_to_pfn(m, new), vm_get_page_prot(vma->vm_flags)) | _PAGE_DIRTY;
+	if (vma->vm_flags & VM_WRITE)
+		entry |= _PAGE_RW;
+	folio_add_new_anon_rmap(m, new, vma, vmf->address, true);
+	folio_add_lru_vma(m, new, vma);
+	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
+	*vmf->pte = entry;
+	charge(m, vmf->task, COST_COW_COPY, false);
+	fault_event(m, vmf, page_to_pfn(m, new), "cow: copied from the page cache");
+	return ret;
+}
+
+/*
+ * do_shared_fault(): the page, made dirty through ->page_mkwrite (files;
+ * shmem has none), mapped writable (6.18: with its whole folio), then the
+ * writer is throttled if the machine has too much dirty
+ * (fault_dirty_shared_page).
+ */
 static unsigned do_shared_fault(struct machine *m, struct vm_fault *vmf)
 {
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
 	unsigned ret = __do_fault(m, vmf);
 
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;
-	ret = finish_fault(m, vmf);
-	SetPageFlag(vmf->page, PG_dirty);
+	if (ops->page_mkwrite)
+		ops->page_mkwrite(m, vmf);
+	ret |= finish_fault(m, vmf);
+	folio_mark_dirty(m, vmf->page);
+	if (ops->page_mkwrite)
+		balance_dirty_pages_ratelimited(m, vmf->task);
 	return ret;
 }
 
@@ -251,12 +300,8 @@ static unsigned do_fault(struct machine *m, struct vm_fault *vmf)
 		return VM_FAULT_OOM;
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_read_fault(m, vmf);
-	/*
-	 * do_cow_fault(): a write to a private file mapping copies the cache
-	 * page into a new anon page. Only shared mappings have a vm_file so far
-	 * (shmem); private file mappings arrive with files.
-	 */
-	VM_BUG_ON(m, !(vma->vm_flags & VM_SHARED), "a private mapping of a file");
+	if (!(vma->vm_flags & VM_SHARED))
+		return do_cow_fault(m, vmf);
 	return do_shared_fault(m, vmf);
 }
 
@@ -446,9 +491,21 @@ static unsigned do_wp_page(struct machine *m, struct vm_fault *vmf)
 	struct page *page = vm_normal_page(m, vmf->orig_pte);
 
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
-		/* wp_page_shared(): shmem needs no write-notify; the page stays */
-		if (page)
+		/*
+		 * wp_page_shared(): a file's page is read-only for write-notify:
+		 * ->page_mkwrite dirties it, then it is made writable; shmem
+		 * needs no write-notify (its PTEs are writable from the start).
+		 */
+		if (page) {
+			vmf->page = page;
+			if (vma->vm_ops && vma->vm_ops->page_mkwrite) {
+				vma->vm_ops->page_mkwrite(m, vmf);
+				wp_page_reuse(m, vmf, false);
+				balance_dirty_pages_ratelimited(m, vmf->task);
+				return 0;
+			}
 			return wp_page_reuse(m, vmf, false);
+		}
 	}
 	if (!page)
 		return wp_page_copy(m, vmf, NULL);
@@ -520,9 +577,8 @@ static unsigned __handle_mm_fault(struct machine *m, struct task_struct *t,
  * included); the task's min_flt or maj_flt unless it failed. GUP faults
  * (user == false) count here too, but not as perf events.
  */
-void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bool user)
+void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, unsigned flags)
 {
-	(void)user;
 	if (ret & VM_FAULT_RETRY)
 		return;
 	struct mem_cgroup *memcg = m->memcg[t->mm ? t->mm->memcg_id : 0];
@@ -531,7 +587,7 @@ void mm_account_fault(struct machine *m, struct task_struct *t, unsigned ret, bo
 	memcg->pgfault++;		/* count_memcg_event_mm() */
 	if (ret & VM_FAULT_ERROR)
 		return;
-	if (ret & VM_FAULT_MAJOR) {
+	if (ret & VM_FAULT_MAJOR || flags & FAULT_FLAG_TRIED) {
 		t->maj_flt++;
 		memcg->pgmajfault++;
 	} else {
@@ -546,6 +602,16 @@ unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 
 	t->in_fault++;		/* a kill now waits for the fault to finish */
 	ret = __handle_mm_fault(m, t, vma, addr, flags);
+	if (ret & VM_FAULT_RETRY) {
+		/*
+		 * The fault dropped its lock for I/O and waited: fault again
+		 * (x86 do_user_addr_fault: the retry after a major attempt is
+		 * FAULT_FLAG_TRIED, which mm_account_fault counts as major).
+		 */
+		if (ret & VM_FAULT_MAJOR)
+			flags |= FAULT_FLAG_TRIED;
+		ret = __handle_mm_fault(m, t, vma, addr, flags | FAULT_FLAG_RETRIED);
+	}
 	t->in_fault--;
 	if (ret & VM_FAULT_OOM && m->event_fn) {
 		struct vm_event ev = {
@@ -554,7 +620,7 @@ unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 		};
 		mm_emit(m, &ev);
 	}
-	mm_account_fault(m, t, ret, flags & FAULT_FLAG_USER);
+	mm_account_fault(m, t, ret, flags);
 	return ret;
 }
 
@@ -586,7 +652,7 @@ static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum 
 		return 0;
 	add_mm_counter(vma->vm_mm, mm_counter_of(page), -1);
 	if ((pte & _PAGE_DIRTY) && !PageFlag(page, PG_anon))
-		SetPageFlag(page, PG_dirty);	/* folio_mark_dirty() */
+		folio_mark_dirty(m, page);
 	folio_remove_rmap_pte(m, page, vma);
 	/* free_swap_cache(): a swap-cache copy nobody maps or names goes with it */
 	if (PageFlag(page, PG_swapcache) && !page->mapcount)
@@ -612,8 +678,8 @@ static const struct mm_walk_ops zap_walk_ops = {
 void zap_vma_range(struct machine *m, struct mmu_gather *tlb, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end)
 {
-	if (m->shadow && !vma->vm_file)
-		shadow_forget(vma->vm_mm, start, end);	/* private memory reads zero again */
+	if (m->shadow && !(vma->vm_flags & VM_SHARED))
+		shadow_forget(vma->vm_mm, start, end);	/* private memory reads zero (or the file) again */
 	walk_page_range_vma(m, vma, start, end, &zap_walk_ops, tlb);
 }
 
@@ -627,6 +693,8 @@ void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 		entry |= _PAGE_DIRTY;
 		if (vma->vm_flags & VM_WRITE)
 			entry |= _PAGE_RW;
+	} else if (vma->vm_ops->page_mkwrite) {
+		entry &= ~_PAGE_RW;	/* vma_wants_writenotify(): the first write faults */
 	}
 	page->refcount++;
 	folio_add_file_rmap_pte(m, page, vma);

@@ -74,6 +74,7 @@ enum pageflags {
 #define PF(f)	(1u << (f))
 
 struct address_space;
+struct file;
 struct mm_struct;
 struct vm_operations_struct;
 
@@ -192,6 +193,8 @@ enum lru_list {
 	X(NR_KERNEL_STACK_KB, "nr_kernel_stack") \
 	X(NR_PAGETABLE, "nr_page_table_pages") /* nr_page_table_pages */ \
 	X(NR_SWAPCACHE, "nr_swapcached") \
+	X(NR_DIRTIED, "nr_dirtied") \
+	X(NR_WRITTEN, "nr_written") \
 	X(NR_MEMMAP_BOOT_PAGES, "nr_memmap_boot_pages")
 
 enum node_stat_item {
@@ -334,7 +337,7 @@ struct vm_area_struct {
 	uint32_t vm_flags;
 	struct anon_vma *anon_vma;	/* where its new anon pages go; NULL until the first */
 	struct list_head anon_vma_chain;	/* its chains (.same_vma): every anon_vma it may map */
-	struct address_space *vm_file;	/* the shmem object of a shared anonymous mapping */
+	struct file *vm_file;		/* the open file it maps (shmem for shared anonymous memory) */
 	/*
 	 * Offset in vm_file, in pages; for anonymous memory the start address
 	 * >> PAGE_SHIFT when created, so linear_page_index() stays an anon

@@ -81,7 +81,7 @@ struct vm_area_struct *vm_area_dup(const struct vm_area_struct *orig, struct mm_
 	INIT_LIST_HEAD(&v->anon_vma_chain);
 	INIT_LIST_HEAD(&v->shared);
 	if (v->vm_file) {
-		mapping_get(v->vm_file);
+		get_file(v->vm_file);
 		vma_link_file(v);
 	}
 	return v;
@@ -93,7 +93,7 @@ void vm_area_free(struct machine *m, struct vm_area_struct *v)
 	unlink_anon_vmas(v);
 	if (v->vm_file) {
 		unlink_file_vma(v);
-		mapping_put(m, v->vm_file);
+		fput(m, v->vm_file);
 	}
 	free(v);
 }
@@ -318,9 +318,10 @@ void vma_merge_range(struct machine *m, struct mm_struct *mm, uint64_t start, ui
 /* ---- mmap ---- */
 
 int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t len,
-	    uint32_t vm_flags, struct address_space *file, uint64_t pgoff, bool fixed,
+	    uint32_t vm_flags, struct address_space *inode, uint64_t pgoff, bool fixed,
 	    uint64_t *out)
 {
+	struct file *file = NULL;
 	struct mm_struct *mm = t->mm;
 	struct vm_area_struct *v;
 	uint64_t pages, charged = 0;
@@ -360,20 +361,22 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 		charged = pages;
 		vm_flags |= VM_ACCOUNT;
 	}
-	if ((vm_flags & VM_SHARED) && !file) {
+	if ((vm_flags & VM_SHARED) && !inode) {
 		/* shmem_zero_setup(): shared anonymous memory is a shmem object */
 		if (!(vm_flags & VM_NORESERVE) && vm_enough_memory(m, pages))
 			return -ENOMEM;
-		file = shmem_create(m, pages);
-		if (!file)
+		inode = shmem_create(m, pages);
+		if (!inode)
 			return -ENOMEM;
 		if (!(vm_flags & VM_NORESERVE))
-			file->committed = pages;
+			inode->committed = pages;
 		pgoff = 0;
-	} else if (file) {
-		mapping_get(file);
+		file = file_open(m, inode);
+		mapping_put(m, inode);		/* the open file holds it now */
+	} else if (inode) {
+		file = file_open(m, inode);
 	}
-	v = vm_area_alloc(mm);
+	v = (inode && !file) ? NULL : vm_area_alloc(mm);
 	if (v) {
 		v->vm_start = addr;
 		v->vm_end = addr + len;
@@ -382,14 +385,14 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 		/* do_mmap(): a private anonymous mapping's offset is its address */
 		v->vm_pgoff = file ? pgoff : addr >> PAGE_SHIFT;
 		if (file) {
-			v->vm_ops = &shmem_vm_ops;
+			v->vm_ops = inode->shmem ? &shmem_vm_ops : &generic_file_vm_ops;
 			vma_link_file(v);
 		}
 	}
 	if (!v) {
 		m->vm_committed_as -= (int64_t)charged;
 		if (file)
-			mapping_put(m, file);
+			fput(m, file);
 		return -ENOMEM;
 	}
 	vma_link(mm, v);

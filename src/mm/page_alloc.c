@@ -303,6 +303,17 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order)
 	return p;
 }
 
+void split_page(struct machine *m, struct page *page, unsigned order)
+{
+	(void)m;
+	if (!order)
+		return;
+	ClearPageFlag(page, PG_head);
+	page->order = 0;
+	for (uint64_t i = 0; i < (1ULL << order); i++)
+		page[i].refcount = 1;
+}
+
 void __free_pages(struct machine *m, struct page *page, unsigned order)
 {
 	uint64_t pfn = page_to_pfn(m, page);

@@ -1,5 +1,6 @@
 /*
- * page_io.c - writing pages to swap (mm/page_io.c, mm/page-writeback.c's
+ * page_io.c - writing pages to swap (mm/page_io.c), and the queue of writes
+ * in flight that file writeback shares (mm/page-writeback.c's
  * folio_end_writeback).
  *
  * Reclaim's pageout() starts the write of a swap-cache page and goes on:
@@ -53,6 +54,11 @@ static void folio_end_writeback(struct machine *m, struct page *page)
 {
 	swp_entry_t e = { page->private };
 
+	if (!PageFlag(page, PG_swapcache)) {
+		file_end_writeback(m, page);
+		return;
+	}
+
 	ClearPageFlag(page, PG_writeback);
 	mod_lruvec_page_state(m, page, NR_WRITEBACK, -1);
 	mod_zone_page_state(m, page_to_pfn(m, page), NR_ZONE_WRITE_PENDING, -1);
@@ -72,6 +78,48 @@ static void folio_end_writeback(struct machine *m, struct page *page)
 		folio_free_swap(m, page);
 		put_page(m, page);
 	}
+}
+
+/* The queue completes in order: a write cannot end before the one queued before it. */
+static uint64_t wb_in_order(const struct machine *m, uint64_t done)
+{
+	if (m->wb_nr) {
+		uint64_t last = m->wb[(m->wb_head + m->wb_nr - 1) % m->wb_cap].done;
+
+		if (done < last)
+			done = last;
+	}
+	return done;
+}
+
+/*
+ * folio_start_writeback() for a file page: under writeback until done (or
+ * later, in queue order: the time it ends is returned), the queue holding
+ * a reference (see page-writeback.c).
+ */
+uint64_t folio_start_writeback(struct machine *m, struct page *page, uint64_t done)
+{
+	done = wb_in_order(m, done);
+	SetPageFlag(page, PG_writeback);
+	mod_lruvec_page_state(m, page, NR_WRITEBACK, 1);
+	page->refcount++;
+	if (wb_push(m, (uint32_t)page_to_pfn(m, page), done))
+		file_end_writeback(m, page);	/* no host memory to queue it: done at once */
+	return done;
+}
+
+/* When the last write in flight of a file's pages ends (0: none). */
+uint64_t writeback_last_done(const struct machine *m, const struct address_space *as)
+{
+	uint64_t last = 0;
+
+	for (size_t i = 0; i < m->wb_nr; i++) {
+		const struct wb_pending *w = &m->wb[(m->wb_head + i) % m->wb_cap];
+
+		if (m->mem_map[w->pfn].mapping == as && w->done > last)
+			last = w->done;
+	}
+	return last;
 }
 
 void swap_complete_writeback(struct machine *m, uint64_t now)
@@ -111,13 +159,7 @@ void swap_writepage(struct machine *m, struct task_struct *t, struct page *page)
 	if (m->wb_nr >= SWAP_MAX_INFLIGHT)
 		swap_wait_writeback(m, t);	/* every tag is busy */
 	start = t->clock > si->busy_until ? t->clock : si->busy_until;
-	done = start + m->cost.ns[COST_SWAP_WRITE_PAGE];
-	if (m->wb_nr) {
-		uint64_t last = m->wb[(m->wb_head + m->wb_nr - 1) % m->wb_cap].done;
-
-		if (done < last)
-			done = last;	/* one queue for all devices: completions in order */
-	}
+	done = wb_in_order(m, start + m->cost.ns[COST_SWAP_WRITE_PAGE]);
 	charge(m, t, COST_PAGEOUT, false);
 	si->value[swp_offset(e)] = page->value;
 	ClearPageFlag(page, PG_dirty);

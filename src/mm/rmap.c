@@ -160,7 +160,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 
 void vma_link_file(struct vm_area_struct *vma)
 {
-	list_add(&vma->shared, &vma->vm_file->i_mmap);
+	list_add(&vma->shared, &vma->vm_file->f_mapping->i_mmap);
 }
 
 void unlink_file_vma(struct vm_area_struct *vma)
@@ -387,7 +387,7 @@ static bool unmap_one(struct machine *m, struct page *page, struct vm_area_struc
 	*ptep = 0;
 	flush_tlb_page(m, mm, addr, ua->t);
 	if (old & _PAGE_DIRTY)
-		SetPageFlag(page, PG_dirty);
+		folio_mark_dirty(m, page);
 	repl = ua->new_pte ? ua->new_pte(m, page, vma, addr, old, ua->ctx) : 0;
 	VM_BUG_ON(m, pte_present(repl), "try_to_unmap left a present PTE");
 	*ptep = repl;

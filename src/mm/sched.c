@@ -66,6 +66,13 @@ struct task_struct *sched_pick_next(struct machine *m)
 		if (!best || t->clock < best->clock)
 			best = t;
 	}
+	/* the flusher's timer (wb_wakeup_delayed): due before anything else runs */
+	if (best && m->flusher_next && m->flusher_next <= best->clock &&
+	    m->flusher->state == TASK_BLOCKED) {
+		wake_up_process(m, m->flusher, m->flusher_next);
+		if (m->flusher->clock <= best->clock)
+			best = m->flusher;
+	}
 	return best;
 }
 

@@ -5,7 +5,9 @@
  * The shadow is a second, deliberately simple account of every content
  * value: for private memory, a map per address space from page to the value
  * last stored there; for shared memory, a map per shmem object. It follows
- * semantics, not mechanism: a store sets a value; fork copies the parent's
+ * semantics, not mechanism: a store sets a value (a file's: write(2) or a
+ * shared mapping; a private mapping's is its own, and until then it reads
+ * the file); fork copies the parent's
  * private values (those of the VMAs the child inherits); unmapping or
  * MADV_DONTNEED forgets private values (the memory reads zero again); shared
  * values live as long as their object. It knows nothing of page tables,
@@ -35,11 +37,14 @@ static void map_set(void **slot, uint64_t key, uint8_t v)
 		u64map_set(s, key, v);
 }
 
-static uint8_t map_get(void *slot, uint64_t key)
+static bool map_lookup(void *slot, uint64_t key, uint8_t *out)
 {
 	uint64_t v;
 
-	return slot && u64map_get(slot, key, &v) ? (uint8_t)v : 0;
+	if (!slot || !u64map_get(slot, key, &v))
+		return false;
+	*out = (uint8_t)v;
+	return true;
 }
 
 static void map_free(void **slot)
@@ -62,12 +67,26 @@ void shadow_store(struct machine *m, struct task_struct *t, uint64_t addr, uint8
 	(void)m;
 	if (!vma)
 		return;
-	if (vma->vm_file) {
-		map_set(&vma->vm_file->shadow,
-			vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT), v);
+	if (vma->vm_file && (vma->vm_flags & VM_SHARED)) {
+		shadow_file_store(vma->vm_file->f_mapping, linear_page_index(vma, addr), v);
 		return;
 	}
 	map_set(&t->mm->shadow, vpn, v);
+}
+
+/* A store of v into page idx of the file (write(2), a shared mapping). */
+void shadow_file_store(struct address_space *as, uint64_t idx, uint8_t v)
+{
+	map_set(&as->shadow, idx, v);
+}
+
+/* What page idx of the file holds: the last store, else what it was made with. */
+uint8_t shadow_file_expect(const struct address_space *as, uint64_t idx)
+{
+	uint8_t v = as->init_value;
+
+	map_lookup(as->shadow, idx, &v);
+	return v;
 }
 
 /* Private memory in [start, end) of mm is gone: it reads zero from now on. */
@@ -93,7 +112,7 @@ void shadow_fork(struct mm_struct *parent, struct mm_struct *child)
 	while (u64map_next(parent->shadow, &pos, &key, &val)) {
 		struct vm_area_struct *v = vma_lookup(child, key << PAGE_SHIFT);
 
-		if (v && !v->vm_file)
+		if (v && !(v->vm_flags & VM_SHARED))
 			map_set(&child->shadow, key, (uint8_t)val);
 	}
 }
@@ -111,8 +130,13 @@ void shadow_mapping_free(struct address_space *as)
 /* What a mapped page at addr of mm must hold. */
 uint8_t shadow_expect(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
 {
-	if (vma->vm_file)
-		return map_get(vma->vm_file->shadow,
-			       vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
-	return map_get(mm->shadow, addr >> PAGE_SHIFT);
+	uint8_t v;
+
+	if (vma->vm_file && (vma->vm_flags & VM_SHARED))
+		return shadow_file_expect(vma->vm_file->f_mapping, linear_page_index(vma, addr));
+	if (map_lookup(mm->shadow, addr >> PAGE_SHIFT, &v))
+		return v;
+	/* a private file page not yet copied reads the file */
+	return vma->vm_file ? shadow_file_expect(vma->vm_file->f_mapping,
+						 linear_page_index(vma, addr)) : 0;
 }

@@ -32,6 +32,8 @@ struct address_space *shmem_create(struct machine *m, uint64_t size)
 	for (uint64_t i = 0; i < size; i++)
 		as->pages[i] = PFN_NONE;
 	as->size = size;
+	as->i_size = size << PAGE_SHIFT;
+	as->shmem = true;
 	INIT_LIST_HEAD(&as->i_mmap);
 	as->refs = 1;
 	as->id = ++m->next_mapping_id;
@@ -43,52 +45,40 @@ void mapping_get(struct address_space *as)
 	as->refs++;
 }
 
-/* filemap_remove_folio(): out of the cache; the cache's reference goes. */
-static void shmem_delete_from_page_cache(struct machine *m, struct address_space *as,
-					 uint64_t idx)
-{
-	struct page *page = pfn_to_page(m, as->pages[idx]);
-
-	as->pages[idx] = PFN_NONE;
-	as->nrpages--;
-	mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
-	mod_lruvec_page_state(m, page, NR_SHMEM, -1);
-	page->mapping = NULL;
-	put_page(m, page);
-}
-
-/* shmem_truncate_range() over the whole object, then evict it. */
-static void shmem_truncate(struct machine *m, struct address_space *as)
-{
-	for (uint64_t i = 0; i < as->size && as->nrpages; i++)
-		if (as->pages[i] != PFN_NONE)
-			shmem_delete_from_page_cache(m, as, i);
-}
-
+/* iput() of the last reference: the pages go (shmem: the data with them), then the inode. */
 void mapping_put(struct machine *m, struct address_space *as)
 {
 	if (--as->refs > 0)
 		return;
-	shmem_truncate(m, as);
+	if (as->file_id)
+		m->files[as->file_id - 1] = NULL;	/* drop_caches and sync no longer see it */
+	truncate_inode_pages(m, as, 0);
 	m->vm_committed_as -= (int64_t)as->committed;	/* shmem_unacct_size() */
 	shadow_mapping_free(as);
 	free(as->pages);
+	free(as->disk);
+	free(as->folio_order);
 	free(as);
 }
 
-/* shmem_get_folio_gfp(SGP_CACHE): the cached page, or a new zeroed one. */
-static struct page *shmem_get_page(struct machine *m, struct vm_area_struct *vma, uint64_t idx,
-				   uint64_t addr, bool *allocated)
+/*
+ * shmem_get_folio_gfp(SGP_CACHE): the cached page at idx, or a new zeroed
+ * one added to the cache (charged to t's group; NULL: no memory).
+ */
+struct page *shmem_get_folio(struct machine *m, struct task_struct *t, struct address_space *as,
+			     uint64_t idx)
 {
-	struct address_space *as = vma->vm_file;
 	struct page *page;
 
-	*allocated = false;
 	if (as->pages[idx] != PFN_NONE)
 		return pfn_to_page(m, as->pages[idx]);
-	page = vma_alloc_folio(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0, vma, addr);
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
 	if (!page)
 		return NULL;
+	if (mem_cgroup_charge(m, page, t ? t->mm : NULL, 1)) {
+		put_page(m, page);
+		return NULL;
+	}
 	SetPageFlag(page, PG_swapbacked);
 	SetPageFlag(page, PG_uptodate);
 	page->mapping = as;
@@ -98,7 +88,6 @@ static struct page *shmem_get_page(struct machine *m, struct vm_area_struct *vma
 	mod_lruvec_page_state(m, page, NR_FILE_PAGES, 1);
 	mod_lruvec_page_state(m, page, NR_SHMEM, 1);
 	folio_add_lru(m, page, LRU_INACTIVE_ANON);
-	*allocated = true;
 	return page;
 }
 
@@ -112,9 +101,10 @@ static unsigned shmem_fault(struct machine *m, struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	bool allocated;
 
-	if (vmf->pgoff >= vma->vm_file->size)
+	if (vmf->pgoff >= file_pages(vma->vm_file->f_mapping))
 		return VM_FAULT_SIGBUS;
-	vmf->page = shmem_get_page(m, vma, vmf->pgoff, vmf->address, &allocated);
+	allocated = vma->vm_file->f_mapping->pages[vmf->pgoff] == PFN_NONE;
+	vmf->page = shmem_get_folio(m, vmf->task, vma->vm_file->f_mapping, vmf->pgoff);
 	if (!vmf->page)
 		return VM_FAULT_OOM;
 	charge(m, vmf->task, COST_SHMEM_FAULT, false);

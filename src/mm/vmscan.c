@@ -28,8 +28,10 @@
  *     accessed bits (folio_check_references), swap out (add_to_swap,
  *     try_to_unmap, pageout: the write runs asynchronously, page_io.c),
  *     free a clean swap-cache page (pgsteal).
- *   - Shmem pages wait for shmem swap-out (the files work): reclaim
- *     activates them as a kernel without swap would.
+ *   - Page-cache pages are unmapped and dropped when clean; dirty ones
+ *     wait for the flusher (shrink_file_folio). Shmem pages wait for shmem
+ *     swap-out, not modelled yet: reclaim activates them as a kernel
+ *     without swap would.
  * Every LRU move goes through the helpers here (folio_add_lru,
  * lruvec_del_folio, folio_isolate_lru, folio_putback_lru,
  * folio_rotate_reclaimable): a second LRU implementation replaces them.
@@ -168,6 +170,25 @@ void folio_putback_lru(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_active);
 	folio_add_lru(m, page, lru);
 	put_page(m, page);
+}
+
+/*
+ * folio_mark_accessed() (mm/swap.c): a read(2) or write(2) used the page.
+ * The first use marks it referenced; the second activates an inactive one.
+ */
+void folio_mark_accessed(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_referenced)) {
+		SetPageFlag(page, PG_referenced);
+	} else if (!PageFlag(page, PG_unevictable) && !PageFlag(page, PG_active) &&
+		   PageFlag(page, PG_lru)) {
+		enum lru_list lru = folio_lru_list(page);
+
+		lruvec_del_folio(m, page);
+		folio_add_lru(m, page, (enum lru_list)(lru + 1));	/* folio_activate() */
+		count_vm_event(m, PGACTIVATE);
+		ClearPageFlag(page, PG_referenced);
+	}
 }
 
 /* lru_move_tail(): a written-back page goes to the inactive tail, first in line (pgrotated). */
@@ -359,6 +380,35 @@ static pte_t swap_pte_of(struct machine *m, struct page *page, struct vm_area_st
 }
 
 /*
+ * shrink_folio_list() for a page-cache page: unmap it (a dirty PTE dirties
+ * the page), and free it if it is clean and nothing else holds it
+ * (__remove_mapping). A dirty page is not written from reclaim (6.16+: no
+ * ->writepage): it is marked PG_reclaim, activated, and the flusher is
+ * woken; when its write ends it goes to the inactive tail.
+ */
+static bool shrink_file_folio(struct machine *m, struct scan_control *sc, struct page *page,
+			      uint64_t *nr_activate)
+{
+	if (page->mapcount && !try_to_unmap(m, sc->t, page, NULL, NULL))
+		goto activate;	/* a VM_LOCKED mapping keeps it */
+	if (PageFlag(page, PG_dirty)) {
+		SetPageFlag(page, PG_reclaim);
+		wakeup_flusher_threads(m, sc->t->clock);
+		goto activate;
+	}
+	if (page->refcount != 2 || folio_read_pending(page, sc->t->clock))
+		return false;
+	filemap_remove_page(m, page);	/* the isolation's reference is the last */
+	return true;
+activate:
+	if (!PageFlag(page, PG_mlocked)) {
+		SetPageFlag(page, PG_active);
+		(*nr_activate)++;
+	}
+	return false;
+}
+
+/*
  * shrink_folio_list() for one isolated page: true if it was reclaimed
  * (freed when the caller drops the isolation reference), false if it goes
  * back (activated or kept). nr_activate counts activations.
@@ -387,8 +437,11 @@ static bool shrink_folio(struct machine *m, struct scan_control *sc, struct page
 		if (references == FOLIOREF_KEEP)
 			return false;
 	}
-	if (!PageFlag(page, PG_anon))
-		goto activate;	/* shmem: its swap-out comes with the files work */
+	if (!PageFlag(page, PG_anon)) {
+		if (PageFlag(page, PG_swapbacked))
+			goto activate;	/* shmem: its swap-out is not modelled yet */
+		return shrink_file_folio(m, sc, page, nr_activate);
+	}
 	if (!PageFlag(page, PG_swapcache)) {
 		swp_entry_t e;
 
