@@ -196,25 +196,27 @@ static bool map_one(struct machine *m, struct vm_fault *vmf, struct address_spac
 }
 
 /*
- * Does 6.18 map this large folio whole (filemap_map_folio_range,
- * finish_fault)? When it fits the VMA and one page table, and, unless it
- * is shmem's or PMD-sized, ends before EOF (the can_map_large test of
- * "mm/memory: do not populate page table entries beyond i_size"). A
- * PMD-sized folio goes through filemap_map_pmd, which 6.18.44 does not
- * stop at EOF; vmlab maps it with 512 PTEs (the same single fault; a page
- * table the kernel does without, FilePmdMapped 0). Measured on 6.18.44,
- * 100 MiB files: 128 KiB folios, the last one ending at EOF: 804 faults,
- * two of them in that folio; 2 MiB folios, the last ending at EOF: 454,
- * that folio PMD-mapped in one.
+ * Does 6.18 map this large folio whole? When it fits the VMA and one page
+ * table; for fault-around (filemap_map_folio_range) also only when it ends
+ * before EOF or is shmem's (the can_map_large test of "mm/memory: do not
+ * populate page table entries beyond i_size"), a PMD-sized folio excepted:
+ * it goes through filemap_map_pmd, which 6.18.44 does not stop at EOF
+ * (vmlab maps it with 512 PTEs: the same single fault, a page table the
+ * kernel does without, FilePmdMapped 0). finish_fault() has no EOF test.
+ * Measured on 6.18.44, 100 MiB files read one byte a page: 128 KiB folios:
+ * 804 faults read (the last folio, ending at EOF, in two), 800 for a
+ * write-first through MAP_SHARED; 2 MiB folios: 454, the last one in one.
  */
 static bool map_folio_whole(const struct machine *m, const struct vm_area_struct *vma,
-			    const struct address_space *as, uint64_t head, unsigned order)
+			    const struct address_space *as, uint64_t head, unsigned order,
+			    bool fault_around)
 {
 	uint64_t n = 1ULL << order;
 
 	if (!order || !m->kprof.faultaround_large_folio || !folio_fits_pmd(vma, head, n))
 		return false;
-	return as->shmem || order == PMD_SHIFT - PAGE_SHIFT || file_pages(as) - 1 >= head + n;
+	return !fault_around || as->shmem || order == PMD_SHIFT - PAGE_SHIFT ||
+	       file_pages(as) - 1 >= head + n;
 }
 
 /*
@@ -250,7 +252,7 @@ uint64_t filemap_map_pages(struct machine *m, struct vm_fault *vmf, uint64_t sta
 		}
 		from = idx;
 		to = head + n - 1 < end_idx ? head + n - 1 : end_idx;
-		if (map_folio_whole(m, vma, as, head, folio_order_at(as, idx))) {
+		if (map_folio_whole(m, vma, as, head, folio_order_at(as, idx), true)) {
 			from = head;
 			to = head + n - 1;
 		}
@@ -310,7 +312,7 @@ uint64_t finish_fault_folio(struct machine *m, struct vm_fault *vmf)
 	uint64_t head = folio_index_at(as, vmf->pgoff);
 	uint64_t n = 1ULL << folio_order_at(as, vmf->pgoff);
 
-	if (map_folio_whole(m, vma, as, head, folio_order_at(as, vmf->pgoff))) {
+	if (map_folio_whole(m, vma, as, head, folio_order_at(as, vmf->pgoff), false)) {
 		uint64_t first = vma->vm_start + ((head - vma->vm_pgoff) << PAGE_SHIFT);
 		pte_t *ptep = vmf->pte - pte_index(vmf->address) + pte_index(first);
 		bool empty = true;

@@ -15,7 +15,8 @@
  * over 16 GiB; the brk heap starts at a random point within 32 MiB above the
  * program (vmlab's processes have no program image, so above the PIE base).
  * Anonymous mappings whose length is a multiple of 2 MiB are placed 2 MiB
- * aligned (6.7+, __get_unmapped_area -> thp_get_unmapped_area_vmflags).
+ * aligned (6.7+, __get_unmapped_area -> thp_get_unmapped_area_vmflags), and
+ * so are regular files (ext4's thp_get_unmapped_area).
  *
  * Overcommit follows the default heuristic (OVERCOMMIT_GUESS): a private
  * writable mapping is charged to Committed_AS and refused only if it alone
@@ -207,11 +208,37 @@ static bool range_is_free(struct mm_struct *mm, uint64_t addr, uint64_t len)
 	return !v || addr + len <= vm_start_gap(v);
 }
 
-/* get_unmapped_area(): the hint if it is free, else top-down from mmap_base. */
-static int get_unmapped_area(struct machine *m, struct mm_struct *mm, uint64_t hint,
-			     uint64_t len, uint32_t vm_flags, uint64_t *out)
+/*
+ * thp_get_unmapped_area() for a file with large folios (ext4's
+ * ->get_unmapped_area): when [off, off + len) holds an aligned 2 MiB of
+ * the file, ask for len + 2 MiB and slide the start so that the address
+ * and the file offset agree modulo 2 MiB (__thp_get_unmapped_area), so a
+ * PMD-sized folio can be mapped whole. 0: no such room, place it plainly.
+ */
+static uint64_t thp_file_area(struct machine *m, struct mm_struct *mm, uint64_t len, uint64_t off)
 {
-	uint64_t align = PAGE_SIZE, addr;
+	uint64_t off_align = (off + PMD_SIZE - 1) & PMD_MASK, ret, off_sub;
+
+	if (off + len <= off_align || off + len - off_align < PMD_SIZE)
+		return 0;
+	ret = unmapped_area_topdown(mm, len + PMD_SIZE, mmap_min(m), mm->mmap_base, PAGE_SIZE);
+	if (!ret)
+		return 0;
+	off_sub = (off - ret) & (PMD_SIZE - 1);
+	return off_sub ? ret + off_sub : ret + PMD_SIZE;	/* MMF_TOPDOWN: the upper end */
+}
+
+/*
+ * get_unmapped_area(): the hint if it is free, else top-down from
+ * mmap_base; 2 MiB-aligned for an anonymous length of 2 MiB multiples
+ * (thp_get_unmapped_area_vmflags) and for regular files (thp_file_area).
+ * Shmem places plainly (shmem_get_unmapped_area with huge=never).
+ */
+static int get_unmapped_area(struct machine *m, struct mm_struct *mm, uint64_t hint,
+			     uint64_t len, uint32_t vm_flags, const struct address_space *inode,
+			     uint64_t pgoff, uint64_t *out)
+{
+	uint64_t align = PAGE_SIZE, addr = 0;
 
 	if (len > TASK_SIZE - mmap_min(m))
 		return -ENOMEM;
@@ -221,10 +248,14 @@ static int get_unmapped_area(struct machine *m, struct mm_struct *mm, uint64_t h
 			*out = hint;
 			return 0;
 		}
-	} else if (!(vm_flags & VM_SHARED) && m->kprof.thp_align_anon && len % PMD_SIZE == 0) {
+	} else if (inode && !inode->shmem) {
+		addr = thp_file_area(m, mm, len, pgoff << PAGE_SHIFT);
+	} else if (!inode && !(vm_flags & VM_SHARED) && m->kprof.thp_align_anon &&
+		   len % PMD_SIZE == 0) {
 		align = PMD_SIZE;
 	}
-	addr = unmapped_area_topdown(mm, len, mmap_min(m), mm->mmap_base, align);
+	if (!addr)
+		addr = unmapped_area_topdown(mm, len, mmap_min(m), mm->mmap_base, align);
 	if (!addr && align > PAGE_SIZE)	/* no aligned room: plain placement */
 		addr = unmapped_area_topdown(mm, len, mmap_min(m), mm->mmap_base, PAGE_SIZE);
 	if (!addr)	/* arch_get_unmapped_area_topdown falls back to bottom-up */
@@ -347,7 +378,7 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 		if (err)
 			return err;
 	} else {
-		err = get_unmapped_area(m, mm, addr, len, vm_flags, &addr);
+		err = get_unmapped_area(m, mm, addr, len, vm_flags, inode, pgoff, &addr);
 		if (err)
 			return err;
 	}

@@ -28,7 +28,7 @@ static vm_machine *machine_ra(int read_ahead_kb, const char *kernel)
 	struct vm_config c;
 
 	vm_config_default(&c);
-	c.ram = 1 * GiB;
+	c.ram = 4 * GiB;
 	c.read_ahead_kb = read_ahead_kb;
 	c.kernel = kernel;
 	c.check = 1;
@@ -130,11 +130,230 @@ static void test_cold_readaround_folio_ramp(void **state)
 	vm_free(m);
 }
 
+
+static void test_private_and_shared_writes(void **state)
+{
+	vm_machine *m = machine_ra(128, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "data", FILE_SIZE, 5);
+	uint64_t a = map_file(m, pid, f, 0, VM_PROT_READ | VM_PROT_WRITE);
+	struct vm_result r;
+
+	(void)state;
+	/* MAP_PRIVATE write-first: do_cow_fault, one per page (§5(d): 25,600) */
+	r = touch(m, pid, a, FILE_SIZE, 1, 9);
+	assert_int_equal(r.minflt + r.majflt, NPAGES);
+	assert_int_equal(r.anon_kb, FILE_SIZE / 1024);
+	assert_int_equal(vmstat_of(m, "nr_dirty"), 0);	/* the file is untouched */
+	assert_int_equal(vm_read(m, pid, a, &r), 0);
+	assert_int_equal(r.value, 9);
+	assert_invariants(m);
+	assert_int_equal(vm_munmap(m, pid, a, FILE_SIZE, &r), 0);
+	/* MAP_SHARED: read (hot, 128 KiB folios), then write: write-notify, one fault a page */
+	a = map_file(m, pid, f, 1, VM_PROT_READ | VM_PROT_WRITE);
+	r = touch(m, pid, a, FILE_SIZE, 0, -1);
+	assert_int_equal(r.majflt, 0);
+	r = touch(m, pid, a, FILE_SIZE, 1, 6);
+	assert_int_equal(r.minflt, NPAGES);	/* §5(d): 25,600 wp_page_shared faults */
+	assert_int_equal(vmstat_of(m, "nr_dirty") + vmstat_of(m, "nr_writeback"), NPAGES);
+	assert_invariants(m);
+	/* fsync writes them back and write-protects them: the next store faults again */
+	assert_int_equal(vm_fsync(m, pid, f, &r), 0);
+	assert_int_equal(vmstat_of(m, "nr_dirty"), 0);
+	assert_int_equal(vmstat_of(m, "nr_writeback"), 0);
+	assert_int_equal(vmstat_of(m, "nr_written"), NPAGES);
+	assert_true(r.ns >= NPAGES * cost_ns("disk_write_page"));
+	r = touch(m, pid, a, 16 * 4096, 1, 8);
+	assert_int_equal(r.minflt, 16);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_shared_write_first_large_folios(void **state)
+{
+	/* memory enough that 100 MiB dirty stays under the background threshold */
+	vm_machine *m = machine_ra(128, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "data", FILE_SIZE, 5);
+	uint64_t a;
+	struct vm_result r;
+
+	(void)state;
+	/* write(2) in 64 KiB calls: order-4 folios */
+	for (uint64_t off = 0; off < FILE_SIZE; off += 64 * 1024)
+		assert_int_equal(vm_file_write(m, pid, f, off, 64 * 1024, 4, &r), 0);
+	assert_int_equal(vmstat_of(m, "nr_dirty"), NPAGES);
+	assert_int_equal(vm_fsync(m, pid, f, &r), 0);
+	a = map_file(m, pid, f, 1, VM_PROT_READ | VM_PROT_WRITE);
+	r = touch(m, pid, a, FILE_SIZE, 1, 2);
+	assert_int_equal(r.minflt, NPAGES / 16);	/* §5(d): 1600, a folio a fault */
+	assert_int_equal(r.majflt, 0);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/*
+ * 128 KiB folios, measured on 6.18.44: a read takes 801 faults (fault-around
+ * maps the last folio, which ends at EOF, 16 pages at a time), a write-first
+ * 800 (finish_fault maps it whole).
+ */
+static void test_eof_folio(void **state)
+{
+	vm_machine *m = machine_ra(128, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "data", FILE_SIZE, 5);
+	uint64_t a;
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(vm_file_write(m, pid, f, 0, FILE_SIZE, 4, &r), 0);	/* 128 KiB calls */
+	assert_int_equal(vm_fsync(m, pid, f, &r), 0);
+	a = map_file(m, pid, f, 1, VM_PROT_READ | VM_PROT_WRITE);
+	r = touch(m, pid, a, FILE_SIZE, 1, 2);
+	assert_int_equal(r.minflt, 800);
+	assert_int_equal(vm_munmap(m, pid, a, FILE_SIZE, &r), 0);
+	a = map_file(m, pid, f, 1, VM_PROT_READ | VM_PROT_WRITE);
+	r = touch(m, pid, a, FILE_SIZE, 0, -1);
+	assert_int_equal(r.minflt, 801);
+	r = touch(m, pid, a, FILE_SIZE, 1, 3);
+	assert_int_equal(r.minflt, NPAGES);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_write_read_drop_unlink(void **state)
+{
+	vm_machine *m = machine_ra(128, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "log", 0, 0);
+	int64_t cached0 = vmstat_of(m, "Cached");
+	struct vm_result r;
+
+	(void)state;
+	/* a 32 MiB write: cached and dirty, the file grows */
+	assert_int_equal(vm_file_write(m, pid, f, 0, 32 * MiB, 7, &r), 0);
+	assert_int_equal(vm_file_size(m, f), 32 * MiB);
+	assert_int_equal(vmstat_of(m, "Cached") - cached0, 32 * 1024);
+	assert_int_equal(vmstat_of(m, "Dirty"), 32 * 1024);
+	assert_invariants(m);
+	/* drop_caches: sync, then the clean pages go */
+	assert_int_equal(vm_drop_caches(m), 32 * MiB / 4096);
+	assert_int_equal(vmstat_of(m, "Cached"), cached0);
+	assert_int_equal(vmstat_of(m, "Dirty"), 0);
+	/* read back cold: sequential readahead, the values from disk */
+	assert_int_equal(vm_file_read(m, pid, f, 0, 32 * MiB, &r), 0);
+	assert_int_equal(r.value, 7);
+	assert_int_equal(r.minflt + r.majflt, 0);	/* read(2) takes no faults */
+	assert_int_equal(vmstat_of(m, "pgpgin"), 32 * 1024);
+	assert_int_equal(vmstat_of(m, "Cached") - cached0, 32 * 1024);
+	/* a second read activates what the first referenced */
+	assert_int_equal(vm_file_read(m, pid, f, 0, 32 * MiB, &r), 0);
+	assert_true(vmstat_of(m, "Active(file)") > 0);
+	assert_invariants(m);
+	/* unlink: the pages go with the name (nothing maps the file) */
+	assert_int_equal(vm_file_unlink(m, f), 0);
+	assert_int_equal(vmstat_of(m, "Cached"), cached0);
+	assert_int_equal(vm_file_read(m, pid, f, 0, 4096, &r), -ENOENT);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_unlinked_while_mapped(void **state)
+{
+	vm_machine *m = machine_ra(128, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "data", 4 * MiB, 3);
+	struct vm_mmap_args a0 = { .len = 4 * MiB, .prot = VM_PROT_READ, .file = f };
+	uint64_t a = map_args(m, pid, a0);
+	struct vm_result r;
+
+	(void)state;
+	touch(m, pid, a, 4 * MiB, 0, -1);
+	assert_int_equal(vm_file_unlink(m, f), 0);
+	assert_int_equal(vmstat_of(m, "Cached"), 4 * 1024);	/* the mapping keeps it */
+	assert_int_equal(vm_read(m, pid, a + 4096, &r), 0);
+	assert_int_equal(r.value, 3);
+	assert_invariants(m);
+	assert_int_equal(vm_munmap(m, pid, a, 4 * MiB, &r), 0);
+	assert_int_equal(vmstat_of(m, "Cached"), 0);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+struct sleeper {
+	vm_machine *m;
+	int steps, until;
+};
+
+/* A process's body that sleeps a second a step. */
+static int sleep_step(void *ctx, int pid)
+{
+	struct sleeper *s = ctx;
+
+	vm_sleep(s->m, pid, 1000ULL * 1000 * 1000);
+	s->steps++;
+	return 0;
+}
+
+static int slept_enough(void *ctx)
+{
+	struct sleeper *s = ctx;
+
+	return s->steps >= s->until;
+}
+
+/* The flusher writes an inode back once it has been dirty 30 s, at its 5 s round. */
+static void test_flusher_writes_expired_inodes(void **state)
+{
+	vm_machine *m = machine_ra(128, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "log", 0, 0);
+	struct sleeper s = { .m = m, .until = 25 };
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(vm_file_write(m, pid, f, 0, 4 * MiB, 1, &r), 0);
+	vm_set_user_step(m, sleep_step, &s);
+	assert_int_equal(vm_run(m, slept_enough, &s), 1);
+	assert_int_equal(vmstat_of(m, "Dirty"), 4 * 1024);	/* 25 s: not expired */
+	s.until = 36;
+	assert_int_equal(vm_run(m, slept_enough, &s), 1);
+	assert_int_equal(vmstat_of(m, "Dirty"), 0);		/* written at the 35 s round */
+	assert_int_equal(vmstat_of(m, "nr_written"), 1024);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+/* A file larger than memory streams through it: reclaim drops the clean pages behind. */
+static void test_reclaim_drops_clean_file_pages(void **state)
+{
+	struct vm_config c;
+	vm_machine *m;
+	int pid, f;
+	struct vm_result r;
+
+	(void)state;
+	vm_config_default(&c);
+	c.ram = 256 * MiB;
+	c.check = 1;
+	m = new_machine_cfg(&c);
+	pid = vm_spawn(m, "p", NULL);
+	f = make_file(m, "big", 512 * MiB, 9);
+	assert_int_equal(vm_file_read(m, pid, f, 0, 512 * MiB, &r), 0);
+	assert_true(vmstat_of(m, "pgsteal_kswapd") + vmstat_of(m, "pgsteal_direct") > 0);
+	assert_true(vmstat_of(m, "Cached") < 256 * 1024);
+	assert_int_equal(vm_file_read(m, pid, f, 500 * MiB, 4096, &r), 0);
+	assert_int_equal(r.value, 9);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cold_random_then_hot_order0),
 		cmocka_unit_test(test_cold_readaround_folio_ramp),
+		cmocka_unit_test(test_private_and_shared_writes),
+		cmocka_unit_test(test_shared_write_first_large_folios),
+		cmocka_unit_test(test_eof_folio),
+		cmocka_unit_test(test_write_read_drop_unlink),
+		cmocka_unit_test(test_unlinked_while_mapped),
+		cmocka_unit_test(test_flusher_writes_expired_inodes),
+		cmocka_unit_test(test_reclaim_drops_clean_file_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
