@@ -85,6 +85,25 @@ struct backend_ops {
 	int (*cgroup_memstat)(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			      uint64_t *oom_events, uint64_t *peak);
 
+	/* ---- files (vm.file) ---- */
+	/* a file of size bytes, each page value (tmpfs: in memory): its id (> 0),
+	 * or -errno with why in err; on disk, not in the page cache */
+	int (*file_create)(struct backend *b, const char *name, uint64_t size, uint8_t value,
+			   int tmpfs, char *err, size_t en);
+	int (*file_unlink)(struct backend *b, int id);
+	/* read(2)/write(2) of whole pages in VM_IO_CHUNK calls by pid; r->value: the first page's */
+	int (*file_read)(struct backend *b, int pid, int id, uint64_t off, uint64_t len,
+			 struct vm_result *r);
+	int (*file_write)(struct backend *b, int pid, int id, uint64_t off, uint64_t len,
+			  uint8_t value, struct vm_result *r);
+	int (*fsync)(struct backend *b, int pid, int id, struct vm_result *r);
+	/* sync(2) by pid (0: the driver) */
+	int (*sync)(struct backend *b, int pid, struct vm_result *r);
+	/* the run's files written back and dropped from the page cache: pages dropped (sim) or 0 */
+	int64_t (*drop_caches)(struct backend *b);
+	/* the size now, or -ENOENT */
+	int64_t (*file_size)(struct backend *b, int id);
+
 	/* ---- what /proc shows ---- */
 	int (*proc_info)(struct backend *b, int pid, struct vm_proc *p);
 	int (*snapshot)(struct backend *b, struct vm_snapshot *s);

@@ -123,6 +123,49 @@ static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_
 	return n;
 }
 
+static int s_file_create(struct backend *b, const char *name, uint64_t size, uint8_t value,
+			 int tmpfs, char *err, size_t en)
+{
+	return vm_file_create(M(b), name, size, value, tmpfs, err, en);
+}
+
+static int s_file_unlink(struct backend *b, int id)
+{
+	return vm_file_unlink(M(b), id);
+}
+
+static int s_file_read(struct backend *b, int pid, int id, uint64_t off, uint64_t len,
+		       struct vm_result *r)
+{
+	return vm_file_read(M(b), pid, id, off, len, r);
+}
+
+static int s_file_write(struct backend *b, int pid, int id, uint64_t off, uint64_t len,
+			uint8_t value, struct vm_result *r)
+{
+	return vm_file_write(M(b), pid, id, off, len, value, r);
+}
+
+static int s_fsync(struct backend *b, int pid, int id, struct vm_result *r)
+{
+	return vm_fsync(M(b), pid, id, r);
+}
+
+static int s_sync(struct backend *b, int pid, struct vm_result *r)
+{
+	return vm_sync(M(b), pid, r);
+}
+
+static int64_t s_drop_caches(struct backend *b)
+{
+	return (int64_t)vm_drop_caches(M(b));
+}
+
+static int64_t s_file_size(struct backend *b, int id)
+{
+	return vm_file_size(M(b), id);
+}
+
 static int s_fork(struct backend *b, int pid, const char *name)
 {
 	return vm_fork(M(b), pid, name);
@@ -291,6 +334,14 @@ const struct backend_ops sim_backend_ops = {
 	.spawn = s_spawn,
 	.cgroup_create = s_cgroup_create,
 	.cgroup_memstat = s_cgroup_memstat,
+	.file_create = s_file_create,
+	.file_unlink = s_file_unlink,
+	.file_read = s_file_read,
+	.file_write = s_file_write,
+	.fsync = s_fsync,
+	.sync = s_sync,
+	.drop_caches = s_drop_caches,
+	.file_size = s_file_size,
 	.fork = s_fork,
 	.wait = s_wait,
 	.wait_ready = s_wait_ready,

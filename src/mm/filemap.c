@@ -181,6 +181,14 @@ static bool folio_fits_pmd(const struct vm_area_struct *vma, uint64_t head, uint
 	return (addr & PMD_MASK) == ((addr + (n << PAGE_SHIFT) - 1) & PMD_MASK);
 }
 
+/* The time to map n PTEs of one folio: the folio's first (shmem's own figure), then the batch. */
+static void charge_folio_map(struct machine *m, struct task_struct *t, const struct address_space *as,
+			     uint64_t n)
+{
+	charge(m, t, as->shmem ? COST_FAULT_AROUND_PTE : COST_FILE_MAP_FOLIO, false);
+	charge_n(m, t, COST_MAP_PTE_BATCH, n - 1, false);
+}
+
 /* Map the cached page idx at its address in vmf's page table, if its PTE is empty. */
 static bool map_one(struct machine *m, struct vm_fault *vmf, struct address_space *as,
 		    uint64_t idx, bool write)
@@ -256,8 +264,12 @@ uint64_t filemap_map_pages(struct machine *m, struct vm_fault *vmf, uint64_t sta
 			from = head;
 			to = head + n - 1;
 		}
+		uint64_t before = mapped;
+
 		for (uint64_t i = from; i <= to; i++)
 			mapped += map_one(m, vmf, as, i, false);
+		if (mapped > before)	/* set_pte_range(): a folio's PTEs in one batch */
+			charge_folio_map(m, vmf->task, as, mapped - before);
 		idx = head + n;
 	}
 	if (!as->shmem) {
@@ -280,7 +292,7 @@ unsigned do_fault_around(struct machine *m, struct vm_fault *vmf)
 	uint64_t vma_off = (addr - vma->vm_start) >> PAGE_SHIFT;
 	uint64_t vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 	uint64_t pgoff = vmf->pgoff;
-	uint64_t from_pte, to_pte, mapped;
+	uint64_t from_pte, to_pte;
 
 	from_pte = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1);
 	if (pte_off - (pte_off < vma_off ? pte_off : vma_off) > from_pte)
@@ -291,10 +303,7 @@ unsigned do_fault_around(struct machine *m, struct vm_fault *vmf)
 	if (to_pte > pte_off + vma_pages - vma_off)
 		to_pte = pte_off + vma_pages - vma_off;
 	to_pte--;
-	mapped = vma->vm_ops->map_pages(m, vmf, pgoff + from_pte - pte_off,
-					pgoff + to_pte - pte_off);
-	if (mapped)
-		charge_n(m, vmf->task, COST_FAULT_AROUND_PTE, mapped, false);
+	vma->vm_ops->map_pages(m, vmf, pgoff + from_pte - pte_off, pgoff + to_pte - pte_off);
 	return pte_none(*vmf->pte) ? 0 : VM_FAULT_NOPAGE;
 }
 
@@ -322,6 +331,7 @@ uint64_t finish_fault_folio(struct machine *m, struct vm_fault *vmf)
 		if (empty) {
 			for (uint64_t i = head; i < head + n; i++)
 				map_one(m, vmf, as, i, write);
+			charge_n(m, vmf->task, COST_MAP_PTE_BATCH, n - 1, false);
 			return n;
 		}
 	}

@@ -91,7 +91,7 @@ enum cost_item {
 	COST_COW_COPY,		/* copy a 4 KiB page on write */
 	COST_COW_REUSE,		/* make an exclusive page writable */
 	COST_SHMEM_FAULT,	/* shared anonymous page: allocate and map */
-	COST_FAULT_AROUND_PTE,	/* each extra PTE a fault-around maps */
+	COST_FAULT_AROUND_PTE,	/* each extra PTE a fault-around maps (the first of its folio) */
 	COST_SPURIOUS,		/* a fault that finds nothing to do */
 	COST_SYSCALL,		/* entry and exit of a system call */
 	COST_VMA_OP,		/* create, split or merge a VMA */
@@ -111,6 +111,8 @@ enum cost_item {
 	COST_RECLAIM_PAGE,	/* reclaim's CPU time for one page it scans */
 	COST_PAGEOUT,		/* reclaim's CPU time to swap one page out and submit it */
 	COST_FILE_FAULT,	/* a file fault's ->fault: find the cached page, map it */
+	COST_FILE_MAP_FOLIO,	/* fault-around maps a file folio's first PTE */
+	COST_MAP_PTE_BATCH,	/* each further PTE of the same folio (set_pte_range's batch) */
 	COST_PAGECACHE_ADD,	/* allocate a page-cache folio's page and add it to the cache */
 	COST_COPY_PAGE,		/* read(2)/write(2): copy one page between user and cache */
 	COST_DISK_READ,		/* a read request to the file system's disk: its latency */

@@ -195,10 +195,7 @@ static unsigned do_anonymous_page(struct machine *m, struct vm_fault *vmf)
 /* finish_fault() -> set_pte_range(): map the page ->fault() found (6.18: its whole folio). */
 static unsigned finish_fault(struct machine *m, struct vm_fault *vmf)
 {
-	uint64_t n = finish_fault_folio(m, vmf);
-
-	if (n > 1)
-		charge_n(m, vmf->task, COST_FAULT_AROUND_PTE, n - 1, false);
+	finish_fault_folio(m, vmf);
 	fault_event(m, vmf, page_to_pfn(m, vmf->page), vmf->what);
 	return 0;
 }

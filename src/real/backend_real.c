@@ -30,6 +30,8 @@
 #include "cgroup.h"
 #include "supervisor.h"
 #include "optime.h"
+#include "files.h"
+#include <fcntl.h>
 #include "../lib/pattern.h"
 #include "../lib/u64map.h"
 #include "../lib/xalloc.h"
@@ -98,12 +100,32 @@ static int r_mmap(struct backend *b, int pid, const struct vm_mmap_args *a, uint
 	void *p;
 	int err;
 
+	int fd = -1;
+
 	(void)b;
 	(void)pid;
-	bracket_begin(&br);
-	p = mmap((void *)(uintptr_t)a->addr, a->len, prot_of(a->prot), flags, -1, 0);
-	err = errno;		/* before the bracket's own reads can change it */
-	bracket_end(&br, r);
+	if (a->file) {
+		/* open(2), mmap(2), close(2): the mapping holds the file */
+		const char *path = real_file_path(a->file, NULL);
+
+		if (!path)
+			return -EBADF;
+		flags &= ~MAP_ANONYMOUS;
+		bracket_begin(&br);
+		fd = open(path, (a->shared && (a->prot & VM_PROT_WRITE) ? O_RDWR : O_RDONLY) |
+			  O_CLOEXEC);
+		p = fd < 0 ? MAP_FAILED : mmap((void *)(uintptr_t)a->addr, a->len,
+					      prot_of(a->prot), flags, fd, (off_t)a->offset);
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		bracket_end(&br, r);
+	} else {
+		bracket_begin(&br);
+		p = mmap((void *)(uintptr_t)a->addr, a->len, prot_of(a->prot), flags, -1, 0);
+		err = errno;		/* before the bracket's own reads can change it */
+		bracket_end(&br, r);
+	}
 	if (p == MAP_FAILED)
 		return -err;
 	*addr = (uint64_t)(uintptr_t)p;
@@ -402,6 +424,96 @@ static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint
 	return cgroup_child_memstat(id, kv, max_events, oom_events, peak);
 }
 
+/* ---- files (files.c) ---- */
+
+static int real_file_create_op(struct backend *b, const char *name, uint64_t size, uint8_t value,
+			       int tmpfs, char *err, size_t en)
+{
+	(void)b;
+	return real_file_create(name, size, value, tmpfs, err, en);
+}
+
+static int real_file_unlink_op(struct backend *b, int id)
+{
+	(void)b;
+	return real_file_unlink(id);
+}
+
+static int r_file_read(struct backend *b, int pid, int id, uint64_t off, uint64_t len,
+		       struct vm_result *r)
+{
+	struct bracket br;
+	uint8_t first = 0;
+	int err;
+
+	(void)b;
+	(void)pid;
+	real_files_buffer_ready();
+	bracket_begin(&br);
+	err = real_file_read(id, off, len, &first);
+	bracket_end(&br, r);
+	r->value = first;
+	r->pages = len >> 12;
+	return err;
+}
+
+static int r_file_write(struct backend *b, int pid, int id, uint64_t off, uint64_t len,
+			uint8_t value, struct vm_result *r)
+{
+	struct bracket br;
+	int err;
+
+	(void)b;
+	(void)pid;
+	real_files_buffer_ready();
+	bracket_begin(&br);
+	err = real_file_write(id, off, len, value);
+	bracket_end(&br, r);
+	r->pages = len >> 12;
+	return err;
+}
+
+static int r_fsync(struct backend *b, int pid, int id, struct vm_result *r)
+{
+	struct bracket br;
+	int err;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	err = real_file_fsync(id);
+	bracket_end(&br, r);
+	return err;
+}
+
+/* sync(2) of the run's files only (fsync each: the host's others are not ours to flush) */
+static int r_sync(struct backend *b, int pid, struct vm_result *r)
+{
+	struct bracket br;
+	int err;
+
+	(void)b;
+	(void)pid;
+	bracket_begin(&br);
+	err = real_files_sync();
+	bracket_end(&br, r);
+	return err;
+}
+
+static int64_t r_drop_caches(struct backend *b)
+{
+	(void)b;
+	real_files_sync();
+	real_files_drop();
+	return 0;
+}
+
+static int64_t r_file_size(struct backend *b, int id)
+{
+	(void)b;
+	return real_file_size(id);
+}
+
 const struct backend_ops real_backend_ops = {
 	.name = "real",
 	.mmap = r_mmap,
@@ -424,6 +536,14 @@ const struct backend_ops real_backend_ops = {
 	.spawn = real_spawn,
 	.cgroup_create = real_cgroup_create,
 	.cgroup_memstat = real_cgroup_memstat,
+	.file_create = real_file_create_op,
+	.file_unlink = real_file_unlink_op,
+	.file_read = r_file_read,
+	.file_write = r_file_write,
+	.fsync = r_fsync,
+	.sync = r_sync,
+	.drop_caches = r_drop_caches,
+	.file_size = r_file_size,
 	.fork = real_fork,
 	.wait = real_wait,
 	.wait_ready = real_wait_ready,

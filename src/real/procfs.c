@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "procfs.h"
@@ -412,6 +413,31 @@ bool procfs_stale_run(const char *name, const char *suffix)
 		return false;
 	pid = strtol(name + 6, &end, 10);
 	return pid > 0 && !strcmp(end, suffix) && kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+/* statfs(2)'s f_type, named (include/uapi/linux/magic.h); can_swap: swapon works there. */
+static const struct { unsigned long magic; const char *name; bool can_swap; } fs_types[] = {
+	{ 0xEF53, "ext4", true }, { 0x58465342, "xfs", true }, { 0x9123683E, "btrfs", true },
+	{ 0x01021994, "tmpfs", false }, { 0x858458f6, "ramfs", false },
+	{ 0x794c7630, "overlayfs", false }, { 0x6969, "NFS", false },
+	{ 0x65735546, "a FUSE filesystem", false }, { 0x2fc12fc1, "zfs", false },
+};
+
+const char *procfs_fs_name(const char *dir, bool *can_swap)
+{
+	struct statfs fs;
+
+	if (can_swap)
+		*can_swap = true;	/* unknown: swapon will say */
+	if (statfs(dir, &fs))
+		return "an unknown filesystem";
+	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++)
+		if ((unsigned long)fs.f_type == fs_types[i].magic) {
+			if (can_swap)
+				*can_swap = fs_types[i].can_swap;
+			return fs_types[i].name;
+		}
+	return "an unknown filesystem";
 }
 
 bool procfs_host_swap(void)

@@ -31,6 +31,8 @@ int procfs_descendants(int ancestor, int *pids, int max);
  * an earlier run left behind (its cgroup, its swap file) that nobody removed.
  */
 bool procfs_stale_run(const char *name, const char *suffix);
+/* The filesystem dir is on ("ext4", "tmpfs", ...); *can_swap: whether it can hold a swap file. */
+const char *procfs_fs_name(const char *dir, bool *can_swap);
 /* Whether the machine has swap (SwapTotal above 0). */
 bool procfs_host_swap(void);
 /* This process's own figures, in kB, from /proc/self/status. */

@@ -46,6 +46,7 @@
 #include "procfs.h"
 #include "real.h"
 #include "swapfile.h"
+#include "files.h"
 #include "../lib/fdio.h"
 #include "../lib/size.h"
 #include "../lib/xalloc.h"
@@ -844,6 +845,13 @@ int real_finish(struct backend *b)
 
 /* ---- the run ---- */
 
+/* What the run leaves on the machine, gone: its swap file, its files. */
+static void run_cleanup(void)
+{
+	swapfile_off();
+	real_files_remove();
+}
+
 void supervisor_kill_all(void)
 {
 	if (supervisor_self())
@@ -851,7 +859,7 @@ void supervisor_kill_all(void)
 	cgroup_leave();
 	for (int i = 0; i < R.nkids; i++)
 		run_kill(R.kids[i].pid, SIGKILL, R.kids[i].spawned && !R.kids[i].ended);
-	swapfile_off();
+	run_cleanup();
 }
 
 static void on_stop_signal(int sig)
@@ -894,6 +902,8 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 		break;
 	}
 	swapfile_reap_stale();
+	real_files_reap_stale();
+	real_files_init();
 	if (o->swapfile) {
 		char size[32];
 
@@ -904,8 +914,8 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 		format_size(o->swapfile, size, sizeof(size));
 		fprintf(stderr, "vmlab: swap file %s (%s) on for this run; while it lasts, the "
 			"machine's other processes may swap to it too\n", swapfile_path(), size);
-		cgroup_watch_cleanup(swapfile_off);
 	}
+	cgroup_watch_cleanup(run_cleanup);
 	/* a SIGKILL of the driver cannot run its clean-up: the watchdog does it */
 	R.watchdog = cgroup_watch();
 	R.watchdog_fd = R.watchdog > 0 ? (int)syscall(SYS_pidfd_open, R.watchdog, 0) : -1;
@@ -980,7 +990,7 @@ void supervisor_end(void)
 		}
 		R.kids[i].ended = true;
 	}
-	swapfile_off();		/* with the processes gone, nothing is left to read back */
+	run_cleanup();		/* with the processes gone, nothing is left to read back */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	sigaction(SIGINT, &R.old_int, NULL);

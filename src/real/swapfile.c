@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/swap.h>
 #include <unistd.h>
 #include "procfs.h"
@@ -36,11 +35,6 @@
 #include "../lib/fdio.h"
 
 #define SWAP_PAGE	4096
-#define TMPFS_MAGIC_	0x01021994
-#define OVERLAYFS_MAGIC_ 0x794c7630
-#define NFS_MAGIC_	0x6969
-#define RAMFS_MAGIC_	0x858458f6
-#define FUSE_MAGIC_	0x65735546
 
 static char path[512];		/* the swap file while it is on; "" otherwise */
 
@@ -54,18 +48,10 @@ static const char *swap_dir(void)
 /* What kind of filesystem dir is on, if it cannot hold swap; NULL if it may. */
 static const char *unfit_fs(const char *dir)
 {
-	struct statfs fs;
+	bool can_swap;
+	const char *name = procfs_fs_name(dir, &can_swap);
 
-	if (statfs(dir, &fs))
-		return NULL;	/* swapon will say */
-	switch ((unsigned long)fs.f_type) {
-	case TMPFS_MAGIC_: return "tmpfs";
-	case RAMFS_MAGIC_: return "ramfs";
-	case OVERLAYFS_MAGIC_: return "overlayfs";
-	case NFS_MAGIC_: return "NFS";
-	case FUSE_MAGIC_: return "a FUSE filesystem";
-	}
-	return NULL;
+	return can_swap ? NULL : name;
 }
 
 /* mkswap: the v1 header in the first page (bootbits, version, last_page, ..., magic). */

@@ -142,12 +142,17 @@ static int m_mmap(lua_State *L)
 	a.addr = args_opt_size(L, 2, "addr", 0, "mmap");
 	if (a.fixed && !a.addr)
 		luaL_error(L, "mmap: fixed = true needs an addr");
-	args_not_yet(L, 2, "file", "mmap", "file mappings arrive with the page-cache work");
 	if (args_opt_bool(L, 2, "hugetlb", false, "mmap"))
 		luaL_error(L, "mmap: hugetlb arrives with the huge-page work (not in this version of "
 			   "vmlab)");
-	if (args_opt_size(L, 2, "offset", 0, "mmap"))
+	if (lua_getfield(L, 2, "file") != LUA_TNIL)
+		a.file = lfile_check(L, lua_gettop(L), "mmap file");
+	lua_pop(L, 1);
+	a.offset = args_opt_size(L, 2, "offset", 0, "mmap");
+	if (a.offset && !a.file)
 		luaL_error(L, "mmap: offset applies to file mappings only");
+	if (a.offset & (VM_PAGE_SIZE - 1))
+		luaL_error(L, "mmap: offset %I is not a multiple of vm.PAGE", (lua_Integer)a.offset);
 	err = sc->be.ops->mmap(&sc->be, p->pid, &a, &addr, &r);
 	record_op(sc, p, "mmap", &r, err, L, 2);
 	if (err)
@@ -575,6 +580,7 @@ void lmem_register(lua_State *L, int methods)
 	lua_pushvalue(L, methods);
 	luaL_setfuncs(L, fns, 0);
 	lua_pop(L, 1);
+	lfile_register(L, 0, methods);
 	luaL_newmetatable(L, MAPPING_MT);
 	lua_pushcfunction(L, mapping_tostring);
 	lua_setfield(L, -2, "__tostring");

@@ -231,7 +231,9 @@ static int l_config(lua_State *L)
 {
 	static const char *const known[] = { "ram", "swap", "cpus", "kernel", "thp", "swappiness",
 					     "min_free_kbytes", "watermark_scale_factor", "mmap_min_addr",
-					     "max_map_count", "policy",
+					     "max_map_count", "read_ahead_kb", "dirty_ratio",
+					     "dirty_background_ratio", "dirty_expire_centisecs",
+					     "dirty_writeback_centisecs", "policy",
 					     "oom", "seed", "tlb_l1_4k", "tlb_l1_2m", "tlb_l2", NULL };
 	struct scenario *sc = scenario_of(L);
 	struct vm_config *c = &sc->cfg;
@@ -266,6 +268,18 @@ static int l_config(lua_State *L)
 	c->mmap_min_addr = args_opt_size(L, 1, "mmap_min_addr", c->mmap_min_addr, "vm.config");
 	c->max_map_count = (int)args_opt_range(L, 1, "max_map_count", c->max_map_count, 1,
 						INT32_MAX, "vm.config");
+	c->read_ahead_kb = (int)args_opt_range(L, 1, "read_ahead_kb", c->read_ahead_kb, 0, 1 << 20,
+						"vm.config");
+	c->dirty_ratio = (int)args_opt_range(L, 1, "dirty_ratio", c->dirty_ratio, 0, 100,
+					      "vm.config");
+	c->dirty_background_ratio = (int)args_opt_range(L, 1, "dirty_background_ratio",
+							 c->dirty_background_ratio, 0, 100, "vm.config");
+	c->dirty_expire_centisecs = (int)args_opt_range(L, 1, "dirty_expire_centisecs",
+							 c->dirty_expire_centisecs, 0, INT32_MAX,
+							 "vm.config");
+	c->dirty_writeback_centisecs = (int)args_opt_range(L, 1, "dirty_writeback_centisecs",
+							    c->dirty_writeback_centisecs, 0, INT32_MAX,
+							    "vm.config");
 	c->min_free_kbytes = (long)args_opt_range(L, 1, "min_free_kbytes", c->min_free_kbytes, 0,
 						   INT32_MAX, "vm.config");
 	c->watermark_scale_factor = (int)args_opt_range(L, 1, "watermark_scale_factor",
@@ -759,12 +773,6 @@ static int l_backend(lua_State *L)
 	return 1;
 }
 
-static int l_not_yet(lua_State *L)
-{
-	return luaL_error(L, "%s: files and the page cache arrive with the memory-pressure work "
-			  "(not in this version of vmlab)", lua_tostring(L, lua_upvalueindex(1)));
-}
-
 void lvm_register(lua_State *L)
 {
 	const luaL_Reg fns[] = {
@@ -775,7 +783,6 @@ void lvm_register(lua_State *L)
 		{ "mark", l_mark }, { "expect", l_expect }, { "near", l_near }, { "backend", l_backend },
 		{ "cgroup", l_cgroup }, { NULL, NULL },
 	};
-	static const char *const later[] = { "file", "unlink", "drop_caches", "sync", NULL };
 
 	luaL_newmetatable(L, CGROUP_MT);
 	lua_pushcfunction(L, cgroup_index);
@@ -784,11 +791,7 @@ void lvm_register(lua_State *L)
 	lua_setfield(L, -2, "__tostring");
 	lua_pop(L, 1);
 	luaL_newlib(L, fns);
-	for (int i = 0; later[i]; i++) {
-		lua_pushfstring(L, "vm.%s", later[i]);
-		lua_pushcclosure(L, l_not_yet, 1);
-		lua_setfield(L, -2, later[i]);
-	}
+	lfile_register(L, lua_gettop(L), 0);
 	lua_pushinteger(L, (lua_Integer)VM_PAGE_SIZE);
 	lua_setfield(L, -2, "PAGE");
 	lua_setglobal(L, "vm");

@@ -28,6 +28,7 @@
 #include "../real/arena.h"
 #include "../real/cgroup.h"
 #include "../real/supervisor.h"
+#include "../real/files.h"
 #include "../lib/size.h"
 
 /* ---- the run's guards: --lua-mem, --timeout ---- */
@@ -224,6 +225,17 @@ static int pick_kernel(struct scenario *sc, const char *k)
 			sc->cfg.mmap_min_addr = v;
 		if (!read_u64("/proc/sys/vm/max_map_count", &v) && v >= 1 && v <= INT32_MAX)
 			sc->cfg.max_map_count = (int)v;
+		/* the disk the real run's files go on, and the writeback sysctls */
+		if (real_files_read_ahead_kb() >= 0)
+			sc->cfg.read_ahead_kb = real_files_read_ahead_kb();
+		if (!read_u64("/proc/sys/vm/dirty_ratio", &v) && v <= 100)
+			sc->cfg.dirty_ratio = (int)v;
+		if (!read_u64("/proc/sys/vm/dirty_background_ratio", &v) && v <= 100)
+			sc->cfg.dirty_background_ratio = (int)v;
+		if (!read_u64("/proc/sys/vm/dirty_expire_centisecs", &v) && v <= INT32_MAX)
+			sc->cfg.dirty_expire_centisecs = (int)v;
+		if (!read_u64("/proc/sys/vm/dirty_writeback_centisecs", &v) && v <= INT32_MAX)
+			sc->cfg.dirty_writeback_centisecs = (int)v;
 	}
 	sc->cfg.kernel = sc->cfg_kernel;
 	return 0;

@@ -178,6 +178,10 @@ uint64_t args_size(lua_State *L, int idx, const char *what);
 uint64_t args_opt_size(lua_State *L, int tbl, const char *key, uint64_t dflt, const char *what);
 /* A vm.cgroup{} handle at idx: the backend's id of the group. */
 int lcgroup_check(lua_State *L, int idx);
+/* A vm.file{} handle's id (lfile.c); what names the caller in the error. */
+int lfile_check(lua_State *L, int idx, const char *what);
+/* vm.file and friends into the vm table at vm, read_file... into methods (0: skip). */
+void lfile_register(lua_State *L, int vm, int methods);
 int64_t args_opt_int(lua_State *L, int tbl, const char *key, int64_t dflt, const char *what);
 /* args_opt_int within [lo, hi], else an error that shows the value. */
 int64_t args_opt_range(lua_State *L, int tbl, const char *key, int64_t dflt, int64_t lo,

@@ -1,0 +1,343 @@
+/*
+ * files.c - the real run's own files (vm.file on --real).
+ *
+ * The run's files live in a directory of their own, vmlab-PID.files, under
+ * $VMLAB_FILEDIR (else /var/tmp; a tmpfs file under /dev/shm), made at the
+ * first vm.file. vm.file writes the file (every byte the content value),
+ * fsyncs it and drops it from the page cache with POSIX_FADV_DONTNEED, so
+ * it starts on disk and cold, as the simulator's does; a tmpfs file stays
+ * in memory, where it lives. "Cold" later is the same: vm.drop_caches()
+ * fsyncs the run's files and drops their clean pages, never the host's
+ * caches (no /proc/sys/vm/drop_caches).
+ *
+ * read_file and write_file open the file, call pread(2)/pwrite(2) with
+ * VM_IO_CHUNK bytes at a time into one static buffer, and close it: the
+ * buffer is faulted in (and mlocked when allowed) before any measurement,
+ * so the counts are the kernel's for the file alone.
+ *
+ * The table of files is the driver's: processes forked after a vm.file
+ * know it, as their Lua state knows the handle. At the end of the run, on
+ * SIGINT/SIGTERM/SIGHUP and from the watchdog the files and directories
+ * are removed (real_files_remove is async-signal-safe: unlink, rmdir,
+ * static paths); a later run removes what an earlier one left.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "files.h"
+#include "procfs.h"
+#include "../lib/fdio.h"
+
+#define MAX_FILES	64
+
+struct rfile {
+	char path[512];
+	bool tmpfs, live;
+};
+
+static struct rfile files[MAX_FILES];
+static int nfiles;
+static char dirs[2][512];		/* the run's directories (made at the first file) */
+static unsigned char iobuf[VM_IO_CHUNK] __attribute__((aligned(4096)));
+static int iobuf_value = -1;		/* what the buffer holds for writes (-1: not ready) */
+
+const char *real_files_dir(void)
+{
+	const char *d = getenv("VMLAB_FILEDIR");
+
+	return d && *d ? d : "/var/tmp";
+}
+
+void real_files_init(void)
+{
+	snprintf(dirs[0], sizeof(dirs[0]), "%s/vmlab-%d.files", real_files_dir(), (int)getpid());
+	snprintf(dirs[1], sizeof(dirs[1]), "/dev/shm/vmlab-%d.files", (int)getpid());
+}
+
+/* The run's directory for disk files (0) or tmpfs files (1), made if missing. */
+static const char *run_dir(int tmpfs, char *err, size_t en)
+{
+	const char *d = dirs[tmpfs];
+
+	if (!d[0]) {
+		snprintf(err, en, "the run's files are not set up");
+		return NULL;
+	}
+	if (mkdir(d, 0700) && errno != EEXIST) {
+		snprintf(err, en, "cannot make %s: %s", d, strerror(errno));
+		return NULL;
+	}
+	return d;
+}
+
+int real_files_read_ahead_kb(void)
+{
+	struct stat st;
+	char p[128];
+	uint64_t v;
+
+	if (stat(real_files_dir(), &st))
+		return -1;
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(st.st_dev),
+		 minor(st.st_dev));
+	if (!read_u64(p, &v))
+		return (int)v;
+	/* a partition: the disk's queue is its parent's */
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/../queue/read_ahead_kb", major(st.st_dev),
+		 minor(st.st_dev));
+	return read_u64(p, &v) ? -1 : (int)v;
+}
+
+/* Fill the I/O buffer with value (pwrite's data), its pages faulted in already. */
+static void buffer_fill(int value)
+{
+	if (iobuf_value != value) {
+		memset(iobuf, value, sizeof(iobuf));
+		iobuf_value = value;
+	}
+}
+
+void real_files_buffer_ready(void)
+{
+	static bool locked;
+
+	if (iobuf_value < 0)
+		buffer_fill(0);
+	if (!locked) {
+		locked = true;
+		mlock(iobuf, sizeof(iobuf));	/* best effort: RLIMIT_MEMLOCK may refuse */
+	}
+}
+
+static const struct rfile *file_of(int id)
+{
+	return id >= 1 && id <= nfiles && files[id - 1].live ? &files[id - 1] : NULL;
+}
+
+const char *real_file_path(int id, int *tmpfs)
+{
+	const struct rfile *f = file_of(id);
+
+	if (f && tmpfs)
+		*tmpfs = f->tmpfs;
+	return f ? f->path : NULL;
+}
+
+int real_file_create(const char *name, uint64_t size, uint8_t value, int tmpfs, char *err,
+		     size_t en)
+{
+	const char *dir;
+	struct rfile *f;
+	int fd, e = 0;
+
+	if (!name || !*name || strchr(name, '/') || strlen(name) > 63) {
+		snprintf(err, en, "a file name is 1 to 63 characters, without '/'");
+		return -EINVAL;
+	}
+	for (int i = 0; i < nfiles; i++)
+		if (files[i].live && !strcmp(strrchr(files[i].path, '/') + 1, name)) {
+			snprintf(err, en, "a file named \"%s\" exists", name);
+			return -EEXIST;
+		}
+	if (nfiles == MAX_FILES) {
+		snprintf(err, en, "at most %d files in a run", MAX_FILES);
+		return -ENOSPC;
+	}
+	dir = run_dir(tmpfs, err, en);
+	if (!dir)
+		return -EIO;
+	if (!nfiles) {
+		int ra = real_files_read_ahead_kb();
+
+		fprintf(stderr, "vmlab: the run's files are in %s (%s%s%d KiB readahead)\n", dir,
+			procfs_fs_name(dir, NULL), ra < 0 ? "" : ", ", ra);
+	}
+	f = &files[nfiles];
+	snprintf(f->path, sizeof(f->path), "%s/%s", dir, name);
+	fd = open(f->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, en, "cannot create %s: %s", f->path, strerror(errno));
+		return -errno;
+	}
+	buffer_fill(value);
+	for (uint64_t off = 0; off < size && !e; off += sizeof(iobuf)) {
+		size_t n = size - off < sizeof(iobuf) ? (size_t)(size - off) : sizeof(iobuf);
+
+		if (pwrite(fd, iobuf, n, (off_t)off) != (ssize_t)n)
+			e = errno ? errno : EIO;
+	}
+	if (!e && !tmpfs && (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)))
+		e = errno;
+	close(fd);
+	if (e) {
+		snprintf(err, en, "cannot write %s: %s", f->path, strerror(e));
+		unlink(f->path);
+		return -e;
+	}
+	f->tmpfs = tmpfs;
+	f->live = true;
+	return ++nfiles;
+}
+
+int real_file_unlink(int id)
+{
+	struct rfile *f = (struct rfile *)file_of(id);
+
+	if (!f)
+		return -ENOENT;
+	f->live = false;
+	return unlink(f->path) ? -errno : 0;
+}
+
+int64_t real_file_size(int id)
+{
+	const struct rfile *f = file_of(id);
+	struct stat st;
+
+	if (!f)
+		return -ENOENT;
+	return stat(f->path, &st) ? -errno : (int64_t)st.st_size;
+}
+
+int real_file_read(int id, uint64_t off, uint64_t len, uint8_t *first)
+{
+	const struct rfile *f = file_of(id);
+	int fd, e = 0;
+
+	if (!f)
+		return -ENOENT;
+	fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	iobuf_value = -2;	/* what it holds now is the file's */
+	for (uint64_t done = 0; done < len; done += sizeof(iobuf)) {
+		size_t n = len - done < sizeof(iobuf) ? (size_t)(len - done) : sizeof(iobuf);
+		ssize_t got = pread(fd, iobuf, n, (off_t)(off + done));
+
+		if (got < 0) {
+			e = errno;
+			break;
+		}
+		if (!done && first)
+			*first = got ? iobuf[0] : 0;
+		if ((size_t)got < n)
+			break;		/* EOF */
+	}
+	close(fd);
+	return -e;
+}
+
+int real_file_write(int id, uint64_t off, uint64_t len, uint8_t value)
+{
+	const struct rfile *f = file_of(id);
+	int fd, e = 0;
+
+	if (!f)
+		return -ENOENT;
+	fd = open(f->path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buffer_fill(value);
+	for (uint64_t done = 0; done < len && !e; done += sizeof(iobuf)) {
+		size_t n = len - done < sizeof(iobuf) ? (size_t)(len - done) : sizeof(iobuf);
+
+		if (pwrite(fd, iobuf, n, (off_t)(off + done)) != (ssize_t)n)
+			e = errno ? errno : EIO;
+	}
+	close(fd);
+	return -e;
+}
+
+int real_file_fsync(int id)
+{
+	const struct rfile *f = file_of(id);
+	int fd, e = 0;
+
+	if (!f)
+		return -ENOENT;
+	fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		e = errno;
+	close(fd);
+	return -e;
+}
+
+int real_files_sync(void)
+{
+	int err = 0;
+
+	for (int i = 1; i <= nfiles; i++)
+		if (file_of(i) && !files[i - 1].tmpfs && real_file_fsync(i))
+			err = -EIO;
+	return err;
+}
+
+void real_files_drop(void)
+{
+	for (int i = 1; i <= nfiles; i++) {
+		int fd;
+
+		if (!file_of(i) || files[i - 1].tmpfs)
+			continue;
+		fd = open(files[i - 1].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		fdatasync(fd);
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
+	}
+}
+
+/* Each file in the directory ctx names. */
+static void unlink_in(const char *name, void *ctx)
+{
+	char p[1024];
+
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return;
+	snprintf(p, sizeof(p), "%s/%s", (const char *)ctx, name);
+	unlink(p);
+}
+
+/*
+ * By directory, not by the table: the watchdog, forked before the files
+ * were made, knows the directories only.
+ */
+void real_files_remove(void)
+{
+	for (int t = 0; t < 2; t++)
+		if (dirs[t][0]) {
+			dir_each(dirs[t], unlink_in, dirs[t]);
+			rmdir(dirs[t]);
+		}
+	for (int i = 0; i < nfiles; i++)
+		files[i].live = false;
+}
+
+static void reap_if_stale(const char *name, void *ctx)
+{
+	char p[512];
+
+	if (!procfs_stale_run(name, ".files"))
+		return;
+	snprintf(p, sizeof(p), "%s/%s", (const char *)ctx, name);
+	dir_each(p, unlink_in, p);
+	rmdir(p);
+}
+
+void real_files_reap_stale(void)
+{
+	const char *dir = real_files_dir();
+
+	dir_each(dir, reap_if_stale, (void *)dir);
+	dir_each("/dev/shm", reap_if_stale, "/dev/shm");
+}
