@@ -115,6 +115,7 @@ enum cost_item {
 	COST_MAP_PTE_BATCH,	/* each further PTE of the same folio (set_pte_range's batch) */
 	COST_PAGECACHE_ADD,	/* allocate a page-cache folio's page and add it to the cache */
 	COST_COPY_PAGE,		/* read(2)/write(2): copy one page between user and cache */
+	COST_WRITE_BEGIN,	/* write(2): the file system's work for a page (write_begin/end) */
 	COST_DISK_READ,		/* a read request to the file system's disk: its latency */
 	COST_DISK_READ_PAGE,	/* each page the request transfers */
 	COST_DISK_WRITE_PAGE,	/* the disk's time to write one page (async) */

@@ -195,6 +195,7 @@ int generic_perform_write(struct machine *m, struct task_struct *t, struct file 
 			if (m->shadow)
 				shadow_file_store(as, i, value);
 			charge(m, t, COST_COPY_PAGE, false);
+			charge(m, t, COST_WRITE_BEGIN, false);
 		}
 		mark_folio_accessed(m, as, index);
 		pos = stop;
