@@ -208,8 +208,9 @@ static void check_swap_pte(struct check *c, struct mm_struct *mm, struct vm_area
 	}
 	c->swap_refs[type][off]++;
 	rss[MM_SWAPENTS]++;
-	if (!vma_is_anonymous(v))
-		fail(c, "a swap PTE at %#llx in a shmem VMA", (unsigned long long)va);
+	if (v->vm_flags & VM_SHARED)
+		fail(c, "a swap PTE at %#llx in a shared VMA (shmem is not swapped)",
+		     (unsigned long long)va);
 	if (m->shadow) {
 		uint8_t want = shadow_expect(mm, v, va);
 		uint32_t pfn = si->cache[off];
@@ -446,8 +447,9 @@ static uint64_t check_mapping(struct check *c, struct address_space *as, int64_t
 				fail(c, "file %s: the order-%u folio at %llu is not whole", as->name,
 				     order, (unsigned long long)head);
 		if (!PageFlag(p, PG_dirty) && !PageFlag(p, PG_writeback) && p->value != as->disk[idx])
-			fail(c, "file %s page %llu is clean but holds %u, the disk %u", as->name,
-			     (unsigned long long)idx, p->value, as->disk[idx]);
+			fail(c, "file %s page %llu is clean but holds %u, the disk %u (flags %#x, "
+			     "mapcount %d, refcount %d)", as->name, (unsigned long long)idx, p->value,
+			     as->disk[idx], p->flags, p->mapcount, p->refcount);
 	}
 	if (present != as->nrpages)
 		fail(c, "mapping %llu: nrpages %llu, holds %llu", (unsigned long long)as->id,

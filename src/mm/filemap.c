@@ -69,6 +69,7 @@ struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,
 
 		page->mapping = as;
 		page->index = idx + i;
+		SetPageFlag(page, PG_locked);	/* until read or written: reclaim keeps off */
 		as->pages[idx + i] = (uint32_t)page_to_pfn(m, page);
 		as->folio_order[idx + i] = (uint8_t)order;
 		as->nrpages++;

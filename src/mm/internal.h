@@ -813,6 +813,18 @@ static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 	return !vma->vm_ops;
 }
 
+/*
+ * vma_wants_writenotify(): a shared writable mapping of a file whose
+ * writes must be seen (->page_mkwrite, dirty accounting): its PTEs are
+ * mapped read-only (vma->vm_page_prot without RW) until a write fault has
+ * dirtied the page.
+ */
+static inline bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_WRITE)) == (VM_SHARED | VM_WRITE) &&
+	       vma->vm_ops && vma->vm_ops->page_mkwrite;
+}
+
 /* One user page (anon, CoW copy, shmem) of 2^order frames: the allocation seam. */
 struct page *vma_alloc_folio(struct machine *m, unsigned gfp, unsigned order,
 			     struct vm_area_struct *vma, uint64_t addr);

@@ -690,8 +690,8 @@ void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 		entry |= _PAGE_DIRTY;
 		if (vma->vm_flags & VM_WRITE)
 			entry |= _PAGE_RW;
-	} else if (vma->vm_ops->page_mkwrite) {
-		entry &= ~_PAGE_RW;	/* vma_wants_writenotify(): the first write faults */
+	} else if (vma_wants_writenotify(vma)) {
+		entry &= ~_PAGE_RW;	/* the first write faults */
 	}
 	page->refcount++;
 	folio_add_file_rmap_pte(m, page, vma);

@@ -9,7 +9,9 @@
  * copy-on-write fault), but a page that is anonymous and exclusive to this
  * mm may be made writable at once (can_change_pte_writable()), so
  * mprotect(PROT_READ) then mprotect(PROT_READ|PROT_WRITE) costs no faults on
- * memory the process owns alone. Entries whose permission changed, in
+ * memory the process owns alone. A shared file mapping's writable
+ * protection lacks RW as well (write-notify); only PTEs already dirty get
+ * it back. Entries whose permission changed, in
  * either direction, are flushed from the TLBs (pte_needs_flush(), as x86
  * decides it).
  *
@@ -48,6 +50,7 @@ struct change_prot {
 	struct mmu_gather *tlb;
 	pte_t newprot;
 	bool try_writable;
+	bool shared;		/* a write-notify mapping: try_writable looks at the dirty bit */
 };
 
 /* change_pte_range() for one PTE: pte_modify() it, flush if it lost something. */
@@ -62,7 +65,9 @@ static int change_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, en
 	if (cp->try_writable && !(new & _PAGE_RW) && (new & _PAGE_PRESENT) && !pte_special(new)) {
 		struct page *page = pfn_to_page(walk->m, pte_pfn(new));
 
-		if (PageFlag(page, PG_anon) && PageFlag(page, PG_anon_exclusive))
+		/* can_change_pte_writable(): shared: a dirty PTE needs no notify; private: ours alone */
+		if (cp->shared ? (new & _PAGE_DIRTY) != 0 :
+		    PageFlag(page, PG_anon) && PageFlag(page, PG_anon_exclusive))
 			new |= _PAGE_RW;
 	}
 	*ptep = new;
@@ -82,8 +87,13 @@ static void change_pte_range(struct machine *m, struct mmu_gather *tlb,
 	struct change_prot cp = {
 		.tlb = tlb,
 		.newprot = vm_get_page_prot(vma->vm_flags),
-		.try_writable = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE,
+		.try_writable = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE ||
+				vma_wants_writenotify(vma),
+		.shared = vma_wants_writenotify(vma),
 	};
+
+	if (cp.shared)
+		cp.newprot &= ~_PAGE_RW;	/* vma_set_page_prot(): write-notify */
 
 	walk_page_range_vma(m, vma, start, end, &change_prot_ops, &cp);
 }

@@ -86,7 +86,7 @@ int filemap_read(struct machine *m, struct task_struct *t, struct file *f, uint6
 	while (pos < end) {
 		uint64_t index = pos >> PAGE_SHIFT;
 		uint64_t last_index = (end + PAGE_SIZE - 1) >> PAGE_SHIFT;
-		uint64_t batch_end, head, stop;
+		uint64_t batch_end, head, stop, pinned;
 		struct page *hp;
 
 		batch_end = get_read_batch(m, as, index, last_index - 1, t->clock);
@@ -101,6 +101,10 @@ int filemap_read(struct machine *m, struct task_struct *t, struct file *f, uint6
 			read_pages(m, t, as, index, 1);
 			batch_end = index + 1;
 		}
+		/* the batch's references (folio_try_get): readahead's reclaim keeps off them */
+		pinned = folio_index_at(as, index);
+		for (uint64_t i = pinned; i < batch_end; i++)
+			cache_page(m, as, i)->refcount++;
 		head = folio_index_at(as, batch_end - 1);
 		hp = cache_page(m, as, head);
 		if (PageFlag(hp, PG_readahead))
@@ -117,6 +121,8 @@ int filemap_read(struct machine *m, struct task_struct *t, struct file *f, uint6
 			any = true;
 			charge(m, t, COST_COPY_PAGE, false);
 		}
+		for (uint64_t i = pinned; i < batch_end; i++)
+			put_page(m, cache_page(m, as, i));	/* folio_batch_release() */
 		pos = stop;
 		last_pos = (int64_t)pos;
 	}
@@ -191,6 +197,7 @@ int generic_perform_write(struct machine *m, struct task_struct *t, struct file 
 			struct page *p = cache_page(m, as, i);
 
 			p->value = value;
+			ClearPageFlag(p, PG_locked);	/* write_end(): folio_unlock() */
 			folio_mark_dirty(m, p);
 			if (m->shadow)
 				shadow_file_store(as, i, value);

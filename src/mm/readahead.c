@@ -60,6 +60,7 @@ void read_pages(struct machine *m, struct task_struct *t, struct address_space *
 		page->value = as->disk[i];
 		page->private = done;		/* locked, !uptodate until then */
 		SetPageFlag(page, PG_uptodate);
+		ClearPageFlag(page, PG_locked);	/* the lock is the read's time now */
 	}
 	count_vm_events(m, PGPGIN, n * (PAGE_SIZE >> 10));
 }

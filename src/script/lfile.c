@@ -179,7 +179,9 @@ static void io_range(lua_State *L, int id, const char *what, uint64_t *off, uint
 		luaL_error(L, "%s: len is required", what);
 }
 
-static int io_done(lua_State *L, struct lproc *p, const char *op, int err, const struct vm_result *r)
+/* The common tail: the record, then the result (read_file's with the value it read). */
+static int io_done(lua_State *L, struct lproc *p, const char *op, int err, const struct vm_result *r,
+		   bool value)
 {
 	struct scenario *sc = scenario_of(L);
 
@@ -189,6 +191,10 @@ static int io_done(lua_State *L, struct lproc *p, const char *op, int err, const
 	if (err)
 		return lproc_finish_op(L, push_errno(L, err));
 	push_result(L, r);
+	if (value) {
+		lua_pushinteger(L, r->value);
+		lua_setfield(L, -2, "value");
+	}
 	return lproc_finish_op(L, 1);
 }
 
@@ -202,7 +208,7 @@ static int m_read_file(lua_State *L)
 
 	io_range(L, id, "read_file", &off, &len, false);
 	err = sc->be.ops->file_read(&sc->be, p->pid, id, off, len, &r);
-	return io_done(L, p, "read_file", err, &r);
+	return io_done(L, p, "read_file", err, &r, true);
 }
 
 static int m_write_file(lua_State *L)
@@ -218,7 +224,7 @@ static int m_write_file(lua_State *L)
 		value = args_value(L, -1, "write_file value");
 	lua_pop(L, 1);
 	err = sc->be.ops->file_write(&sc->be, p->pid, id, off, len, (uint8_t)value, &r);
-	return io_done(L, p, "write_file", err, &r);
+	return io_done(L, p, "write_file", err, &r, false);
 }
 
 static int m_fsync(lua_State *L)
@@ -233,7 +239,7 @@ static int m_fsync(lua_State *L)
 		lua_replace(L, 3);
 	}
 	err = sc->be.ops->fsync(&sc->be, p->pid, id, &r);
-	return io_done(L, p, "fsync", err, &r);
+	return io_done(L, p, "fsync", err, &r, false);
 }
 
 void lfile_register(lua_State *L, int vm, int methods)

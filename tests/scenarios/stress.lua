@@ -31,6 +31,14 @@ local MAX_REGIONS = 8
 
 local P = vm.PAGE
 local nextid = 0
+local FILE_PAGES = 256
+local files = {}
+for i = 1, 2 do
+  local v = 10 + i
+  files[i] = { f = vm.file{ name = "stress" .. i, size = FILE_PAGES * P, value = v }, vals = {},
+               init = v }
+end
+local writer_pid        -- the first process: set in it, inherited by its children
 
 -- a region: { h = handle, pages = n, shared = obj or nil, prot = "rw"|"r" }
 -- shared objects: { vals = {} } shared by every process mapping it
@@ -44,24 +52,37 @@ local function copy_state(s)
     local vals = {}
     if not r.shared then for k, v in pairs(r.vals) do vals[k] = v end end
     c.regions[i] = { h = r.h, pages = r.pages, shared = r.shared, prot = r.prot,
-                     vals = r.shared and nil or vals }
+                     vals = r.shared and nil or vals, file = r.file, file_shared = r.file_shared,
+                     off = r.off }
   end
   return c
 end
 
+local function fileval(file, page) return file.vals[page] or file.init end
+
 local function valof(r, page)
+  if r.file then
+    if r.file_shared then return fileval(r.file, r.off + page) end
+    return r.vals[page] or fileval(r.file, r.off + page)
+  end
   if r.shared then return r.shared.vals[page] or 0 end
   return r.vals[page] or 0
 end
 
-local function acceptable(r, page, got)
+local function acceptable(self, r, page, got)
   if got == valof(r, page) then return true end
+  -- a file page another process may be writing: only its writer knows (on --real the
+  -- processes' Lua states are their own); a private copy is the process's own
+  if r.file and self.pid ~= writer_pid and (r.file_shared or r.vals[page] == nil) then
+    return true
+  end
   local w = r.shared and r.shared.inflight
   return w ~= nil and page >= w.first and page <= w.last and got == w.v
 end
 
 local function setval(r, page, v)
-  if r.shared then r.shared.vals[page] = v else r.vals[page] = v end
+  if r.file and r.file_shared then r.file.vals[r.off + page] = v
+  elseif r.shared then r.shared.vals[page] = v else r.vals[page] = v end
 end
 
 local function check_region(self, r, why)
@@ -69,7 +90,7 @@ local function check_region(self, r, why)
   for _ = 1, 4 do
     local pg = math.random(0, n - 1)
     local got = self:read(r.h, pg * P)
-    vm.expect(acceptable(r, pg, got), "%s: pid %d page %d of 0x%x holds %d, want %d", why,
+    vm.expect(acceptable(self, r, pg, got), "%s: pid %d page %d of 0x%x holds %d, want %d", why,
               self.pid, pg, r.h.addr, got, valof(r, pg))
   end
 end
@@ -79,7 +100,34 @@ local worker
 local function step(self, st, depth)
   local op = math.random(1, 100)
   local nr = #st.regions
-  if (op <= 15 and nr < MAX_REGIONS) or nr == 0 then
+  if op <= 5 and nr < MAX_REGIONS then
+    local file = files[math.random(#files)]
+    local off = math.random(0, FILE_PAGES - 1)
+    local pages = math.random(1, FILE_PAGES - off)
+    local shared = math.random() < 0.5
+    local h = self:mmap{ len = pages * P, file = file.f, offset = off * P, shared = shared }
+    log("pid %d mmap %s +%d %d pages shared=%s -> 0x%x", self.pid, file.f.name, off, pages,
+        tostring(shared), h.addr)
+    table.insert(st.regions, { h = h, pages = pages, prot = "rw", file = file, off = off,
+                               file_shared = shared, vals = {},
+                               shared = shared and { writer = writer_pid } or nil })
+  elseif op <= 10 then
+    local file = files[math.random(#files)]
+    local off = math.random(0, FILE_PAGES - 1)
+    local len = math.random(1, FILE_PAGES - off)
+    if self.pid == writer_pid and math.random() < 0.5 then
+      local v = math.random(1, 255)
+      self:write_file(file.f, { off = off * P, len = len * P, value = v })
+      log("pid %d write_file %s %d..%d = %d", self.pid, file.f.name, off, off + len - 1, v)
+      for pg = off, off + len - 1 do file.vals[pg] = v end
+      if math.random() < 0.3 then self:fsync(file.f) end
+    else
+      local r = self:read_file(file.f, { off = off * P, len = len * P })
+      vm.expect(self.pid ~= writer_pid or r.value == fileval(file, off),
+                "read_file %s page %d: %d, want %d", file.f.name, off, r.value, fileval(file, off))
+    end
+    if math.random() < 0.1 then vm.drop_caches() end
+  elseif (op <= 20 and nr < MAX_REGIONS) or nr == 0 then
     local pages = math.random(1, 512)
     local shared = math.random() < 0.25
     local h = self:mmap{ len = pages * P, shared = shared, populate = math.random() < 0.1 }
@@ -119,7 +167,7 @@ local function step(self, st, depth)
       if keep < r.pages then
         self:munmap(r.h, keep * P, (r.pages - keep) * P)
         log("pid %d shrink 0x%x to %d pages", self.pid, r.h.addr, keep)
-        for pg = keep, r.pages - 1 do if not r.shared then r.vals[pg] = nil end end
+        for pg = keep, r.pages - 1 do if not r.shared and not r.file_shared then r.vals[pg] = nil end end
         r.pages = keep
         r.h = { addr = r.h.addr, len = keep * P }
       end
@@ -137,7 +185,7 @@ local function step(self, st, depth)
     local len = math.random(1, r.pages - first)
     self:madvise(r.h, "dontneed", first * P, len * P)
     log("pid %d dontneed 0x%x pages %d..%d", self.pid, r.h.addr, first, first + len - 1)
-    if not r.shared then
+    if not r.shared and not r.file_shared then
       for pg = first, first + len - 1 do r.vals[pg] = nil end
     end
     check_region(self, r, "after MADV_DONTNEED")
@@ -173,7 +221,7 @@ worker = function(self, st, depth)
   for _, r in ipairs(st.regions) do check_region(self, r, "at exit") end
 end
 
-local p = vm.spawn("stress", function(self) worker(self, new_state(), 0) end,
+local p = vm.spawn("stress", function(self) writer_pid = self.pid; worker(self, new_state(), 0) end,
                   box and { cgroup = box } or nil)
 vm.wait(p)
 vm.show("free")
