@@ -525,6 +525,8 @@ fi
 
 # safety: nothing survives an interrupted or killed run
 cgroups() { ls -d /sys/fs/cgroup/vmlab-* /sys/fs/cgroup/memory/vmlab-* 2> /dev/null; }
+# the files of the run driven by pid $1 (vm.file), on disk and on tmpfs
+runfiles() { ls -d /var/tmp/vmlab-$1.files /dev/shm/vmlab-$1.files 2> /dev/null; }
 # the run's processes still alive (a zombie waiting for init to reap it is not)
 leftovers() {	# (pgrep matches names of at most 15 characters: one pattern each)
 	for p in $(pgrep vmlab-hang) $(pgrep vmlab-kid) $(pgrep vmlab-gkid) $(pgrep vmlab-watchdog); do
@@ -555,8 +557,8 @@ if [ "$(id -u)" = 0 ]; then
 	wait $drv
 	st=$?
 	sleep 0.2
-	if [ "$st" = 130 ] && [ -z "$(cgroups)" ] && [ -z "$(leftovers)" ]; then
-		ok "real: SIGINT kills every process of the run and removes its cgroup"
+	if [ "$st" = 130 ] && [ -z "$(cgroups)" ] && [ -z "$(leftovers)" ] && [ -z "$(runfiles $drv)" ]; then
+		ok "real: SIGINT kills every process of the run and removes its cgroup and files"
 	else
 		ko "real: after SIGINT (exit $st): $(cgroups) $(leftovers)"
 	fi
@@ -565,11 +567,31 @@ if [ "$(id -u)" = 0 ]; then
 	for i in $(seq 100); do grep -q ready "$TMP/hang.out" && break; sleep 0.1; done
 	kill -KILL $drv
 	wait $drv 2> /dev/null
-	for i in $(seq 50); do [ -z "$(cgroups)$(leftovers)" ] && break; sleep 0.1; done
-	if [ -z "$(cgroups)" ] && [ -z "$(leftovers)" ]; then
-		ok "real: SIGKILL of the driver: the watchdog kills a fork chain three deep and removes the cgroup"
+	for i in $(seq 50); do [ -z "$(cgroups)$(leftovers)$(runfiles $drv)" ] && break; sleep 0.1; done
+	if [ -z "$(cgroups)" ] && [ -z "$(leftovers)" ] && [ -z "$(runfiles $drv)" ]; then
+		ok "real: SIGKILL of the driver: the watchdog kills a fork chain three deep, removes the cgroup and the files"
 	else
-		ko "real: after SIGKILL: '$(cgroups)' $(leftovers)"
+		ko "real: after SIGKILL: '$(cgroups)' $(leftovers) $(runfiles $drv)"
+	fi
+	# vm.file: the run's files in their own directory, on the filesystem named, gone at the end
+	if $VMLAB run --real --check scenarios/major-fault.lua > "$TMP/mf.out" 2>&1 &&
+	   dir=$(sed -n "s/^vmlab: the run's files are in \([^ ]*\) (ext4.*/\1/p" "$TMP/mf.out") &&
+	   [ -n "$dir" ] && [ ! -e "$dir" ]; then
+		ok "real: scenario major-fault.lua on its own files ($dir), removed after"
+	else
+		ko "real: major-fault.lua's files" "$TMP/mf.out"
+	fi
+	# what a run that could not clean up left (its vmlab gone) goes at the next run
+	dead=$(sh -c 'echo $$')
+	mkdir -p /var/tmp/vmlab-$dead.files /dev/shm/vmlab-$dead.files
+	echo x > /var/tmp/vmlab-$dead.files/old.dat
+	echo x > /dev/shm/vmlab-$dead.files/old.tmp
+	$VMLAB run --real scenarios/demo.lua > /dev/null 2>&1
+	if [ -z "$(runfiles $dead)" ]; then
+		ok "real: an earlier run's leftover files are removed"
+	else
+		ko "real: the stale files of pid $dead stayed: $(runfiles $dead)"
+		rm -rf /var/tmp/vmlab-$dead.files /dev/shm/vmlab-$dead.files
 	fi
 	# --swapfile: the run's own swap, on while it lasts, gone after it however it ends
 	swapfiles() { ls /var/tmp/vmlab-*.swap 2> /dev/null; grep -o 'vmlab-[0-9]*\.swap' /proc/swaps; }

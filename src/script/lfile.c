@@ -162,7 +162,8 @@ static void io_range(lua_State *L, int id, const char *what, uint64_t *off, uint
 
 	if (size < 0)
 		luaL_error(L, "%s: the file is unlinked", what);
-	if (lua_isnoneornil(L, 3)) {
+	lua_settop(L, 3);
+	if (lua_isnil(L, 3)) {
 		lua_newtable(L);
 		lua_replace(L, 3);
 	}
@@ -234,7 +235,8 @@ static int m_fsync(lua_State *L)
 	int id = lfile_check(L, 2, "fsync"), err;
 	struct vm_result r;
 
-	if (lua_isnoneornil(L, 3)) {
+	lua_settop(L, 3);
+	if (lua_isnil(L, 3)) {
 		lua_newtable(L);
 		lua_replace(L, 3);
 	}
