@@ -12,7 +12,8 @@
  *   MADV_WILLNEED	starts swap-in of the range's swapped pages
  *			(swapin_walk_pmd_entry -> read_swap_cache_async): they
  *			are read into the swap cache, pswpin, without waiting,
- *			and the faults that come later are minor.
+ *			and the faults that come later are minor. A file's
+ *			range is read ahead (force_page_cache_ra).
  *   MADV_COLD		clears the accessed bits and moves the range's active,
  *			unshared pages to the inactive list (folio_deactivate).
  *   MADV_PAGEOUT	isolates the unshared pages and reclaims them
@@ -142,13 +143,22 @@ static int willneed_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr,
 
 static const struct mm_walk_ops willneed_walk_ops = { .pte_entry = willneed_pte_entry };
 
-/* madvise_willneed(): anonymous memory reads its swapped pages back; shmem has nothing to read. */
+/*
+ * madvise_willneed(): anonymous memory reads its swapped pages back; a
+ * file's range is read ahead (vfs_fadvise(POSIX_FADV_WILLNEED) ->
+ * force_page_cache_ra: at most ra_pages, without waiting); shmem has
+ * nothing to read.
+ */
 static int madvise_willneed(struct machine *m, struct vm_area_struct *vma, uint64_t start,
 			    uint64_t end, void *arg)
 {
-	(void)arg;
+	struct task_struct *t = arg;
+
 	if (vma_is_anonymous(vma))
 		walk_page_range_vma(m, vma, start, end, &willneed_walk_ops, NULL);
+	else if (!vma->vm_file->f_mapping->shmem)
+		force_page_cache_ra(m, t, vma->vm_file, linear_page_index(vma, start),
+				    (end - start) >> PAGE_SHIFT);
 	return 0;
 }
 
@@ -250,7 +260,7 @@ int do_madvise(struct machine *m, struct task_struct *t, uint64_t start, uint64_
 	case VM_MADV_DOFORK:
 		return update_vma_flags(m, mm, start, end, 0, VM_DONTCOPY, &changed);
 	case VM_MADV_WILLNEED:
-		return madvise_walk_vmas(m, mm, start, end, madvise_willneed, NULL);
+		return madvise_walk_vmas(m, mm, start, end, madvise_willneed, t);
 	case VM_MADV_POPULATE_READ:
 	case VM_MADV_POPULATE_WRITE:
 		if (!range_mapped(mm, start, end))

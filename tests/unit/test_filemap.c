@@ -342,6 +342,25 @@ static void test_reclaim_drops_clean_file_pages(void **state)
 	vm_free(m);
 }
 
+/* MADV_WILLNEED on a cold file reads ra_pages ahead, no more (measured on 6.18.44: 2048 at 8 MiB) */
+static void test_willneed_reads_ra_pages(void **state)
+{
+	vm_machine *m = machine_ra(8192, "6.18");
+	int pid = vm_spawn(m, "p", NULL), f = make_file(m, "data", FILE_SIZE, 5);
+	uint64_t a = map_file(m, pid, f, 0, VM_PROT_READ);
+	struct vm_result r;
+
+	(void)state;
+	madv(m, pid, a, VM_MADV_WILLNEED);
+	assert_int_equal(vmstat_of(m, "Cached"), 2048 * 4);
+	assert_int_equal(vmstat_of(m, "pgpgin"), 2048 * 4);
+	r = touch(m, pid, a, 2048 * 4096ULL, 0, -1);
+	assert_int_equal(r.majflt, 0);		/* all read ahead: order-0, 16 a fault */
+	assert_int_equal(r.minflt, 2048 / 16);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_unlinked_while_mapped),
 		cmocka_unit_test(test_flusher_writes_expired_inodes),
 		cmocka_unit_test(test_reclaim_drops_clean_file_pages),
+		cmocka_unit_test(test_willneed_reads_ra_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
