@@ -80,6 +80,8 @@ struct backend_ops {
 	 * its id (> 0), or -errno with why in err */
 	int (*cgroup_create)(struct backend *b, const char *name, int parent, uint64_t max,
 			     char *err, size_t en);
+	/* cgroup v1's memory.swappiness: 0, or -errno with why in err (v2 has none) */
+	int (*cgroup_swappiness)(struct backend *b, int id, int swappiness, char *err, size_t en);
 	/* its memory.stat and current (VM_MEMSTAT_KEYS): how many, or -errno; and
 	 * memory.events' max and oom, memory.peak */
 	int (*cgroup_memstat)(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,

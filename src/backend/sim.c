@@ -113,6 +113,15 @@ static int s_cgroup_create(struct backend *b, const char *name, int parent, uint
 	return id;
 }
 
+static int s_cgroup_swappiness(struct backend *b, int id, int swappiness, char *err, size_t en)
+{
+	int rc = vm_cgroup_set_swappiness(M(b), id, swappiness);
+
+	if (rc)
+		snprintf(err, en, "swappiness must be between 0 and 200");
+	return rc;
+}
+
 static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			    uint64_t *oom_events, uint64_t *peak)
 {
@@ -334,6 +343,7 @@ const struct backend_ops sim_backend_ops = {
 	.spawn = s_spawn,
 	.cgroup_create = s_cgroup_create,
 	.cgroup_memstat = s_cgroup_memstat,
+	.cgroup_swappiness = s_cgroup_swappiness,
 	.file_create = s_file_create,
 	.file_unlink = s_file_unlink,
 	.file_read = s_file_read,

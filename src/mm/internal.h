@@ -284,6 +284,7 @@ struct mem_cgroup {
 	struct lruvec *lruvec;
 	struct lruvec own_lruvec;
 	uint64_t anon_cost, file_cost;	/* lru_note_cost() of this lruvec */
+	int swappiness;			/* v1's memory.swappiness; -1: vm.swappiness (as v2) */
 	int64_t stat[NR_VM_NODE_STAT_ITEMS];
 	uint64_t pgfault, pgmajfault;
 };
@@ -1237,6 +1238,16 @@ static inline struct mem_cgroup *page_memcg(const struct machine *m, const struc
 static inline struct lruvec *folio_lruvec(const struct machine *m, const struct page *page)
 {
 	return page_memcg(m, page)->lruvec;
+}
+/*
+ * mem_cgroup_swappiness(): the swappiness reclaim of this group's lists
+ * uses: the group's own where it was given one (cgroup v1's
+ * memory.swappiness, inherited by the groups made under it), else
+ * vm.swappiness (the root, and every group on cgroup v2).
+ */
+static inline int mem_cgroup_swappiness(const struct machine *m, const struct mem_cgroup *memcg)
+{
+	return memcg->id && memcg->swappiness >= 0 ? memcg->swappiness : m->cfg.swappiness;
 }
 /* mem_cgroup_charge(): charge a new user page to mm's group, reclaiming in it at its limit. */
 int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm, unsigned nr);

@@ -65,12 +65,23 @@ int vm_cgroup_create(vm_machine *m, const char *name, int parent, uint64_t max)
 	g->id = m->nr_memcg;
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	g->parent = m->memcg[parent];
+	g->swappiness = parent ? g->parent->swappiness : -1;	/* mem_cgroup_css_alloc() */
 	g->max = max ? (max + PAGE_SIZE - 1) >> PAGE_SHIFT : UINT64_MAX;
 	g->lruvec = &g->own_lruvec;
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		pfn_list_init(&g->own_lruvec.lists[l]);
 	m->memcg[m->nr_memcg++] = g;
 	return g->id;
+}
+
+int vm_cgroup_set_swappiness(vm_machine *m, int id, int swappiness)
+{
+	if (id < 1 || id >= m->nr_memcg)
+		return -EINVAL;
+	if (swappiness < 0 || swappiness > 200)
+		return -EINVAL;		/* mem_cgroup_swappiness_write() */
+	m->memcg[id]->swappiness = swappiness;
+	return 0;
 }
 
 bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg, const struct mem_cgroup *ancestor)

@@ -600,7 +600,7 @@ static void shrink_lruvec(struct machine *m, struct scan_control *sc)
 	struct scan_inputs in = {
 		.free = nr_free_pages(m), .high_wmarks = sum_high_wmarks(m),
 		.anon_cost = costs->anon_cost, .file_cost = costs->file_cost,
-		.swappiness = m->cfg.swappiness, .priority = sc->priority,
+		.swappiness = mem_cgroup_swappiness(m, sc->memcg), .priority = sc->priority,
 		.may_swap = get_nr_swap_pages(m) > 0, .cgroup_reclaim = sc->target != NULL,
 	};
 	uint64_t nr[NR_LRU_LISTS], targets[NR_LRU_LISTS], reclaimed = 0;

@@ -417,6 +417,12 @@ static int real_cgroup_create(struct backend *b, const char *name, int parent, u
 	return cgroup_child_create(name, parent, max, err, en);
 }
 
+static int real_cgroup_swappiness(struct backend *b, int id, int swappiness, char *err, size_t en)
+{
+	(void)b;
+	return cgroup_child_swappiness(id, swappiness, err, en);
+}
+
 static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			       uint64_t *oom_events, uint64_t *peak)
 {
@@ -536,6 +542,7 @@ const struct backend_ops real_backend_ops = {
 	.spawn = real_spawn,
 	.cgroup_create = real_cgroup_create,
 	.cgroup_memstat = real_cgroup_memstat,
+	.cgroup_swappiness = real_cgroup_swappiness,
 	.file_create = real_file_create_op,
 	.file_unlink = real_file_unlink_op,
 	.file_read = r_file_read,

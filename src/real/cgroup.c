@@ -228,6 +228,25 @@ int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, s
 	return ++nr_child_cg;
 }
 
+int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en)
+{
+	char path[340], num[24];
+
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	if (version == 2) {
+		snprintf(err, en, "swappiness: cgroup v2 has no per-group memory.swappiness (this "
+			 "host's memory cgroups are v2; the simulator models v1's)");
+		return -ENOTSUP;
+	}
+	path_join(path, sizeof(path), child_dir[id - 1], "memory.swappiness");
+	if (write_str(path, utoa(num + sizeof(num), (unsigned long)swappiness))) {
+		snprintf(err, en, "cannot set %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 int cgroup_child_join(int id)
 {
 	char procs[340], num[24];

@@ -50,6 +50,8 @@ int cgroup_memstat(struct vm_kv *kv, int *own);
  * oom_kill), and memory.peak (v1: max_usage_in_bytes).
  */
 int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, size_t en);
+/* memory.swappiness of group id (cgroup v1 only): 0 or -errno with why */
+int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en);
 int cgroup_child_join(int id);
 int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
 			 uint64_t *peak);

@@ -527,26 +527,27 @@ static int cgroup_index(lua_State *L)
 }
 
 /*
- * vm.cgroup{ name =, max =, parent = }: a memory cgroup (cgroup v2's
- * memory.max; on --real a group inside the run's own cgroup, v2 or v1).
+ * vm.cgroup{ name =, max =, parent =, swappiness = }: a memory cgroup
+ * (cgroup v2's memory.max; swappiness: v1's memory.swappiness, refused on a
+ * v2 host; on --real a group inside the run's own cgroup, v2 or v1).
  * Processes go in with vm.spawn(name, fn, { cgroup = g }); their forks stay.
  */
 static int l_cgroup(lua_State *L)
 {
-	static const char *const known[] = { "name", "max", "parent", "high", "low", "min",
-					     "swap_max", NULL };
+	static const char *const known[] = { "name", "max", "parent", "swappiness", "high", "low",
+					     "min", "swap_max", NULL };
 	struct scenario *sc = scenario_of(L);
 	struct lcgroup *g;
 	const char *name;
 	uint64_t max;
-	int parent = 0, id;
+	int parent = 0, id, swappiness;
 	char err[256];
 
 	if (lproc_current(L))
 		luaL_error(L, "vm.cgroup is for the scenario's top level");
 	luaL_checktype(L, 1, LUA_TTABLE);
 	args_check_keys(L, 1, "vm.cgroup", known);
-	for (const char *const *k = known + 3; *k; k++)
+	for (const char *const *k = known + 4; *k; k++)
 		args_not_yet(L, 1, *k, "vm.cgroup", "memory.high, memory.low/min and memory.swap.max "
 			     "come with the OOM and cgroup-protection work");
 	lua_getfield(L, 1, "name");
@@ -572,8 +573,12 @@ static int l_cgroup(lua_State *L)
 		parent = lcgroup_check(L, lua_gettop(L));
 	lua_pop(L, 1);
 	scenario_machine(L);
+	swappiness = (int)args_opt_range(L, 1, "swappiness", -1, 0, 200, "vm.cgroup");
 	id = sc->be.ops->cgroup_create(&sc->be, name, parent, max, err, sizeof(err));
 	if (id < 0)
+		luaL_error(L, "vm.cgroup: %s: %s", name, err);
+	if (swappiness >= 0 && sc->be.ops->cgroup_swappiness(&sc->be, id, swappiness, err,
+							       sizeof(err)))
 		luaL_error(L, "vm.cgroup: %s: %s", name, err);
 	g = lua_newuserdatauv(L, sizeof(*g), 0);
 	g->id = id;
