@@ -12,6 +12,11 @@
 -- page, which takes the same faults and leaves out the copying the two
 -- passes share. `vmlab compare` checks the cold pass's time against the
 -- real kernel (within 25%).
+--
+-- The same for a file (reference/linux-mm.md §5(e)): read through mmap cold
+-- (not in the page cache: the disk, with readahead) and hot (cached: each
+-- minor fault maps up to a whole folio), then with MADV_RANDOM cold (a major
+-- fault and a disk request for every page).
 
 vm.config{ ram = "1G" }
 
@@ -31,3 +36,34 @@ local p = vm.spawn("memset", function(self)
   self:free(mem)
 end)
 vm.wait(p)
+
+local N = 25600
+-- Linux maps the 2 MiB folios of an 8 MiB readahead with a PMD each, vmlab with 512 PTEs
+-- (major-fault.lua says more): up to 30 PTE tables more, and the upper tables of a new region
+local PTE_TOL = 30 * 4 + 16
+local f = vm.file{ name = "cost.dat", size = N * vm.PAGE, value = 3 }
+local q = vm.spawn("reader", function(self)
+  local function pass(advice)
+    local m = self:mmap{ len = f.size, file = f, prot = "r" }
+    if advice then self:madvise(m, advice) end
+    local r = self:touch(m, { op = "read", tolerance = { minflt = "2%", ns = "40%",
+                                                         pte_kb = PTE_TOL } })
+    self:munmap(m, { tolerance = { pte_kb = PTE_TOL } })
+    return r
+  end
+  local cold = pass()
+  local hot = pass()
+  vm.drop_caches()
+  local rnd = pass("random")
+  print(string.format("File, cold:        %7.2f ms, %5d faults (%d major): %6.2f us a page",
+        cold.ns / 1e6, cold.minflt + cold.majflt, cold.majflt, cold.ns / 1e3 / N))
+  print(string.format("File, hot:         %7.2f ms, %5d faults: %6.2f us a fault",
+        hot.ns / 1e6, hot.minflt, hot.ns / 1e3 / hot.minflt))
+  print(string.format("File, cold random: %7.2f ms, %5d major faults: %6.2f us a fault",
+        rnd.ns / 1e6, rnd.majflt, rnd.ns / 1e3 / rnd.majflt))
+  vm.expect(cold.majflt >= 1 and hot.majflt == 0 and rnd.majflt == N,
+            "major faults: cold %d, hot %d, random %d", cold.majflt, hot.majflt, rnd.majflt)
+  vm.expect(cold.ns > 4 * hot.ns and rnd.ns > cold.ns,
+            "the disk costs: cold %d ns, hot %d ns, random %d ns", cold.ns, hot.ns, rnd.ns)
+end)
+vm.wait(q)

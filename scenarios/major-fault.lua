@@ -26,7 +26,7 @@
 vm.config{ ram = "1G" }
 
 local N = 25600
-local PTE_TOL = 30 * 4 + 8     -- kB: 30 PTE tables, and the upper tables of a new region
+local PTE_TOL = 30 * 4 + 16    -- kB: 30 PTE tables, and the upper tables of a new region
 local f = vm.file{ name = "large_file.dat", size = N * vm.PAGE, value = 7 }
 
 local function mapped(self)
