@@ -49,7 +49,7 @@ static inline struct page *cache_page(struct machine *m, const struct address_sp
 /* ---- adding and removing pages ---- */
 
 struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,
-				   struct address_space *as, uint64_t idx, unsigned order)
+				   struct address_space *as, uint64_t idx, unsigned order, bool read)
 {
 	uint64_t n = 1ULL << order;
 	struct page *p = alloc_pages(m, GFP_HIGHUSER_MOVABLE, order);
@@ -74,6 +74,16 @@ struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,
 		as->folio_order[idx + i] = (uint8_t)order;
 		as->nrpages++;
 		mod_lruvec_page_state(m, page, NR_FILE_PAGES, 1);
+		if (as->shadows && as->shadows[idx + i]) {
+			/* filemap_add_folio(): a refault, unless it is a write's (__GFP_WRITE) */
+			uint32_t shadow = as->shadows[idx + i];
+
+			as->shadows[idx + i] = 0;
+			if (read && workingset_refault(m, page, shadow)) {
+				folio_add_lru(m, page, LRU_ACTIVE_FILE);
+				continue;
+			}
+		}
 		folio_add_lru(m, page, LRU_INACTIVE_FILE);
 	}
 	if (t)
@@ -83,14 +93,19 @@ struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,
 
 /*
  * __filemap_remove_folio() for one page: out of the cache, the cache's
- * reference dropped. What is left of a large folio becomes order-0 pages
- * (see the top of the file). The caller made sure nothing maps it.
+ * reference dropped, shadow (if not 0: reclaim's workingset entry) left
+ * in its place. What is left of a large folio becomes order-0 pages (see
+ * the top of the file). The caller made sure nothing maps it.
  */
-void filemap_remove_page(struct machine *m, struct page *page)
+void __filemap_remove_page(struct machine *m, struct page *page, uint32_t shadow)
 {
 	struct address_space *as = page->mapping;
 	uint64_t idx = page->index;
 
+	if (shadow && !as->shadows)
+		as->shadows = calloc(as->size, sizeof(*as->shadows));
+	if (as->shadows)
+		as->shadows[idx] = shadow;	/* no host memory: no shadow, as if reclaimed away */
 	VM_BUG_ON(m, page->mapcount, "a mapped page left the page cache");
 	if (folio_order_at(as, idx)) {
 		uint64_t head = folio_index_at(as, idx), n = 1ULL << folio_order_at(as, idx);
@@ -120,6 +135,11 @@ void filemap_remove_page(struct machine *m, struct page *page)
 	put_page(m, page);
 }
 
+void filemap_remove_page(struct machine *m, struct page *page)
+{
+	__filemap_remove_page(m, page, 0);
+}
+
 /*
  * truncate_inode_pages_range(): every page from index from goes. Nothing
  * maps them (the inode's last holder went, or the caller unmapped them);
@@ -134,6 +154,8 @@ void truncate_inode_pages(struct machine *m, struct address_space *as, uint64_t 
 		if (page)
 			filemap_remove_page(m, page);
 	}
+	for (uint64_t i = from; as->shadows && i < as->size; i++)
+		as->shadows[i] = 0;		/* the shadow entries go with the pages */
 }
 
 /*
@@ -147,6 +169,8 @@ uint64_t invalidate_mapping_pages(struct machine *m, struct address_space *as)
 
 	if (as->shmem)
 		return 0;	/* shmem's pages are its data: nothing to drop */
+	for (uint64_t i = 0; as->shadows && i < as->size; i++)
+		as->shadows[i] = 0;	/* invalidate_exceptional_entry() */
 	for (uint64_t i = 0; i < as->size && as->nrpages; i++) {
 		struct page *page = cache_page(m, as, i);
 
@@ -429,7 +453,7 @@ static unsigned filemap_fault(struct machine *m, struct vm_fault *vmf)
 		page = cache_page(m, as, idx);
 		if (!page) {
 			/* __filemap_get_folio(FGP_CREAT), then filemap_read_folio() */
-			page = filemap_add_new_folio(m, t, as, idx, 0);
+			page = filemap_add_new_folio(m, t, as, idx, 0, true);
 			if (!page)
 				return VM_FAULT_OOM;
 			read_pages(m, t, as, idx, 1);

@@ -42,6 +42,14 @@ int mapping_grow(struct address_space *as, uint64_t n)
 		if (!order)
 			return -ENOMEM;
 		as->folio_order = order;
+		if (as->shadows) {
+			uint32_t *sh = realloc(as->shadows, n * sizeof(*sh));
+
+			if (!sh)
+				return -ENOMEM;
+			memset(sh + as->size, 0, (n - as->size) * sizeof(*sh));
+			as->shadows = sh;
+		}
 		memset(as->disk + as->size, 0, n - as->size);	/* a hole reads zero */
 		memset(as->folio_order + as->size, 0, n - as->size);
 	}

@@ -163,6 +163,7 @@ struct address_space {
 	uint32_t *pages;	/* pfn of each page index, PFN_NONE if absent */
 	uint8_t *disk;		/* regular files: the content value on disk per page */
 	uint8_t *folio_order;	/* regular files: the order of each cached page's folio */
+	uint32_t *shadows;	/* workingset shadow entries of evicted pages (NULL: none yet) */
 	uint64_t size;		/* pages the arrays hold */
 	uint64_t i_size;	/* bytes (regular files and tmpfs files) */
 	uint64_t nrpages;	/* pages present */
@@ -238,6 +239,7 @@ struct swap_info_struct {
 	uint8_t *value;
 	uint32_t *cache;
 	uint32_t *cluster_used;		/* slots in use per cluster */
+	uint32_t *shadows;		/* the swap cache's workingset shadow entries (NULL: none yet) */
 	uint64_t nr_clusters;
 	uint64_t next;			/* the allocator's next offset (its current cluster) */
 	uint64_t busy_until;		/* the device finishes the writes queued so far */
@@ -285,6 +287,8 @@ struct mem_cgroup {
 	struct lruvec own_lruvec;
 	uint64_t anon_cost, file_cost;	/* lru_note_cost() of this lruvec */
 	int swappiness;			/* v1's memory.swappiness; -1: vm.swappiness (as v2) */
+	uint64_t nonresident_age;	/* lruvec->nonresident_age: evictions + activations */
+	int64_t refaults[2];		/* WORKINGSET_ACTIVATE_{ANON,FILE} at the last reclaim */
 	int64_t stat[NR_VM_NODE_STAT_ITEMS];
 	uint64_t pgfault, pgmajfault;
 };
@@ -967,12 +971,14 @@ int mapping_grow(struct address_space *as, uint64_t n);
 /*
  * filemap_alloc_folio() + filemap_add_folio(): 2^order new pages for
  * [idx, idx + 2^order) charged to t's group, in the cache, on the inactive
- * file list, not yet read (the caller reads or fills them). NULL if memory
- * ran out (nothing is added).
+ * file list (active if a read refaults them: workingset.c), not yet read
+ * (the caller reads or fills them). NULL if memory ran out (nothing is added).
  */
 struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,
-				   struct address_space *as, uint64_t idx, unsigned order);
-/* __filemap_remove_folio(): the page leaves the cache (the cache's reference goes). */
+				   struct address_space *as, uint64_t idx, unsigned order, bool read);
+/* __filemap_remove_folio(): the page leaves the cache (the cache's reference goes);
+ * shadow: reclaim's workingset entry left in its slot (0: none). */
+void __filemap_remove_page(struct machine *m, struct page *page, uint32_t shadow);
 void filemap_remove_page(struct machine *m, struct page *page);
 /* invalidate_mapping_pages(): drop the clean, unmapped, idle pages; how many. */
 uint64_t invalidate_mapping_pages(struct machine *m, struct address_space *as);
@@ -1158,6 +1164,8 @@ static inline int64_t get_nr_swap_pages(const struct machine *m)
 struct page *swap_cache_get_folio(struct machine *m, swp_entry_t e);
 void swap_cache_add_folio(struct machine *m, struct page *page, swp_entry_t e);
 void swap_cache_del_folio(struct machine *m, struct page *page);
+/* The same, leaving reclaim's workingset shadow in the slot while swap PTEs still name it. */
+void __swap_cache_del_folio(struct machine *m, struct page *page, uint32_t shadow);
 /* swap_update_readahead(): a fault found page in the swap cache. */
 void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			   uint64_t addr);
@@ -1217,6 +1225,21 @@ void folio_putback_lru(struct machine *m, struct page *page);
 void folio_mark_accessed(struct machine *m, struct page *page);
 /* folio_rotate_reclaimable(): its writeback ended: to the tail of the inactive list. */
 void folio_rotate_reclaimable(struct machine *m, struct page *page);
+
+/* ---- workingset detection (workingset.c) ---- */
+
+/* workingset_eviction(): the shadow entry a page reclaimed for target (NULL: global) leaves. */
+uint32_t workingset_eviction(struct machine *m, struct page *page, struct mem_cgroup *target);
+/* workingset_refault(): a new page takes the place of shadow: true if it starts active. */
+bool workingset_refault(struct machine *m, struct page *page, uint32_t shadow);
+/* workingset_activation(): a page became active by use (folio_mark_accessed). */
+void workingset_activation(struct machine *m, struct page *page);
+/* A state of memcg's lruvec, its subtree's (the root: the node's). */
+int64_t memcg_lruvec_state(const struct machine *m, const struct mem_cgroup *memcg,
+			   enum node_stat_item item);
+/* lru_note_cost() (vmscan.c): reclaim's I/O and rotations, on the lruvec and its ancestors. */
+void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, uint64_t nr_io,
+		   uint64_t nr_rotated);
 
 /* ---- memory cgroups (memcontrol.c) ---- */
 

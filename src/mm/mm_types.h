@@ -193,6 +193,12 @@ enum lru_list {
 	X(NR_KERNEL_STACK_KB, "nr_kernel_stack") \
 	X(NR_PAGETABLE, "nr_page_table_pages") /* nr_page_table_pages */ \
 	X(NR_SWAPCACHE, "nr_swapcached") \
+	X(WORKINGSET_REFAULT_ANON, "workingset_refault_anon") \
+	X(WORKINGSET_REFAULT_FILE, "workingset_refault_file") \
+	X(WORKINGSET_ACTIVATE_ANON, "workingset_activate_anon") \
+	X(WORKINGSET_ACTIVATE_FILE, "workingset_activate_file") \
+	X(WORKINGSET_RESTORE_ANON, "workingset_restore_anon") \
+	X(WORKINGSET_RESTORE_FILE, "workingset_restore_file") \
 	X(NR_DIRTIED, "nr_dirtied") \
 	X(NR_WRITTEN, "nr_written") \
 	X(NR_MEMMAP_BOOT_PAGES, "nr_memmap_boot_pages")

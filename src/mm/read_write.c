@@ -96,7 +96,7 @@ int filemap_read(struct machine *m, struct task_struct *t, struct file *f, uint6
 		}
 		if (batch_end == index) {
 			/* filemap_create_folio(): readahead could not; read the one page */
-			if (!filemap_add_new_folio(m, t, as, index, 0))
+			if (!filemap_add_new_folio(m, t, as, index, 0, true))
 				return -ENOMEM;
 			read_pages(m, t, as, index, 1);
 			batch_end = index + 1;
@@ -165,7 +165,7 @@ static struct page *write_begin(struct machine *m, struct task_struct *t, struct
 			free = as->pages[i] == PFN_NONE;
 		if (!free)
 			continue;
-		page = filemap_add_new_folio(m, t, as, index, (unsigned)order);
+		page = filemap_add_new_folio(m, t, as, index, (unsigned)order, false);
 		if (page) {
 			for (uint64_t i = 0; i < (1ULL << order); i++)
 				SetPageFlag(&page[i], PG_uptodate);

@@ -129,7 +129,7 @@ static void do_page_cache_ra(struct machine *m, struct task_struct *t, struct ad
 			run = i + 1;
 			continue;
 		}
-		page = filemap_add_new_folio(m, t, as, i, 0);
+		page = filemap_add_new_folio(m, t, as, i, 0, true);
 		if (!page)
 			break;
 		if (i == mark)
@@ -191,7 +191,7 @@ void page_cache_ra_order(struct machine *m, struct task_struct *t, struct file *
 		while (order > 0 && index + (1ULL << order) - 1 > limit)
 			order--;
 		n = 1ULL << order;
-		if (!range_free(as, index, n) || !(p = filemap_add_new_folio(m, t, as, index, order))) {
+		if (!range_free(as, index, n) || !(p = filemap_add_new_folio(m, t, as, index, order, true))) {
 			failed = true;
 			break;
 		}

@@ -58,6 +58,7 @@ void mapping_put(struct machine *m, struct address_space *as)
 	free(as->pages);
 	free(as->disk);
 	free(as->folio_order);
+	free(as->shadows);
 	free(as);
 }
 

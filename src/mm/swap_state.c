@@ -20,6 +20,7 @@
  * PTE table. Pages read ahead carry PG_readahead (swap_ra); the fault that
  * finds one counts a hit (swap_ra_hit) and widens the next window.
  */
+#include <stdlib.h>
 #include "internal.h"
 
 #define SWAP_RA_ORDER_CEILING	5
@@ -68,7 +69,7 @@ void swap_cache_add_folio(struct machine *m, struct page *page, swp_entry_t e)
  * SWAP_HAS_CACHE (and is freed if no PTE names it), the page the cache's
  * reference (it is freed if that was the last one).
  */
-void swap_cache_del_folio(struct machine *m, struct page *page)
+void __swap_cache_del_folio(struct machine *m, struct page *page, uint32_t shadow)
 {
 	swp_entry_t e = { page->private };
 	struct swap_info_struct *si = swp_info(m, e);
@@ -81,13 +82,23 @@ void swap_cache_del_folio(struct machine *m, struct page *page)
 		si->cluster_used[off / SWAPFILE_CLUSTER]--;
 		si->inuse_pages--;
 		m->nr_swap_pages++;
+		shadow = 0;		/* nothing names the slot: nothing can refault */
 	}
+	if (shadow && !si->shadows)
+		si->shadows = calloc(si->max, sizeof(*si->shadows));
+	if (si->shadows)
+		si->shadows[off] = shadow;
 	ClearPageFlag(page, PG_swapcache);
 	ClearPageFlag(page, PG_readahead);
 	page->private = 0;
 	mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
 	mod_lruvec_page_state(m, page, NR_SWAPCACHE, -1);
 	put_page(m, page);
+}
+
+void swap_cache_del_folio(struct machine *m, struct page *page)
+{
+	__swap_cache_del_folio(m, page, 0);
 }
 
 void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
@@ -190,7 +201,16 @@ static struct page *swap_cache_read_folio(struct machine *m, swp_entry_t e, stru
 		return swap_cache_get_folio(m, e);
 	}
 	swap_cache_add_folio(m, page, e);
-	folio_add_lru(m, page, LRU_INACTIVE_ANON);
+	if (si->shadows && si->shadows[off]) {
+		/* __read_swap_cache_async(): workingset_refault() before it joins the LRU */
+		uint32_t shadow = si->shadows[off];
+
+		si->shadows[off] = 0;
+		folio_add_lru(m, page, workingset_refault(m, page, shadow) ? LRU_ACTIVE_ANON :
+							     LRU_INACTIVE_ANON);
+	} else {
+		folio_add_lru(m, page, LRU_INACTIVE_ANON);
+	}
 	put_page(m, page);	/* the cache's reference keeps it */
 	/* swap_read_folio(): the data comes back (pswpin per page read, mm/page_io.c) */
 	page->value = si->value[off];

@@ -58,6 +58,7 @@ static int swap_device_add(struct machine *m, uint64_t bytes, int prio, char *er
 		free(si->value);
 		free(si->cache);
 		free(si->cluster_used);
+		free(si->shadows);
 		free(si);
 		goto nomem;
 	}
@@ -174,6 +175,8 @@ bool get_swap_page(struct machine *m, swp_entry_t *out)
 static void swap_slot_free(struct machine *m, struct swap_info_struct *si, uint64_t off)
 {
 	si->swap_map[off] = 0;
+	if (si->shadows)
+		si->shadows[off] = 0;	/* the shadow entry goes with the slot */
 	si->cluster_used[off / SWAPFILE_CLUSTER]--;
 	si->inuse_pages--;
 	m->nr_swap_pages++;

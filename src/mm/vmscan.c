@@ -188,6 +188,7 @@ void folio_mark_accessed(struct machine *m, struct page *page)
 		folio_add_lru(m, page, (enum lru_list)(lru + 1));	/* folio_activate() */
 		count_vm_event(m, PGACTIVATE);
 		ClearPageFlag(page, PG_referenced);
+		workingset_activation(m, page);
 	}
 }
 
@@ -296,8 +297,8 @@ enum scan_balance get_scan_count(const struct scan_inputs *in, uint64_t nr[NR_LR
  * the lruvec and its ancestors', each decayed by half once the costs pass a
  * quarter of its lists (a group's: its own pages; the root's: the node's).
  */
-static void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, uint64_t nr_io,
-			  uint64_t nr_rotated)
+void lru_note_cost(struct machine *m, struct mem_cgroup *memcg, bool file, uint64_t nr_io,
+		   uint64_t nr_rotated)
 {
 	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
 
@@ -398,7 +399,8 @@ static bool shrink_file_folio(struct machine *m, struct scan_control *sc, struct
 	}
 	if (page->refcount != 2 || folio_read_pending(page, sc->t->clock))
 		return false;
-	filemap_remove_page(m, page);	/* the isolation's reference is the last */
+	/* __remove_mapping(): a shadow entry in its place */
+	__filemap_remove_page(m, page, workingset_eviction(m, page, sc->target));
 	return true;
 activate:
 	if (!PageFlag(page, PG_mlocked)) {
@@ -464,7 +466,7 @@ static bool shrink_folio(struct machine *m, struct scan_control *sc, struct page
 	/* __remove_mapping(): only the isolation and the cache hold it */
 	if (page->refcount != 2)
 		return false;
-	swap_cache_del_folio(m, page);
+	__swap_cache_del_folio(m, page, workingset_eviction(m, page, sc->target));
 	return true;
 activate:
 	if (PageFlag(page, PG_swapcache) && (vm_swap_full(m) || PageFlag(page, PG_mlocked)))
@@ -665,14 +667,15 @@ static void shrink_lruvec(struct machine *m, struct scan_control *sc)
 static void shrink_node(struct machine *m, struct scan_control *sc)
 {
 	uint64_t before = sc->nr_reclaimed, size[NR_LRU_LISTS] = { 0 };
+	struct mem_cgroup *tm = sc->target ? sc->target : m->memcg[0];
 
 	m->reclaim.in_reclaim++;
 	swap_complete_writeback(m, sc->t->clock);
 	/*
 	 * prepare_scan_control(): deactivate where the target's inactive list
 	 * is low (the node's lists in global reclaim, the group's subtree in
-	 * limit reclaim). Workingset activations would also set these: refault
-	 * detection comes with files.
+	 * limit reclaim), or where refaults activated pages since the last
+	 * reclaim (a new workingset: the stale active pages must go).
 	 */
 	for (int lru = 0; lru < LRU_UNEVICTABLE; lru++) {
 		if (!sc->target)
@@ -682,8 +685,12 @@ static void shrink_node(struct machine *m, struct scan_control *sc)
 				if (mem_cgroup_is_descendant(m->memcg[id], sc->target))
 					size[lru] += (uint64_t)m->memcg[id]->stat[lru_node_item[lru]];
 	}
-	sc->may_deactivate_anon = inactive_is_low(size[LRU_INACTIVE_ANON], size[LRU_ACTIVE_ANON]);
-	sc->may_deactivate_file = inactive_is_low(size[LRU_INACTIVE_FILE], size[LRU_ACTIVE_FILE]);
+	sc->may_deactivate_anon =
+		memcg_lruvec_state(m, tm, WORKINGSET_ACTIVATE_ANON) != tm->refaults[0] ||
+		inactive_is_low(size[LRU_INACTIVE_ANON], size[LRU_ACTIVE_ANON]);
+	sc->may_deactivate_file =
+		memcg_lruvec_state(m, tm, WORKINGSET_ACTIVATE_FILE) != tm->refaults[1] ||
+		inactive_is_low(size[LRU_INACTIVE_FILE], size[LRU_ACTIVE_FILE]);
 	for (int id = 0; id < m->nr_memcg; id++) {
 		sc->memcg = m->memcg[id];
 		if (sc->target && !mem_cgroup_is_descendant(sc->memcg, sc->target))
@@ -693,6 +700,15 @@ static void shrink_node(struct machine *m, struct scan_control *sc)
 	if (sc->nr_reclaimed > before)
 		m->reclaim.kswapd_failures = 0;	/* the node is reclaimable again */
 	m->reclaim.in_reclaim--;
+}
+
+/* snapshot_refaults(): the refaults a reclaim has seen, for the next one to compare with. */
+static void snapshot_refaults(struct machine *m, struct mem_cgroup *target)
+{
+	struct mem_cgroup *tm = target ? target : m->memcg[0];
+
+	tm->refaults[0] = memcg_lruvec_state(m, tm, WORKINGSET_ACTIVATE_ANON);
+	tm->refaults[1] = memcg_lruvec_state(m, tm, WORKINGSET_ACTIVATE_FILE);
 }
 
 /* ---- MADV_PAGEOUT ---- */
@@ -749,6 +765,7 @@ uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, 
 		if (sc.priority < DEF_PRIORITY - 2)
 			sc.may_writepage = true;
 	} while (--sc.priority >= 0);
+	snapshot_refaults(m, NULL);
 	if (!sc.nr_reclaimed && sc.nr_writeback)
 		return reclaim_throttle_writeback(m, t);
 	return sc.nr_reclaimed;
@@ -771,6 +788,7 @@ uint64_t try_to_free_mem_cgroup_pages(struct machine *m, struct task_struct *t,
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
 	} while (--sc.priority >= 0);
+	snapshot_refaults(m, memcg);
 	if (!sc.nr_reclaimed && sc.nr_writeback)
 		return reclaim_throttle_writeback(m, t);	/* v2: throttled as global reclaim is */
 	return sc.nr_reclaimed;
@@ -807,6 +825,8 @@ static void kswapd_fn(struct machine *m, struct task_struct *t, void *data)
 	(void)data;
 	swap_complete_writeback(m, t->clock);
 	if (pgdat_balanced(m, rs->kswapd_order, rs->kswapd_highest_zoneidx)) {
+		if (rs->kswapd_priority)
+			snapshot_refaults(m, NULL);	/* balance_pgdat()'s end */
 		rs->kswapd_priority = 0;
 		kthread_sleep(m, t);
 		return;
@@ -836,6 +856,7 @@ static void kswapd_fn(struct machine *m, struct task_struct *t, void *data)
 		/* balance_pgdat() gave up: sleep until the next wakeup */
 		if (!rs->kswapd_reclaimed)
 			rs->kswapd_failures++;
+		snapshot_refaults(m, NULL);
 		rs->kswapd_priority = 0;
 		kthread_sleep(m, t);
 		return;

@@ -361,6 +361,47 @@ static void test_willneed_reads_ra_pages(void **state)
 	vm_free(m);
 }
 
+/*
+ * Refaults (workingset.c, §3.3): in a 64 MiB group a 40 MiB file read twice
+ * is active; a 60 MiB file read twice pushes most of it out (deactivated
+ * first: PG_workingset). Reading the first again refaults: the pages evicted
+ * recently enough come back active, restores of the workingset.
+ */
+static void test_refaults_activate(void **state)
+{
+	vm_machine *m = machine_ra(128, "6.18");
+	int g = vm_cgroup_create(m, "box", 0, 64 * MiB);
+	struct vm_spawn_opts o = { .cgroup = g };
+	int pid = vm_spawn(m, "p", &o);
+	int x = make_file(m, "x", 40 * MiB, 1), y = make_file(m, "y", 60 * MiB, 2);
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(vm_file_read(m, pid, x, 0, 40 * MiB, &r), 0);
+	assert_int_equal(vm_file_read(m, pid, x, 0, 40 * MiB, &r), 0);
+	assert_int_equal(vmstat_of(m, "Active(file)"), 40 * 1024);
+	assert_int_equal(vm_file_read(m, pid, y, 0, 60 * MiB, &r), 0);
+	assert_int_equal(vm_file_read(m, pid, y, 0, 60 * MiB, &r), 0);	/* y's own refault */
+	int64_t rf = vmstat_of(m, "workingset_refault_file"), ac = vmstat_of(m,
+				"workingset_activate_file"), rs = vmstat_of(m, "workingset_restore_file");
+	assert_int_equal(rs, 0);	/* y was never active */
+	assert_int_equal(vm_file_read(m, pid, x, 0, 40 * MiB, &r), 0);
+	assert_int_equal(r.value, 1);
+	rf = vmstat_of(m, "workingset_refault_file") - rf;
+	ac = vmstat_of(m, "workingset_activate_file") - ac;
+	rs = vmstat_of(m, "workingset_restore_file") - rs;
+	assert_true(rf > 0 && ac > 0 && rs > 0);
+	assert_true(ac <= rf && rs <= ac);
+	assert_invariants(m);
+	/* drop_caches takes the shadow entries too: a cold read refaults nothing */
+	vm_drop_caches(m);
+	int64_t before = vmstat_of(m, "workingset_refault_file");
+	assert_int_equal(vm_file_read(m, pid, x, 0, 40 * MiB, &r), 0);
+	assert_int_equal(vmstat_of(m, "workingset_refault_file"), before);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_flusher_writes_expired_inodes),
 		cmocka_unit_test(test_reclaim_drops_clean_file_pages),
 		cmocka_unit_test(test_willneed_reads_ra_pages),
+		cmocka_unit_test(test_refaults_activate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
