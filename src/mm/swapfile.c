@@ -58,7 +58,6 @@ static int swap_device_add(struct machine *m, uint64_t bytes, int prio, char *er
 		free(si->value);
 		free(si->cache);
 		free(si->cluster_used);
-		free(si->shadows);
 		free(si);
 		goto nomem;
 	}
@@ -94,6 +93,7 @@ void swap_exit(struct machine *m)
 		free(si->value);
 		free(si->cache);
 		free(si->cluster_used);
+		free(si->shadows);
 		free(si);
 		m->swap_info[i] = NULL;
 	}
