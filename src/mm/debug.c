@@ -209,7 +209,7 @@ static void check_swap_pte(struct check *c, struct mm_struct *mm, struct vm_area
 	c->swap_refs[type][off]++;
 	rss[MM_SWAPENTS]++;
 	if (v->vm_flags & VM_SHARED)
-		fail(c, "a swap PTE at %#llx in a shared VMA (shmem is not swapped)",
+		fail(c, "a swap PTE at %#llx in a shared VMA (shmem swaps by its index, not PTEs)",
 		     (unsigned long long)va);
 	if (m->shadow) {
 		uint8_t want = shadow_expect(mm, v, va);
@@ -407,6 +407,40 @@ static void check_vmas(struct check *c, struct task_struct *t)
 }
 
 /*
+ * A shmem index swapped out: nothing cached there, its slot in use and
+ * counted once more, and (--check) the slot's data (or its swap-cache
+ * page) what the index must hold.
+ */
+static void check_shmem_swap(struct check *c, struct address_space *as, uint64_t idx, uint32_t pfn)
+{
+	struct machine *m = c->m;
+	swp_entry_t e = { as->swp[idx] };
+	unsigned type = swp_type(e);
+	uint64_t off = swp_offset(e);
+	struct swap_info_struct *si;
+
+	if (pfn != PFN_NONE)
+		fail(c, "shmem %llu index %llu is both cached and swapped",
+		     (unsigned long long)as->id, (unsigned long long)idx);
+	if ((int)type >= m->nr_swapfiles || !off || off >= m->swap_info[type]->max) {
+		fail(c, "shmem %llu index %llu names no swap slot", (unsigned long long)as->id,
+		     (unsigned long long)idx);
+		return;
+	}
+	si = m->swap_info[type];
+	c->swap_refs[type][off]++;
+	if (m->shadow) {
+		uint8_t want = shadow_file_expect(as, idx);
+		uint8_t got = si->cache[off] != PFN_NONE ? pfn_to_page(m, si->cache[off])->value :
+			      si->value[off];
+
+		if (got != want)
+			fail(c, "shmem %llu index %llu holds %u in swap, it should hold %u",
+			     (unsigned long long)as->id, (unsigned long long)idx, got, want);
+	}
+}
+
+/*
  * One object's cache: each page where it says it is, nrpages and the dirty
  * count right, a folio's pages all there with one order; a regular file's
  * clean pages equal to its disk, and (--check) every page, cached or on
@@ -421,6 +455,8 @@ static uint64_t check_mapping(struct check *c, struct address_space *as, int64_t
 		uint32_t pfn = as->pages[idx];
 		struct page *p;
 
+		if (as->swp && as->swp[idx])
+			check_shmem_swap(c, as, idx, pfn);
 		if (pfn == PFN_NONE) {
 			if (!as->shmem && m->shadow && idx < file_pages(as) &&
 			    as->disk[idx] != shadow_file_expect(as, idx))

@@ -164,6 +164,8 @@ struct address_space {
 	uint8_t *disk;		/* regular files: the content value on disk per page */
 	uint8_t *folio_order;	/* regular files: the order of each cached page's folio */
 	uint32_t *shadows;	/* workingset shadow entries of evicted pages (NULL: none yet) */
+	uint64_t *swp;		/* shmem: the swap entry of each swapped-out index (NULL: none yet) */
+	uint64_t swapped;	/* shmem: indexes swapped out (shmem_inode_info->swapped) */
 	uint64_t size;		/* pages the arrays hold */
 	uint64_t i_size;	/* bytes (regular files and tmpfs files) */
 	uint64_t nrpages;	/* pages present */
@@ -357,6 +359,8 @@ struct machine {
 	int nr_swapfiles;
 	int64_t nr_swap_pages;		/* free slots over all devices */
 	uint64_t total_swap_pages;
+	uint64_t swapin_ra_prev;	/* swapin_nr_pages()'s prev_offset (cluster readahead) */
+	unsigned swapin_ra_hits, swapin_ra_last;	/* swapin_readahead_hits, last_readahead_pages */
 	struct wb_pending *wb;		/* swap-outs in flight, by completion time */
 	size_t wb_head, wb_nr, wb_cap;	/* a ring */
 	struct reclaim_state_node reclaim;
@@ -930,6 +934,8 @@ extern const struct vm_operations_struct shmem_vm_ops;
 extern const struct vm_operations_struct generic_file_vm_ops;
 struct page *shmem_get_folio(struct machine *m, struct task_struct *t, struct address_space *as,
 			     uint64_t idx);
+/* shmem_writeout(): reclaim writes a dirty unmapped shmem page to the free slot e. */
+void shmem_writeout(struct machine *m, struct task_struct *t, struct page *page, swp_entry_t e);
 
 /* Fault-around (filemap.c): VM_FAULT_NOPAGE if the faulting address got mapped. */
 unsigned do_fault_around(struct machine *m, struct vm_fault *vmf);
@@ -1146,6 +1152,8 @@ bool get_swap_page(struct machine *m, swp_entry_t *out);
 void swap_duplicate(struct machine *m, swp_entry_t e);
 /* free_swap_and_cache(): a swap PTE naming e went (zap); its page goes too if nothing else holds it. */
 void free_swap_and_cache(struct machine *m, swp_entry_t e);
+/* put_swap_folio(): give back a slot get_swap_page() handed out, unused. */
+void swap_put_slot(struct machine *m, swp_entry_t e);
 /* swap_free(): drop one reference the slot's count holds (swap-in of a mapped PTE). */
 void swap_free(struct machine *m, swp_entry_t e);
 /* __swap_count(): the swap PTEs naming the slot. */
@@ -1171,6 +1179,8 @@ void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_
 			   uint64_t addr);
 struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, struct vm_area_struct *vma,
 				   uint64_t addr);
+/* swap_cluster_readahead(): read e and the slots of its cluster (shmem); e's page or NULL. */
+struct page *swap_cluster_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf);
 /* swapin_readahead(): read the target and its neighbours; the target's page or NULL. */
 struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf);
 

@@ -105,6 +105,16 @@ void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_
 			   uint64_t addr)
 {
 	bool readahead = PageFlag(page, PG_readahead);
+
+	if (!vma) {
+		/* no VMA readahead (shmem): the hits feed the cluster readahead's window */
+		ClearPageFlag(page, PG_readahead);
+		if (readahead) {
+			count_vm_event(m, SWAP_RA_HIT);
+			m->swapin_ra_hits++;
+		}
+		return;
+	}
 	uint64_t ra_val = GET_SWAP_RA_VAL(vma);
 	uint64_t win = SWAP_RA_WIN(ra_val), hits = SWAP_RA_HITS(ra_val);
 
@@ -237,6 +247,45 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, struct vm_a
 	unsigned nr_read = 0;
 
 	return swap_cache_read_folio(m, e, &vmf, addr, false, &nr_read);
+}
+
+/*
+ * swap_cluster_readahead(): the readahead for swap entries with no VMA
+ * order to follow (shmem's): the page_cluster-aligned run of slots around
+ * e, as many as swapin_nr_pages() grants from the hits since the last
+ * fault (global state, as the kernel's statics are), each slot in use
+ * read into the swap cache; the fault waits for the one request.
+ */
+struct page *swap_cluster_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+	uint64_t off = swp_offset(e), mask;
+	unsigned hits = m->swapin_ra_hits, nr_read = 0;
+	struct page *page;
+
+	m->swapin_ra_hits = 0;
+	mask = swapin_nr_pages(m->swapin_ra_prev, off, hits, 1u << PAGE_CLUSTER,
+			       m->swapin_ra_last) - 1;
+	if (!hits)
+		m->swapin_ra_prev = off;
+	m->swapin_ra_last = (unsigned)mask + 1;
+	if (mask) {
+		uint64_t start = off & ~mask, end = off | mask;
+
+		if (!start)
+			start = 1;	/* the header */
+		if (end >= si->max)
+			end = si->max - 1;
+		for (uint64_t o = start; o <= end; o++)
+			swap_cache_read_folio(m, swp_entry(swp_type(e), o), vmf, vmf->address, o != off,
+					      &nr_read);
+	}
+	page = swap_cache_read_folio(m, e, vmf, vmf->address, false, &nr_read);
+	if (nr_read) {
+		charge(m, vmf->task, COST_SWAP_READ, false);
+		charge_n(m, vmf->task, COST_SWAP_READ_PAGE, nr_read - 1, false);
+	}
+	return page;
 }
 
 struct page *swapin_readahead(struct machine *m, swp_entry_t e, struct vm_fault *vmf)

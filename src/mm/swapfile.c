@@ -182,6 +182,11 @@ static void swap_slot_free(struct machine *m, struct swap_info_struct *si, uint6
 	m->nr_swap_pages++;
 }
 
+void swap_put_slot(struct machine *m, swp_entry_t e)
+{
+	swap_slot_free(m, swp_info(m, e), swp_offset(e));
+}
+
 unsigned swap_count(struct machine *m, swp_entry_t e)
 {
 	return swp_info(m, e)->swap_map[swp_offset(e)] & ~SWAP_HAS_CACHE;

@@ -29,9 +29,8 @@
  *     try_to_unmap, pageout: the write runs asynchronously, page_io.c),
  *     free a clean swap-cache page (pgsteal).
  *   - Page-cache pages are unmapped and dropped when clean; dirty ones
- *     wait for the flusher (shrink_file_folio). Shmem pages wait for shmem
- *     swap-out, not modelled yet: reclaim activates them as a kernel
- *     without swap would.
+ *     wait for the flusher (shrink_file_folio). Shmem pages are written to
+ *     swap (shrink_shmem_folio, shmem.c's shmem_writeout).
  * Every LRU move goes through the helpers here (folio_add_lru,
  * lruvec_del_folio, folio_isolate_lru, folio_putback_lru,
  * folio_rotate_reclaimable): a second LRU implementation replaces them.
@@ -411,6 +410,42 @@ activate:
 }
 
 /*
+ * shrink_folio_list() for a shmem page: unmap it; a clean one was never
+ * written (zeros) and goes; a dirty one is written to swap (pageout ->
+ * shmem_writeout) and stays in the swap cache until its write ends and the
+ * next scan frees it, as an anonymous page does.
+ */
+static bool shrink_shmem_folio(struct machine *m, struct scan_control *sc, struct page *page,
+			       uint64_t *nr_activate, uint64_t *nr_pageout)
+{
+	swp_entry_t e;
+
+	if (page->mapcount && !try_to_unmap(m, sc->t, page, NULL, NULL))
+		goto activate;	/* a VM_LOCKED mapping keeps it */
+	if (page->mapcount)
+		goto activate;
+	if (!PageFlag(page, PG_dirty)) {
+		if (page->refcount != 2)
+			return false;
+		filemap_remove_page(m, page);	/* __remove_mapping(): shmem keeps no shadow */
+		return true;
+	}
+	if (!sc->may_writepage)
+		return false;
+	if (!get_swap_page(m, &e))
+		goto activate;	/* no swap space: it stays */
+	shmem_writeout(m, sc->t, page, e);
+	(*nr_pageout)++;
+	return false;
+activate:
+	if (!PageFlag(page, PG_mlocked)) {
+		SetPageFlag(page, PG_active);
+		(*nr_activate)++;
+	}
+	return false;
+}
+
+/*
  * shrink_folio_list() for one isolated page: true if it was reclaimed
  * (freed when the caller drops the isolation reference), false if it goes
  * back (activated or kept). nr_activate counts activations.
@@ -439,9 +474,9 @@ static bool shrink_folio(struct machine *m, struct scan_control *sc, struct page
 		if (references == FOLIOREF_KEEP)
 			return false;
 	}
-	if (!PageFlag(page, PG_anon)) {
+	if (!PageFlag(page, PG_anon) && !PageFlag(page, PG_swapcache)) {
 		if (PageFlag(page, PG_swapbacked))
-			goto activate;	/* shmem: its swap-out is not modelled yet */
+			return shrink_shmem_folio(m, sc, page, nr_activate, nr_pageout);
 		return shrink_file_folio(m, sc, page, nr_activate);
 	}
 	if (!PageFlag(page, PG_swapcache)) {

@@ -16,10 +16,10 @@
 -- reclaim, and the faults that read them back go through the swap cache and
 -- the readahead, so the values the oracle reads have been through swap,
 -- through fork's shared swap slots and munmap's freeing of them (hundreds to
--- thousands of swap-outs and swap-ins a run, printed at the end). Shared
--- memory cannot be swapped yet (shmem swap comes with files): a smaller group
--- runs out of memory once shared regions fill it. On --real there is no group
--- and no swap (the host's memory is not pressed).
+-- thousands of swap-outs and swap-ins a run, printed at the end); shared
+-- memory goes to swap through its shmem index and comes back with the
+-- cluster readahead. On --real there is no group and no swap (the host's
+-- memory is not pressed).
 -- Usage: vmlab run --check --seed N tests/scenarios/stress.lua [STEPS]
 
 local STEPS = tonumber(arg[1]) or 400

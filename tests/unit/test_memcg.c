@@ -139,10 +139,15 @@ static void test_swapin_in_a_group(void **state)
 	r = touch(m, pid, a, 200 * MiB, 0, -1);
 	ra1 = vmstat_of(m, "swap_ra");
 	in1 = vmstat_of(m, "pswpin");
-	assert_int_equal(r.majflt, 6402);	/* 6.18: 6405-6408 */
-	assert_int_equal(r.minflt, 44798);	/* 6.18: 44,795-44,796 */
-	assert_int_equal(ra1 - ra0, 44798);	/* every minor a readahead hit */
-	assert_int_equal(in1 - in0, 51200);	/* 6.18: 51,020-51,225 */
+	/*
+	 * 6402 + 44,798 and 51,200 read while reclaim kept (activated) the
+	 * unmapped readahead pages of the swap cache; it frees them now, as the
+	 * kernel does (__remove_mapping), and two of them are read twice.
+	 */
+	assert_int_equal(r.majflt, 6404);	/* 6.18: 6405-6408 */
+	assert_int_equal(r.minflt, 44796);	/* 6.18: 44,795-44,796 */
+	assert_int_equal(ra1 - ra0, 44798);	/* read ahead: the minor faults, and two reclaimed unused */
+	assert_int_equal(in1 - in0, 51205);	/* 6.18: 51,020-51,225 */
 	assert_invariants(m);
 	vm_free(m);
 
@@ -153,9 +158,12 @@ static void test_swapin_in_a_group(void **state)
 	t.addr = a;
 	touch(m, pid, a, 200 * MiB, 1, 1);
 	assert_int_equal(vm_touch(m, pid, &t, &r), 0);
-	/* 48,088 and 247 before refault detection (workingset.c) moved pages to the active list */
-	assert_int_equal(r.majflt, 48071);	/* 6.18: 48,409-48,436, 0.7% more */
-	assert_int_equal(r.minflt, 207);	/* 6.18: 46-753 */
+	/*
+	 * 48,088 and 247 before refault detection (workingset.c) and before
+	 * unmapped readahead pages were freed by reclaim (see above)
+	 */
+	assert_int_equal(r.majflt, 48251);	/* 6.18: 48,409-48,436, 0.3% more */
+	assert_int_equal(r.minflt, 26);		/* 6.18: 46-753 */
 	/* every major fault here is a refault (the slot's shadow entry), and some are recent */
 	assert_int_equal(vmstat_of(m, "workingset_refault_anon"), vmstat_of(m, "pswpin"));
 	assert_true(vmstat_of(m, "workingset_activate_anon") > 0);
