@@ -471,6 +471,13 @@ int vm_snapshot(vm_machine *m, struct vm_snapshot *s);
 void vm_snapshot_release(struct vm_snapshot *s);
 /* One process (alive or zombie); -ESRCH if there is none. */
 int vm_proc_info(vm_machine *m, int pid, struct vm_proc *p);
+/*
+ * /proc/PID/maps of the process into buf (NUL-terminated, cut at n): its
+ * length, or -ESRCH. A file of vm.file shows as /vmlab/NAME on the disk
+ * fe:00 (tmpfs: /dev/shm/NAME), " (deleted)" once unlinked; shared
+ * anonymous memory as the kernel shows it, "/dev/zero (deleted)".
+ */
+int vm_proc_maps(vm_machine *m, int pid, char *buf, size_t n);
 /* A software walk of the page table for one address (the pagetable view). */
 struct vm_walk_level {
 	unsigned index;		/* 9-bit index into this level's table */

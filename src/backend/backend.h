@@ -110,6 +110,8 @@ struct backend_ops {
 	int (*proc_info)(struct backend *b, int pid, struct vm_proc *p);
 	int (*snapshot)(struct backend *b, struct vm_snapshot *s);
 	void (*snapshot_release)(struct vm_snapshot *s);
+	/* /proc/PID/maps into buf (cut at n): its length, or -errno */
+	int (*maps)(struct backend *b, int pid, char *buf, size_t n);
 	/* -ENOSYS where the backend cannot see page tables */
 	int (*pagewalk)(struct backend *b, int pid, uint64_t addr, struct vm_walk *w);
 

@@ -132,6 +132,11 @@ static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_
 	return n;
 }
 
+static int s_maps(struct backend *b, int pid, char *buf, size_t n)
+{
+	return vm_proc_maps(M(b), pid, buf, n);
+}
+
 static int s_file_create(struct backend *b, const char *name, uint64_t size, uint8_t value,
 			 int tmpfs, char *err, size_t en)
 {
@@ -344,6 +349,7 @@ const struct backend_ops sim_backend_ops = {
 	.cgroup_create = s_cgroup_create,
 	.cgroup_memstat = s_cgroup_memstat,
 	.cgroup_swappiness = s_cgroup_swappiness,
+	.maps = s_maps,
 	.file_create = s_file_create,
 	.file_unlink = s_file_unlink,
 	.file_read = s_file_read,

@@ -292,6 +292,7 @@ static const char views_help[] =
 "  \"lru\" [, g...]   the LRU lists in kB: the node's, then each vm.cgroup given\n"
 "  \"ps\"             ps -o pid,comm,vsz,rss,min_flt,maj_flt\n"
 "  \"status\", p      the memory lines of /proc/PID/status\n"
+"  \"maps\", p        /proc/PID/maps (the simulator's files as /vmlab/NAME)\n"
 "  \"smaps\", p       /proc/PID/smaps_rollup (Pss, Shared_/Private_Dirty: CoW)\n"
 "  \"pagetable\", p, h [, off]\n"
 "                   the 4-level walk of one address: indexes, entries, bits,\n"

@@ -376,6 +376,68 @@ static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_
 	fill_smaps_rollup(m, mm, p);
 }
 
+/* show_map_vma(): one line of /proc/PID/maps. */
+static size_t show_map_vma(const struct vm_area_struct *v, const struct mm_struct *mm, char *buf,
+			   size_t n)
+{
+	const struct address_space *as = v->vm_file ? v->vm_file->f_mapping : NULL;
+	unsigned major = 0, minor = 0;
+	uint64_t ino = 0, pgoff = 0;
+	char name[96] = "";
+	int len;
+
+	if (as) {
+		ino = as->id;
+		pgoff = v->vm_pgoff << PAGE_SHIFT;
+		if (!as->shmem) {
+			major = 254;	/* the disk the files are on: this machine's vda, 254:0 */
+			snprintf(name, sizeof(name), "/vmlab/%s%s", as->name,
+				 as->linked ? "" : " (deleted)");
+		} else if (as->file_id || as->name[0]) {
+			minor = 26;	/* /dev/shm's tmpfs */
+			snprintf(name, sizeof(name), "/dev/shm/%s%s", as->name,
+				 as->linked ? "" : " (deleted)");
+		} else {
+			minor = 1;	/* shmem_zero_setup()'s anonymous file on the shm mount */
+			snprintf(name, sizeof(name), "/dev/zero (deleted)");
+		}
+	} else if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk &&
+		   v->vm_start >= mm->start_brk) {
+		snprintf(name, sizeof(name), "[heap]");
+	} else if (v->vm_flags & VM_GROWSDOWN) {
+		snprintf(name, sizeof(name), "[stack]");
+	}
+	len = snprintf(buf, n, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
+		       (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+		       v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+		       v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_MAYSHARE ? 's' : 'p',
+		       (unsigned long long)pgoff, major, minor, (unsigned long long)ino);
+	if (len < 0)
+		return 0;
+	/* seq_setwidth(25 + 6 * sizeof(void *) - 1), seq_pad(' '): the name at column 74 */
+	if (name[0])
+		len += snprintf(buf + ((size_t)len < n ? (size_t)len : n),
+				(size_t)len < n ? n - (size_t)len : 0, "%*s%s",
+				len < 73 ? 73 - len : 1, "", name);
+	len += snprintf(buf + ((size_t)len < n ? (size_t)len : n), (size_t)len < n ? n - (size_t)len : 0,
+			"\n");
+	return (size_t)len;
+}
+
+int vm_proc_maps(vm_machine *m, int pid, char *buf, size_t n)
+{
+	struct task_struct *t = find_task(m, pid);
+	size_t len = 0;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	if (n)
+		buf[0] = '\0';
+	for (const struct vm_area_struct *v = t->mm->mmap; v; v = v->vm_next)
+		len += show_map_vma(v, t->mm, buf + (len < n ? len : n), len < n ? n - len : 0);
+	return (int)len;
+}
+
 int vm_proc_info(vm_machine *m, int pid, struct vm_proc *p)
 {
 	struct task_struct *t = find_task(m, pid);

@@ -32,6 +32,7 @@
 #include "optime.h"
 #include "files.h"
 #include <fcntl.h>
+#include "../lib/fdio.h"
 #include "../lib/pattern.h"
 #include "../lib/u64map.h"
 #include "../lib/xalloc.h"
@@ -430,6 +431,18 @@ static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint
 	return cgroup_child_memstat(id, kv, max_events, oom_events, peak);
 }
 
+/* /proc/PID/maps as the kernel writes it */
+static int r_maps(struct backend *b, int pid, char *buf, size_t n)
+{
+	char path[64];
+	long len;
+
+	(void)b;
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	len = read_small(path, buf, n);
+	return len < 0 ? -ESRCH : (int)len;
+}
+
 /* ---- files (files.c) ---- */
 
 static int real_file_create_op(struct backend *b, const char *name, uint64_t size, uint8_t value,
@@ -543,6 +556,7 @@ const struct backend_ops real_backend_ops = {
 	.cgroup_create = real_cgroup_create,
 	.cgroup_memstat = real_cgroup_memstat,
 	.cgroup_swappiness = real_cgroup_swappiness,
+	.maps = r_maps,
 	.file_create = real_file_create_op,
 	.file_unlink = real_file_unlink_op,
 	.file_read = r_file_read,

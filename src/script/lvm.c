@@ -419,6 +419,14 @@ static int l_show(lua_State *L)
 	} else if (!strcmp(name, "status")) {
 		view_proc(L, name, &info);
 		view_status(&b, &info);
+	} else if (!strcmp(name, "maps")) {
+		static char text[1 << 20];
+		struct lproc *p = view_proc(L, name, &info);
+		int len = be->ops->maps(be, p->pid, text, sizeof(text));
+
+		if (len < 0)
+			luaL_error(L, "vm.show(\"maps\"): process %d (%s) is gone", p->pid, p->name);
+		sb_puts(&b, text);
 	} else if (!strcmp(name, "smaps")) {
 		view_proc(L, name, &info);
 		view_smaps_rollup(&b, &info);

@@ -1,7 +1,9 @@
 -- views.lua: every view renders, on a machine with some of everything.
 vm.config{ ram = "512M", cpus = 2 }
+local f = vm.file{ name = "views.dat", size = "1M", value = 5 }
 local p = vm.spawn("viewer", function(self)
   local a = self:mmap{ len = "8M" }
+  self:touch(self:mmap{ len = f.size, file = f, prot = "r" }, { op = "read" })
   local s = self:mmap{ len = "2M", shared = true }
   self:touch(a, { value = 3 })
   self:touch(s, { op = "read" })
@@ -13,6 +15,8 @@ local p = vm.spawn("viewer", function(self)
   end
   vm.show("status", self)
   vm.show("smaps", self)
+  vm.show("maps", self)
+  vm.show("lru")
   vm.show("pagetable", self, a, "1M")
   vm.show("pagetable", self, { addr = 0x1000 })
   local z = vm.zoneinfo()

@@ -283,6 +283,37 @@ static void test_json(void **state)
 	json_free(&j);
 }
 
+/* /proc/PID/maps: the columns and names the kernel writes, the name at column 74 */
+static void test_maps(void **state)
+{
+	vm_machine *m = new_machine(1 * GiB, 2);
+	int pid = vm_spawn(m, "p", NULL);
+	char err[64], buf[4096], *line;
+	int f = vm_file_create(m, "data.bin", 4 * MiB, 1, 0, err, sizeof(err));
+	struct vm_mmap_args fa = { .len = 4 * MiB, .prot = VM_PROT_READ, .file = f, .offset = 1 * MiB };
+	struct vm_mmap_args sa = { .len = 1 * MiB, .prot = VM_PROT_READ | VM_PROT_WRITE, .shared = 1 };
+	uint64_t fa_addr = map_args(m, pid, fa), sa_addr = map_args(m, pid, sa);
+
+	(void)state;
+	assert_true(vm_proc_maps(m, pid, buf, sizeof(buf)) > 0);
+	snprintf(err, sizeof(err), "%llx-", (unsigned long long)fa_addr);
+	line = strstr(buf, err);
+	assert_non_null(line);
+	assert_memory_equal(strchr(line, ' '), " r--p 00100000 fe:00 ", 21);
+	assert_memory_equal(line + 73, "/vmlab/data.bin\n", 16);
+	snprintf(err, sizeof(err), "%llx-", (unsigned long long)sa_addr);
+	line = strstr(buf, err);
+	assert_non_null(line);
+	assert_memory_equal(strchr(line, ' '), " rw-s 00000000 00:01 ", 21);
+	assert_memory_equal(line + 73, "/dev/zero (deleted)\n", 20);
+	assert_non_null(strstr(buf, "[stack]\n"));
+	assert_int_equal(vm_file_unlink(m, f), 0);
+	assert_true(vm_proc_maps(m, pid, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "/vmlab/data.bin (deleted)\n"));
+	assert_int_equal(vm_proc_maps(m, 4242, buf, sizeof(buf)), -ESRCH);
+	vm_free(m);
+}
+
 static void test_sizes(void **state)
 {
 	uint64_t v;
@@ -334,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_events_and_walk),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_maps),
 	};
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
 }
