@@ -224,8 +224,13 @@ static int check_range(const struct address_space *as, uint64_t off, uint64_t le
 	return 0;
 }
 
-int vm_file_read(vm_machine *m, int pid, int file, uint64_t off, uint64_t len,
-		 struct vm_result *r)
+/*
+ * read(2) or write(2) of [off, off + len) by pid: the file opened, the
+ * calls VM_IO_CHUNK bytes each (each a system call), closed. *first: the
+ * value a read found at off.
+ */
+static int file_io(struct machine *m, int pid, int file, uint64_t off, uint64_t len, bool write,
+		   uint8_t value, struct vm_result *r)
 {
 	struct address_space *as = file_lookup(m, file);
 	struct op_bracket b;
@@ -247,46 +252,32 @@ int vm_file_read(vm_machine *m, int pid, int file, uint64_t off, uint64_t len,
 
 		if (done)
 			charge(m, t, COST_SYSCALL, false);
-		err = filemap_read(m, t, f, off + done, n, done ? NULL : &first);
-		if (off + done + n >= as->i_size)
-			break;
+		if (write) {
+			err = generic_perform_write(m, t, f, off + done, n, value);
+		} else {
+			err = filemap_read(m, t, f, off + done, n, done ? NULL : &first);
+			if (off + done + n >= as->i_size)
+				break;
+		}
 	}
 	if (f)
 		fput(m, f);
-	syscall_exit(m, t, &b, r, "read", off, len, err);
-	if (r)
+	syscall_exit(m, t, &b, r, write ? "write" : "read", off, len, err);
+	if (r && !write)
 		r->value = first;
 	return err;
+}
+
+int vm_file_read(vm_machine *m, int pid, int file, uint64_t off, uint64_t len,
+		 struct vm_result *r)
+{
+	return file_io(m, pid, file, off, len, false, 0, r);
 }
 
 int vm_file_write(vm_machine *m, int pid, int file, uint64_t off, uint64_t len, uint8_t value,
 		  struct vm_result *r)
 {
-	struct address_space *as = file_lookup(m, file);
-	struct op_bracket b;
-	struct task_struct *t;
-	struct file *f;
-	int err = check_range(as, off, len);
-
-	if (err)
-		return err;
-	t = syscall_enter(m, pid, &b);
-	if (!t)
-		return -ESRCH;
-	f = file_open(m, as);
-	if (!f)
-		err = -ENOMEM;
-	for (uint64_t done = 0; f && !err && done < len; done += VM_IO_CHUNK) {
-		uint64_t n = len - done < VM_IO_CHUNK ? len - done : VM_IO_CHUNK;
-
-		if (done)
-			charge(m, t, COST_SYSCALL, false);
-		err = generic_perform_write(m, t, f, off + done, n, value);
-	}
-	if (f)
-		fput(m, f);
-	syscall_exit(m, t, &b, r, "write", off, len, err);
-	return err;
+	return file_io(m, pid, file, off, len, true, value, r);
 }
 
 int vm_fsync(vm_machine *m, int pid, int file, struct vm_result *r)

@@ -29,8 +29,7 @@
  *     try_to_unmap, pageout: the write runs asynchronously, page_io.c),
  *     free a clean swap-cache page (pgsteal).
  *   - Page-cache pages are unmapped and dropped when clean; dirty ones
- *     wait for the flusher (shrink_file_folio). Shmem pages are written to
- *     swap (shrink_shmem_folio, shmem.c's shmem_writeout).
+ *     wait for the flusher, or shmem's go to swap (shrink_cache_folio).
  * Every LRU move goes through the helpers here (folio_add_lru,
  * lruvec_del_folio, folio_isolate_lru, folio_putback_lru,
  * folio_rotate_reclaimable): a second LRU implementation replaces them.
@@ -380,63 +379,45 @@ static pte_t swap_pte_of(struct machine *m, struct page *page, struct vm_area_st
 }
 
 /*
- * shrink_folio_list() for a page-cache page: unmap it (a dirty PTE dirties
- * the page), and free it if it is clean and nothing else holds it
- * (__remove_mapping). A dirty page is not written from reclaim (6.16+: no
- * ->writepage): it is marked PG_reclaim, activated, and the flusher is
- * woken; when its write ends it goes to the inactive tail.
+ * shrink_folio_list() for a page-cache page, a file's or shmem's: unmap it
+ * (a dirty PTE dirties the page), then
+ *   - clean: free it if nothing else holds it (__remove_mapping), leaving a
+ *     file's workingset shadow entry (shmem's clean pages were never
+ *     written: zeros, no shadow);
+ *   - a dirty file page is not written from reclaim (6.16+: no
+ *     ->writepage): it is marked PG_reclaim, activated, and the flusher is
+ *     woken; when its write ends it goes to the inactive tail;
+ *   - a dirty shmem page is written to swap (pageout -> shmem_writeout) and
+ *     stays in the swap cache until its write ends and a later scan frees
+ *     it, as an anonymous page does.
  */
-static bool shrink_file_folio(struct machine *m, struct scan_control *sc, struct page *page,
-			      uint64_t *nr_activate)
-{
-	if (page->mapcount && !try_to_unmap(m, sc->t, page, NULL, NULL))
-		goto activate;	/* a VM_LOCKED mapping keeps it */
-	if (PageFlag(page, PG_dirty)) {
-		SetPageFlag(page, PG_reclaim);
-		wakeup_flusher_threads(m, sc->t->clock);
-		goto activate;
-	}
-	if (page->refcount != 2 || folio_read_pending(page, sc->t->clock))
-		return false;
-	/* __remove_mapping(): a shadow entry in its place */
-	__filemap_remove_page(m, page, workingset_eviction(m, page, sc->target));
-	return true;
-activate:
-	if (!PageFlag(page, PG_mlocked)) {
-		SetPageFlag(page, PG_active);
-		(*nr_activate)++;
-	}
-	return false;
-}
-
-/*
- * shrink_folio_list() for a shmem page: unmap it; a clean one was never
- * written (zeros) and goes; a dirty one is written to swap (pageout ->
- * shmem_writeout) and stays in the swap cache until its write ends and the
- * next scan frees it, as an anonymous page does.
- */
-static bool shrink_shmem_folio(struct machine *m, struct scan_control *sc, struct page *page,
+static bool shrink_cache_folio(struct machine *m, struct scan_control *sc, struct page *page,
 			       uint64_t *nr_activate, uint64_t *nr_pageout)
 {
+	bool shmem = PageFlag(page, PG_swapbacked);
 	swp_entry_t e;
 
 	if (page->mapcount && !try_to_unmap(m, sc->t, page, NULL, NULL))
 		goto activate;	/* a VM_LOCKED mapping keeps it */
-	if (page->mapcount)
-		goto activate;
-	if (!PageFlag(page, PG_dirty)) {
-		if (page->refcount != 2)
+	if (PageFlag(page, PG_dirty)) {
+		if (!shmem) {
+			SetPageFlag(page, PG_reclaim);
+			wakeup_flusher_threads(m, sc->t->clock);
+			goto activate;
+		}
+		if (!sc->may_writepage)
 			return false;
-		filemap_remove_page(m, page);	/* __remove_mapping(): shmem keeps no shadow */
-		return true;
-	}
-	if (!sc->may_writepage)
+		if (!get_swap_page(m, &e))
+			goto activate;	/* no swap space: it stays */
+		shmem_writeout(m, sc->t, page, e);
+		(*nr_pageout)++;
 		return false;
-	if (!get_swap_page(m, &e))
-		goto activate;	/* no swap space: it stays */
-	shmem_writeout(m, sc->t, page, e);
-	(*nr_pageout)++;
-	return false;
+	}
+	if (page->refcount != 2 || folio_read_pending(page, sc->t->clock))
+		return false;
+	/* __remove_mapping(): the isolation's reference is the last */
+	__filemap_remove_page(m, page, shmem ? 0 : workingset_eviction(m, page, sc->target));
+	return true;
 activate:
 	if (!PageFlag(page, PG_mlocked)) {
 		SetPageFlag(page, PG_active);
@@ -474,11 +455,8 @@ static bool shrink_folio(struct machine *m, struct scan_control *sc, struct page
 		if (references == FOLIOREF_KEEP)
 			return false;
 	}
-	if (!PageFlag(page, PG_anon) && !PageFlag(page, PG_swapcache)) {
-		if (PageFlag(page, PG_swapbacked))
-			return shrink_shmem_folio(m, sc, page, nr_activate, nr_pageout);
-		return shrink_file_folio(m, sc, page, nr_activate);
-	}
+	if (!PageFlag(page, PG_anon) && !PageFlag(page, PG_swapcache))
+		return shrink_cache_folio(m, sc, page, nr_activate, nr_pageout);
 	if (!PageFlag(page, PG_swapcache)) {
 		swp_entry_t e;
 

@@ -206,26 +206,31 @@ int64_t real_file_size(int id)
 	return stat(f->path, &st) ? -errno : (int64_t)st.st_size;
 }
 
-int real_file_read(int id, uint64_t off, uint64_t len, uint8_t *first)
+/* pread(2) or pwrite(2) of [off, off + len) in VM_IO_CHUNK calls; *first: the first byte read. */
+static int file_io(int id, uint64_t off, uint64_t len, bool write, uint8_t value, uint8_t *first)
 {
 	const struct rfile *f = file_of(id);
 	int fd, e = 0;
 
 	if (!f)
 		return -ENOENT;
-	fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	fd = open(f->path, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	iobuf_value = -2;	/* what it holds now is the file's */
-	for (uint64_t done = 0; done < len; done += sizeof(iobuf)) {
+	if (write)
+		buffer_fill(value);
+	else
+		iobuf_value = -2;	/* what it holds now is the file's */
+	for (uint64_t done = 0; done < len && !e; done += sizeof(iobuf)) {
 		size_t n = len - done < sizeof(iobuf) ? (size_t)(len - done) : sizeof(iobuf);
-		ssize_t got = pread(fd, iobuf, n, (off_t)(off + done));
+		ssize_t got = write ? pwrite(fd, iobuf, n, (off_t)(off + done)) :
+				      pread(fd, iobuf, n, (off_t)(off + done));
 
-		if (got < 0) {
-			e = errno;
+		if (got < 0 || (write && (size_t)got < n)) {
+			e = got < 0 ? errno : EIO;
 			break;
 		}
-		if (!done && first)
+		if (!write && !done && first)
 			*first = got ? iobuf[0] : 0;
 		if ((size_t)got < n)
 			break;		/* EOF */
@@ -234,25 +239,14 @@ int real_file_read(int id, uint64_t off, uint64_t len, uint8_t *first)
 	return -e;
 }
 
+int real_file_read(int id, uint64_t off, uint64_t len, uint8_t *first)
+{
+	return file_io(id, off, len, false, 0, first);
+}
+
 int real_file_write(int id, uint64_t off, uint64_t len, uint8_t value)
 {
-	const struct rfile *f = file_of(id);
-	int fd, e = 0;
-
-	if (!f)
-		return -ENOENT;
-	fd = open(f->path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buffer_fill(value);
-	for (uint64_t done = 0; done < len && !e; done += sizeof(iobuf)) {
-		size_t n = len - done < sizeof(iobuf) ? (size_t)(len - done) : sizeof(iobuf);
-
-		if (pwrite(fd, iobuf, n, (off_t)(off + done)) != (ssize_t)n)
-			e = errno ? errno : EIO;
-	}
-	close(fd);
-	return -e;
+	return file_io(id, off, len, true, value, NULL);
 }
 
 int real_file_fsync(int id)
