@@ -103,7 +103,10 @@ end
 
 local worker
 
+local nsteps = 0        -- on the simulator, every process's steps (one Lua state)
+
 local function step(self, st, depth)
+  nsteps = nsteps + 1
   local op = math.random(1, 100)
   local nr = #st.regions
   if op <= 5 and nr < MAX_REGIONS then
@@ -233,5 +236,5 @@ vm.wait(p)
 vm.show("free")
 if vm.backend() == "sim" then   -- the machine's counters: on --real the host's
   local v = vm.vmstat()
-  print(string.format("swap: %d pages out, %d in", v.pswpout, v.pswpin))
+  print(string.format("swap: %d pages out, %d in; %d steps", v.pswpout, v.pswpin, nsteps))
 end
