@@ -96,6 +96,7 @@ enum cost_item {
 	COST_SYSCALL,		/* entry and exit of a system call */
 	COST_VMA_OP,		/* create, split or merge a VMA */
 	COST_ZAP_PTE,		/* unmap one present PTE */
+	COST_ZAP_FILE_PTE,	/* unmap a page-cache page's PTE (the first of its folio) */
 	COST_FREE_PAGE,		/* return a page to the buddy allocator */
 	COST_COPY_PTE,		/* fork: copy one present PTE */
 	COST_FORK,		/* fork: fixed part (task, mm, stack) */

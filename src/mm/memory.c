@@ -623,6 +623,22 @@ unsigned handle_mm_fault(struct machine *m, struct task_struct *t,
 
 /* ---- zap_pte_range ---- */
 
+/*
+ * What clearing one present PTE costs: an anonymous page is freed with it;
+ * a page-cache page stays cached (cheaper), and the further PTEs of one
+ * large folio go in zap_present_ptes()' batch.
+ */
+static enum cost_item zap_cost(const struct page *page)
+{
+	const struct address_space *as;
+
+	if (!page || PageFlag(page, PG_anon) || PageFlag(page, PG_swapbacked) || !page->mapping)
+		return COST_ZAP_PTE;
+	as = page->mapping;
+	return folio_index_at(as, page->index) != page->index ? COST_MAP_PTE_BATCH :
+								 COST_ZAP_FILE_PTE;
+}
+
 /* zap_pte_range() for one entry: clear it, drop the page's mapping. */
 static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum walk_kind kind)
 {
@@ -642,9 +658,9 @@ static int zap_pte_entry(struct mm_walk *walk, pte_t *ptep, uint64_t addr, enum 
 	VM_BUG_ON(m, kind != WALK_PRESENT, "zap met a non-present PTE that is not a swap entry");
 	*ptep = 0;
 	tlb_adjust_range(tlb, addr, PAGE_SIZE);
-	if (tlb->task)
-		charge(m, tlb->task, COST_ZAP_PTE, false);
 	page = vm_normal_page(m, pte);
+	if (tlb->task)
+		charge(m, tlb->task, zap_cost(page), false);
 	if (!page)
 		return 0;
 	add_mm_counter(vma->vm_mm, mm_counter_of(page), -1);
