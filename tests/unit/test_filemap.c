@@ -127,6 +127,14 @@ static void test_cold_readaround_folio_ramp(void **state)
 	assert_int_equal(r.minflt, 454);
 	assert_int_equal(r.majflt, 0);
 	assert_invariants(m);
+	/* read(2) in 128 KiB calls makes its own folio ramp: 123 hot faults (6.18.44: 123) */
+	assert_int_equal(vm_munmap(m, pid, a, FILE_SIZE, &r), 0);
+	vm_drop_caches(m);
+	assert_int_equal(vm_file_read(m, pid, f, 0, FILE_SIZE, &r), 0);
+	a = map_file(m, pid, f, 0, VM_PROT_READ);
+	r = touch(m, pid, a, FILE_SIZE, 0, -1);
+	assert_int_equal(r.minflt, 123);
+	assert_invariants(m);
 	vm_free(m);
 }
 
