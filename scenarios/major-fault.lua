@@ -81,7 +81,8 @@ vm.spawn("reader", function(self)
   self:munmap(m)
 
   -- read(2) in 128 KiB calls fills the cache with its own folios (page_cache_sync_ra and
-  -- async_ra for each call): larger ones sooner, so the mapping faults fewer times still
+  -- async_ra for each call): with a large readahead, larger ones sooner, so the mapping
+  -- faults fewer times still (123 at 8 MiB); at 128 KiB both end in 128 KiB folios (804)
   vm.drop_caches()
   local rd = self:read_file(f, { tolerance = { ns = "60%" } })
   vm.expect(rd.minflt + rd.majflt == 0 and rd.value == 7, "read(2) took %d faults, read %d",
@@ -90,7 +91,7 @@ vm.spawn("reader", function(self)
   local hotr = self:touch(m, { op = "read", tolerance = { ns = "40%", pte_kb = PTE_TOL } })
   print(string.format("hot, read(2):  %5d minor, %5d major, %6.2f us a page", hotr.minflt,
         hotr.majflt, hotr.ns / 1e3 / N))
-  vm.expect(hotr.majflt == 0 and hotr.minflt < hot.minflt,
+  vm.expect(hotr.majflt == 0 and hotr.minflt <= hot.minflt,
             "hot after read(2): %d minor, %d major (the mmap-filled cache took %d)", hotr.minflt,
             hotr.majflt, hot.minflt)
   vm.show("free")
