@@ -75,6 +75,14 @@ if $ASAN run --check --seed 11 tests/scenarios/stress.lua 200 > "$TMP/st.out" 2>
 else
 	ko "stress, seed 11 (asan+ubsan)" "$TMP/st.out"
 fi
+# the long one (issue 13): over 10^6 operations with swap, fork, files, shmem and a
+# cgroup limit; the invariants every 1000th operation, the oracle's reads throughout
+if $VMLAB run --check=1000 --seed 3 tests/scenarios/stress.lua 2500 > "$TMP/st.out" 2>&1 &&
+   steps=$(sed -n 's/.*; \([0-9]*\) steps$/\1/p' "$TMP/st.out") && [ "${steps:-0}" -ge 1000000 ]; then
+	ok "stress, seed 3: $steps operations through swap, writeback and a 16 MiB cgroup"
+else
+	ko "stress, seed 3, 2500 (over 10^6 operations)" "$TMP/st.out"
+fi
 
 # ---- scenarios that must fail, with the right status and message ----
 expect_error() {	# label, want exit, want in stderr, vmlab run arguments...
