@@ -46,7 +46,7 @@ local q = vm.spawn("reader", function(self)
   local function pass(advice)
     local m = self:mmap{ len = f.size, file = f, prot = "r" }
     if advice then self:madvise(m, advice) end
-    local r = self:touch(m, { op = "read", tolerance = { minflt = "2%", ns = "40%",
+    local r = self:touch(m, { op = "read", tolerance = { minflt = "3%", ns = "40%",
                                                          pte_kb = PTE_TOL } })
     self:munmap(m, { tolerance = { pte_kb = PTE_TOL } })
     return r

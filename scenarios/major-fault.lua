@@ -39,7 +39,8 @@ end
 vm.spawn("reader", function(self)
   local m = mapped(self)
   -- on the real kernel a fault-around can meet a folio still being read: a few more faults
-  local cold = self:touch(m, { op = "read", tolerance = { minflt = "2%", ns = "40%",
+  -- (455-457 here, 460 beside a parallel build writing to the same disk)
+  local cold = self:touch(m, { op = "read", tolerance = { minflt = "3%", ns = "40%",
                                                          pte_kb = PTE_TOL } })
   print(string.format("cold:         %5d minor, %5d major, %6.2f us a page", cold.minflt,
         cold.majflt, cold.ns / 1e3 / N))
