@@ -40,12 +40,6 @@
 #define FAULT_AROUND_PAGES	16	/* fault_around_bytes / PAGE_SIZE */
 #define MMAP_LOTSAMISS		100
 
-static inline struct page *cache_page(struct machine *m, const struct address_space *as,
-				      uint64_t idx)
-{
-	return as->pages[idx] == PFN_NONE ? NULL : pfn_to_page(m, as->pages[idx]);
-}
-
 /* ---- adding and removing pages ---- */
 
 struct page *filemap_add_new_folio(struct machine *m, struct task_struct *t,

@@ -947,6 +947,24 @@ void map_file_page(struct machine *m, struct vm_area_struct *vma, pte_t *ptep,
 /* finish_fault()'s range: the pages of vmf->page's folio it may map with it (6.18). */
 uint64_t finish_fault_folio(struct machine *m, struct vm_fault *vmf);
 
+#define MAX_PAGECACHE_ORDER	9	/* min(PMD_ORDER, ...) on x86-64: the largest page-cache folio */
+
+/* The cached page at idx, NULL if there is none (filemap_get_folio()). */
+static inline struct page *cache_page(struct machine *m, const struct address_space *as,
+				      uint64_t idx)
+{
+	return as->pages[idx] == PFN_NONE ? NULL : pfn_to_page(m, as->pages[idx]);
+}
+
+/* Are [idx, idx + n) all absent from the cache (filemap_add_folio() would not fail)? */
+static inline bool cache_range_free(const struct address_space *as, uint64_t idx, uint64_t n)
+{
+	for (uint64_t i = idx; i < idx + n; i++)
+		if (as->pages[i] != PFN_NONE)
+			return false;
+	return true;
+}
+
 /* The file's pages: DIV_ROUND_UP(i_size, PAGE_SIZE). */
 static inline uint64_t file_pages(const struct address_space *as)
 {

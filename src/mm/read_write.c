@@ -26,13 +26,6 @@
 #include "internal.h"
 
 #define PAGEVEC_SIZE		31
-#define MAX_PAGECACHE_ORDER	9
-
-static inline struct page *cache_page(struct machine *m, const struct address_space *as,
-				      uint64_t idx)
-{
-	return as->pages[idx] == PFN_NONE ? NULL : pfn_to_page(m, as->pages[idx]);
-}
 
 /* folio_mark_accessed() over the folio holding idx. */
 static void mark_folio_accessed(struct machine *m, struct address_space *as, uint64_t idx)
@@ -159,11 +152,7 @@ static struct page *write_begin(struct machine *m, struct task_struct *t, struct
 	if (as->shmem)
 		return shmem_get_folio(m, t, as, index);
 	for (order = (int)write_order(as, index, len); order >= 0; order--) {
-		bool free = true;
-
-		for (uint64_t i = index; i < index + (1ULL << order) && free; i++)
-			free = as->pages[i] == PFN_NONE;
-		if (!free)
+		if (!cache_range_free(as, index, 1ULL << order))
 			continue;
 		page = filemap_add_new_folio(m, t, as, index, (unsigned)order, false);
 		if (page) {

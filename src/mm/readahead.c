@@ -24,7 +24,6 @@
  */
 #include "internal.h"
 
-#define MAX_PAGECACHE_ORDER	9	/* min(PMD_ORDER, ...) on x86-64 */
 
 void file_ra_state_init(struct machine *m, struct file_ra_state *ra)
 {
@@ -143,15 +142,6 @@ static void do_page_cache_ra(struct machine *m, struct task_struct *t, struct ad
 	read_pages(m, t, as, run, index + nr - run);
 }
 
-/* Are [idx, idx + n) all absent from the cache (filemap_add_folio would not fail)? */
-static bool range_free(const struct address_space *as, uint64_t idx, uint64_t n)
-{
-	for (uint64_t i = idx; i < idx + n; i++)
-		if (as->pages[i] != PFN_NONE)
-			return false;
-	return true;
-}
-
 /*
  * page_cache_ra_order(): read the window [index, index + ra->size) in
  * folios of ra->order (capped by the window and MAX_PAGECACHE_ORDER),
@@ -191,7 +181,7 @@ void page_cache_ra_order(struct machine *m, struct task_struct *t, struct file *
 		while (order > 0 && index + (1ULL << order) - 1 > limit)
 			order--;
 		n = 1ULL << order;
-		if (!range_free(as, index, n) || !(p = filemap_add_new_folio(m, t, as, index, order, true))) {
+		if (!cache_range_free(as, index, n) || !(p = filemap_add_new_folio(m, t, as, index, order, true))) {
 			failed = true;
 			break;
 		}
