@@ -130,6 +130,54 @@ const char *real_file_path(int id, int *tmpfs)
 	return f ? f->path : NULL;
 }
 
+/* Pages of the file in the page cache (mincore(2) of a mapping: it faults nothing in). */
+static long cached_pages(int fd)
+{
+	struct stat st;
+	unsigned char *vec;
+	long n = 0, pages;
+	void *m;
+
+	if (fstat(fd, &st) || st.st_size <= 0)
+		return 0;
+	pages = (long)((st.st_size + 4095) / 4096);
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return 0;
+	vec = malloc((size_t)pages);
+	if (vec && !mincore(m, (size_t)st.st_size, vec))
+		for (long i = 0; i < pages; i++)
+			n += vec[i] & 1;
+	free(vec);
+	munmap(m, (size_t)st.st_size);
+	return n;
+}
+
+/*
+ * Write the file back and drop its clean pages: "cold". POSIX_FADV_DONTNEED
+ * is best effort (mm/fadvise.c generic_fadvise: a folio still locked, under
+ * writeback or held by another CPU's LRU batch stays), so it is repeated
+ * while pages remain and fewer each time, up to a few times; what stays is
+ * the number returned (mapped pages stay, as with drop_caches).
+ */
+static long make_cold(int fd)
+{
+	long left = -1, was;
+
+	if (fdatasync(fd))
+		return -errno;
+	for (int tries = 0; tries < 8; tries++) {
+		was = left;
+		if (posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+			return -errno;
+		left = cached_pages(fd);
+		if (!left || left == was)
+			break;
+		usleep(2000);
+	}
+	return left;
+}
+
 int real_file_create(const char *name, uint64_t size, uint8_t value, int tmpfs, char *err,
 		     size_t en)
 {
@@ -173,8 +221,15 @@ int real_file_create(const char *name, uint64_t size, uint8_t value, int tmpfs, 
 		if (pwrite(fd, iobuf, n, (off_t)off) != (ssize_t)n)
 			e = errno ? errno : EIO;
 	}
-	if (!e && !tmpfs && (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)))
-		e = errno;
+	if (!e && !tmpfs) {
+		long left = make_cold(fd);
+
+		if (left < 0)
+			e = (int)-left;
+		else if (left)
+			fprintf(stderr, "vmlab: %s: %ld pages stayed in the page cache after "
+				"POSIX_FADV_DONTNEED: it does not start cold\n", f->path, left);
+	}
 	close(fd);
 	if (e) {
 		snprintf(err, en, "cannot write %s: %s", f->path, strerror(e));
@@ -278,6 +333,7 @@ int real_files_sync(void)
 void real_files_drop(void)
 {
 	for (int i = 1; i <= nfiles; i++) {
+		long left;
 		int fd;
 
 		if (!file_of(i) || files[i - 1].tmpfs)
@@ -285,8 +341,10 @@ void real_files_drop(void)
 		fd = open(files[i - 1].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		fdatasync(fd);
-		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		left = make_cold(fd);
+		if (left > 0)
+			fprintf(stderr, "vmlab: drop_caches: %ld pages of %s stayed cached "
+				"(mapped, or busy)\n", left, files[i - 1].path);
 		close(fd);
 	}
 }

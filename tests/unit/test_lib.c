@@ -1,13 +1,15 @@
 /*
  * test_lib.c - src/lib's parsers, with the inputs the fuzzers found
  * (tests/fuzz/corpus/): sizes and durations parse exactly and format back
- * to themselves; the JSON reader saturates numbers an int64 cannot hold.
+ * to themselves; the JSON reader saturates numbers an int64 cannot hold;
+ * a repeated run's median is settled by most of its runs, not all.
  */
 #include <errno.h>
 #include <math.h>
 #include "unit.h"
 #include "../../src/lib/size.h"
 #include "../../src/lib/jsonread.h"
+#include "../../src/lib/median.h"
 
 static void test_durations_exact(void **state)
 {
@@ -63,12 +65,30 @@ static void test_json_huge_numbers(void **state)
 	jfree(&v);
 }
 
+/* vmlab compare --repeat: seven cold reads, one slowed by another program's I/O */
+static void test_median_settled(void **state)
+{
+	double runs[7] = { 456, 455, 457, 491, 456, 455, 456 }, m;
+
+	(void)state;
+	m = median(runs, 7);
+	assert_true(m == 456);
+	assert_int_equal(median_near(runs, 7, m, 13.7), 6);	/* 3% of 456: settled */
+	double scattered[7] = { 430, 456, 490, 470, 440, 500, 456 };
+
+	m = median(scattered, 7);
+	assert_true(m == 456);
+	assert_int_equal(median_near(scattered, 7, m, 15), 3);	/* 3 of 7: not settled */
+	assert_int_equal(median_near(scattered, 7, m, 0), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_durations_exact),
 		cmocka_unit_test(test_sizes_round_trip),
 		cmocka_unit_test(test_json_huge_numbers),
+		cmocka_unit_test(test_median_settled),
 	};
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }
