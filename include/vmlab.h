@@ -149,6 +149,7 @@ struct vm_result {
 	int64_t pte_kb;			/* change of its page tables (VmPTE) */
 	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_walks;
 	uint8_t value;			/* vm_read: the value read */
+	int64_t host_evicted;		/* --real: pages of the run's files the host evicted */
 };
 
 #define VM_PROT_READ	1

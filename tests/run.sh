@@ -407,6 +407,33 @@ for f in scenarios/*.lua tests/scenarios/signals.lua tests/scenarios/coroutines.
 		ko "real: scenario $f" "$TMP/re.out"
 	fi
 done
+# A program outside the run evicts the run's file (MADV_PAGEOUT, as the
+# host's reclaim would): the operation after it says so in its record
+# (host_evicted), and the process says so on stderr.
+hostdir=/var/tmp/vmlab-hosttest.$$
+mkdir -p "$hostdir"
+if ${CC:-cc} -std=c11 -O2 -o "$TMP/evict" tests/real/evict.c 2> "$TMP/cc.out"; then
+	VMLAB_FILEDIR="$hostdir" $VMLAB run --real --json "$TMP/he.json" tests/real/host-evict.lua \
+		> "$TMP/he.out" 2>&1 &
+	run=$!
+	f=
+	for i in $(seq 200); do
+		f=$(ls "$hostdir"/vmlab-*.files/evictme.dat 2> /dev/null | head -1)
+		[ -n "$f" ] && break
+		sleep 0.05
+	done
+	[ -n "$f" ] && "$TMP/evict" "$f" >> "$TMP/he.out" 2>&1
+	wait $run
+	if [ $? = 0 ] && grep -q "evicted by something outside the run" "$TMP/he.out" &&
+	   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); ops=[r for r in d["records"] if r["kind"]=="op"]; assert "host_evicted" not in ops[0] and ops[1]["host_evicted"]==1024, ops' "$TMP/he.json" >> "$TMP/he.out" 2>&1; then
+		ok "real: pages of the run's file evicted from outside the run are named (host_evicted)"
+	else
+		ko "real: host eviction" "$TMP/he.out"
+	fi
+else
+	ko "real: tests/real/evict.c does not build" "$TMP/cc.out"
+fi
+rm -rf "$hostdir"
 # The machine is shared: a neighbour that faults 256 MiB in and out without
 # pause (dd's buffer) moves /proc/vmstat's pgfault by some 65,536 and
 # AnonPages by 256 MiB each time; the scenarios read the run's own figures,

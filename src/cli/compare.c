@@ -183,6 +183,8 @@ struct op {
 	bool unstable;			/* its counts differ between real runs */
 	const char *spread;		/* which count, from lo to hi (NULL: a run lacks the op) */
 	int64_t lo, hi;
+	int host_runs;			/* real runs left out: the host evicted the run's pages */
+	int64_t host_pages;		/* the most it evicted in one of them */
 };
 
 struct oplist {
@@ -479,7 +481,7 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 		const char *op = jget_str(sr ? sr : rr, "op", "?");
 
 		if (quiet)
-			fprintf(out, "%s: mismatch: ", t->scenario);
+			fprintf(out, "%s: mismatch: operation %d of ", t->scenario, any->seq + 1);
 		fprintf(out, "%-14s %-18s", name, op);
 		if (!sr || !rr) {
 			fprintf(out, " only on the %s kernel\n", sr ? "simulated" : "real");
@@ -516,6 +518,14 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 					       (long long)jget_int(rr, fields[i], 0),
 					       v[i] == MISMATCH ? '*' : '~');
 		}
+		if (r && r->host_runs)
+			fprintf(out, "%-33s %d real run%s left out: the host evicted up to %lld pages "
+				"of the run's files in %s\n", "", r->host_runs, r->host_runs > 1 ? "s" : "",
+				(long long)r->host_pages, r->host_runs > 1 ? "them" : "it");
+		else if (rr && jget_int(rr, "host_evicted", 0))
+			fprintf(out, "%-33s the host evicted %lld pages of the run's files by its end: "
+				"the real counts may show it\n", "",
+				(long long)jget_int(rr, "host_evicted", 0));
 	}
 	if (j) {
 		json_obj_begin(j);
@@ -524,6 +534,8 @@ static void row(const struct op *s, const struct op *r, struct tally *t, struct 
 		json_kv_int(j, "seq", any->seq + 1);
 		json_kv_str(j, "op", jget_str(sr ? sr : rr, "op", "?"));
 		json_kv_str(j, "verdict", worst == EXACT ? "exact" : worst == WITHIN ? "within" : "mismatch");
+		if (r && r->host_runs)
+			json_kv_int(j, "real_runs_left_out", r->host_runs);
 		for (int side = 0; side < 2; side++) {
 			const struct jval *rec = side ? rr : sr;
 
@@ -604,7 +616,9 @@ static void compare_docs(struct side *sim, struct oplist *so_, struct side *real
  * kernel's reclaim and readahead depend on timing): there the median is
  * what is compared, and most runs must lie within the tolerance of it. One
  * run that another program's I/O slowed does not decide the verdict; runs
- * that scatter do.
+ * that scatter do. A run in which the host evicted pages of the run's
+ * files (its record's host_evicted: backend_real.c's bracket) is left out
+ * of the counts while another run was spared, and the row says so.
  */
 static void merge_runs(struct oplist *ro, int runs)
 {
@@ -613,13 +627,11 @@ static void merge_runs(struct oplist *ro, int runs)
 	for (int i = 0; i < ro[0].n; i++) {
 		struct op *o = &ro[0].v[i];
 		struct jval *ns = (struct jval *)jget(o->rec, "ns");
+		const struct jval *rec[MAX_REPEAT];
 		double v[MAX_REPEAT], c[4][MAX_REPEAT];
-		int n = 0, nc = 1;
+		int n = 0, nc = 0, nrec = 0, spared = 0;
 
-		if (ns)
-			v[n++] = (double)ns->i;
-		for (size_t f = 0; f < 4; f++)
-			c[f][0] = (double)jget_int(o->rec, counts[f], 0);
+		rec[nrec++] = o->rec;
 		for (int k = 1; k < runs; k++) {
 			struct op *m = find_op(&ro[k], o);
 
@@ -628,25 +640,40 @@ static void merge_runs(struct oplist *ro, int runs)
 				continue;
 			}
 			m->used = true;
-			for (size_t f = 0; f < 4; f++)
-				c[f][nc] = (double)jget_int(m->rec, counts[f], 0);
-			nc++;
+			rec[nrec++] = m->rec;
+		}
+		for (int k = 0; k < nrec; k++) {
 			if (ns)
-				v[n++] = (double)jget_int(m->rec, "ns", 0);
+				v[n++] = (double)jget_int(rec[k], "ns", 0);
+			spared += jget_int(rec[k], "host_evicted", 0) == 0;
+		}
+		for (int k = 0; k < nrec; k++) {
+			int64_t ev = jget_int(rec[k], "host_evicted", 0);
+
+			if (ev && spared) {
+				o->host_runs++;
+				o->host_pages = ev > o->host_pages ? ev : o->host_pages;
+				continue;
+			}
+			for (size_t f = 0; f < 4; f++)
+				c[f][nc] = (double)jget_int(rec[k], counts[f], 0);
+			nc++;
 		}
 		for (size_t f = 0; f < 4 && !o->unstable; f++) {
 			double lo = c[f][0], hi = c[f][0], mid, tol;
-			struct jval *x;
+			struct jval *x = (struct jval *)jget(o->rec, counts[f]);
 
 			for (int k = 1; k < nc; k++) {
 				lo = c[f][k] < lo ? c[f][k] : lo;
 				hi = c[f][k] > hi ? c[f][k] : hi;
 			}
-			if (lo == hi)
+			if (lo == hi) {
+				if (x)
+					x->i = (int64_t)lo;	/* the first run's may be left out */
 				continue;
+			}
 			mid = median(c[f], nc);
 			tol = tolerance(o->rec, counts[f], mid, NULL);
-			x = (struct jval *)jget(o->rec, counts[f]);
 			if (tol < 0 || 2 * median_near(c[f], nc, mid, tol) <= nc || !x) {
 				o->unstable = true;
 				o->spread = counts[f];

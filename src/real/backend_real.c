@@ -41,14 +41,47 @@ static struct u64map live;	/* malloc'ed pointer -> size */
 
 /* ---- the measurement bracket ---- */
 
+/*
+ * Around every operation, outside its measurement, the bracket also looks
+ * for pages of the run's files that something other than the run evicted:
+ * on a shared host another program's pressure, or the host's own cache
+ * trimming (on the machine vmlab is developed on, something evicts the
+ * guest's page cache at a few MB a second, leaving shadow entries but no
+ * pgscan count: not kswapd nor direct reclaim), makes a later read of them
+ * fault where the simulator has no cause to. Reclaim leaves a
+ * shadow entry (cachestat's nr_evicted); the run's own reclaim happens only
+ * when one of its groups meets its limit (cgroup_limit_hits) or when it
+ * asks for it (MADV_PAGEOUT, real_files_note_own_eviction). Shadows while
+ * the run never met a limit nor asked, or new ones during an operation
+ * that did neither, are the host's: the operation's record says how many
+ * (host_evicted), and vmlab compare leaves that run out of its verdict.
+ */
 struct bracket {
 	struct rusage ru;
 	struct optime t;
 	struct self_figures f;
+	int64_t evicted;		/* real_files_evicted() before */
+	uint64_t hits;			/* cgroup_limit_hits() before */
 };
+
+static bool host_evicted_told;		/* this process said so once */
+
+static int64_t host_evicted(const struct bracket *b)
+{
+	int64_t now = real_files_evicted();
+	uint64_t hits = cgroup_limit_hits() + real_files_own_evictions();
+
+	if (b->evicted < 0 || now < 0)
+		return 0;			/* no cachestat(2): cannot tell */
+	if (!hits)
+		return now > b->evicted ? now : b->evicted;
+	return hits == b->hits && now > b->evicted ? now - b->evicted : 0;
+}
 
 static void bracket_begin(struct bracket *b)
 {
+	b->evicted = real_files_evicted();
+	b->hits = cgroup_limit_hits() + real_files_own_evictions();
 	if (procfs_self_figures(&b->f))
 		memset(&b->f, 0, sizeof(b->f));
 	getrusage(RUSAGE_SELF, &b->ru);
@@ -74,6 +107,13 @@ static void bracket_end(const struct bracket *b, struct vm_result *r)
 	r->rss_kb = r->anon_kb + r->file_kb + r->shmem_kb;	/* VmRSS */
 	r->pte_kb = f.pte - b->f.pte;
 	r->swap_kb = f.swap - b->f.swap;
+	r->host_evicted = host_evicted(b);
+	if (r->host_evicted && !host_evicted_told) {
+		host_evicted_told = true;
+		fprintf(stderr, "vmlab: %lld pages of the run's files were evicted by something outside "
+			"the run (the host's reclaim): reading them again faults where the simulator's "
+			"would not\n", (long long)r->host_evicted);
+	}
 }
 
 static uint64_t pages_of(uint64_t addr, uint64_t len)
@@ -187,6 +227,8 @@ static int r_madvise(struct backend *b, int pid, uint64_t addr, uint64_t len, en
 
 	(void)b;
 	(void)pid;
+	if (adv == VM_MADV_PAGEOUT)
+		real_files_note_own_eviction();	/* before its bracket begins */
 	return range_call(RC_MADVISE, addr, len, advice[adv], r);
 }
 

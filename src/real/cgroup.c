@@ -257,6 +257,39 @@ int cgroup_child_join(int id)
 	return write_str(procs, utoa(num + sizeof(num), (unsigned long)getpid())) ? -errno : 0;
 }
 
+/* memory.events' max of a v2 group, memory.failcnt of a v1 one (0 if unreadable). */
+static uint64_t limit_hits_of(const char *cg)
+{
+	char path[340], buf[4096];
+	struct vm_kv ev[32];
+	long len;
+	int64_t v;
+
+	if (version != 2) {
+		v = read_num(cg, "memory.failcnt");
+		return v > 0 ? (uint64_t)v : 0;
+	}
+	path_join(path, sizeof(path), cg, "memory.events");
+	len = read_small(path, buf, sizeof(buf) - 1);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	v = vm_kv_get(ev, procfs_parse_kv(buf, ev, 32), "max");
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+uint64_t cgroup_limit_hits(void)
+{
+	uint64_t n;
+
+	if (!dir[0])
+		return 0;
+	n = limit_hits_of(dir);
+	for (int i = 0; i < nr_child_cg; i++)
+		n += limit_hits_of(child_dir[i]);
+	return n;
+}
+
 int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
 			 uint64_t *peak)
 {

@@ -55,6 +55,13 @@ int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en);
 int cgroup_child_join(int id);
 int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
 			 uint64_t *peak);
+/*
+ * How many charges of the run's groups (its own and every vm.cgroup) have
+ * met a limit so far (v2 memory.events max, v1 memory.failcnt): while it
+ * stays 0 the run has reclaimed nothing itself, so a page of its files
+ * evicted was evicted by the host.
+ */
+uint64_t cgroup_limit_hits(void);
 /* Kill what is left, leave the cgroup and remove it (idempotent). */
 void cgroup_leave(void);
 /*

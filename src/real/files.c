@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "files.h"
@@ -55,8 +56,18 @@ const char *real_files_dir(void)
 	return d && *d ? d : "/var/tmp";
 }
 
+/*
+ * Evictions the run made itself without meeting a limit (MADV_PAGEOUT):
+ * counted in a page every process of the run shares (mapped before the
+ * first fork), so that none of them takes another's for the host's.
+ */
+static uint64_t *own_evictions;
+
 void real_files_init(void)
 {
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	own_evictions = p == MAP_FAILED ? NULL : p;
 	snprintf(dirs[0], sizeof(dirs[0]), "%s/vmlab-%d.files", real_files_dir(), (int)getpid());
 	snprintf(dirs[1], sizeof(dirs[1]), "/dev/shm/vmlab-%d.files", (int)getpid());
 }
@@ -347,6 +358,54 @@ void real_files_drop(void)
 				"(mapped, or busy)\n", left, files[i - 1].path);
 		close(fd);
 	}
+}
+
+/*
+ * cachestat(2) (Linux 6.5+): how many pages of the file reclaim evicted
+ * (nr_evicted: the shadow entries workingset_eviction() left in its cache;
+ * an invalidation, such as POSIX_FADV_DONTNEED or truncation, leaves none).
+ */
+struct vm_cachestat_range { uint64_t off, len; };
+struct vm_cachestat { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; };
+
+#ifndef __NR_cachestat
+#define __NR_cachestat 451		/* the same number on every architecture */
+#endif
+
+void real_files_note_own_eviction(void)
+{
+	if (own_evictions)
+		__atomic_add_fetch(own_evictions, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t real_files_own_evictions(void)
+{
+	return own_evictions ? __atomic_load_n(own_evictions, __ATOMIC_RELAXED) : 0;
+}
+
+int64_t real_files_evicted(void)
+{
+	int64_t n = 0;
+
+	for (int i = 1; i <= nfiles; i++) {
+		struct vm_cachestat_range r = { 0, 0 };	/* len 0: to the end of the file */
+		struct vm_cachestat cs;
+		int fd;
+
+		if (!file_of(i) || files[i - 1].tmpfs)
+			continue;
+		fd = open(files[i - 1].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (syscall(__NR_cachestat, fd, &r, &cs, 0) == 0)
+			n += (int64_t)cs.nr_evicted;
+		else if (errno == ENOSYS) {
+			close(fd);
+			return -1;	/* before 6.5: cannot tell */
+		}
+		close(fd);
+	}
+	return n;
 }
 
 /* Each file in the directory ctx names. */

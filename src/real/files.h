@@ -23,6 +23,11 @@ int real_file_fsync(int id);
 /* Every file of the run: fsync (sync), then POSIX_FADV_DONTNEED (drop). */
 int real_files_sync(void);
 void real_files_drop(void);
+/* Pages of the run's disk files that reclaim evicted and that have not come back (-1: unknown) */
+int64_t real_files_evicted(void);
+/* The run evicts on its own (MADV_PAGEOUT): noted before, counted for every process */
+void real_files_note_own_eviction(void);
+uint64_t real_files_own_evictions(void);
 /* Prepare the I/O buffer (outside any measurement): its pages faulted in. */
 void real_files_buffer_ready(void);
 /* The run's directories named (the driver, before the watchdog is forked). */

@@ -190,6 +190,8 @@ void record_op(struct scenario *sc, struct lproc *p, const char *op, const struc
 		json_kv_int(&j, "file_kb", r->file_kb);
 		json_kv_int(&j, "shmem_kb", r->shmem_kb);
 		json_kv_int(&j, "pte_kb", r->pte_kb);
+		if (r->host_evicted)
+			json_kv_int(&j, "host_evicted", r->host_evicted);
 	} else {
 		/* the outcome vmlab compare compares: an errno, or a signal */
 		json_kv_str(&j, "error", err == VM_ESIGNAL ? "signal" : errno_name(err));
