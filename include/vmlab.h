@@ -331,6 +331,7 @@ enum vm_event_kind {
 	EV_TLB_FLUSH,		/* .what "range"/"all", .addr/.len, .child = IPIs sent */
 	EV_SWITCH_MM,		/* a CPU loads another mm: .len = ASID */
 	EV_OOM,			/* an allocation found no page */
+	EV_OOM_KILL,		/* the OOM killer killed .pid (.len: its RSS pages), .what: why */
 };
 
 struct vm_event {
@@ -442,6 +443,30 @@ int vm_cgroup_create(vm_machine *m, const char *name, int parent, uint64_t max);
 /* cgroup v1's memory.swappiness (0-200) for the group and the groups made under it later */
 int vm_cgroup_set_swappiness(vm_machine *m, int id, int swappiness);
 int vm_cgroup_memstat(vm_machine *m, int id, struct vm_kv *kv, int max);
+/*
+ * The kernel log (dmesg): the lines the simulated kernel wrote, each with
+ * its time since boot, as dmesg(1) prints them; *len bytes, not NUL-ended.
+ */
+const char *vm_dmesg(vm_machine *m, size_t *len);
+
+/*
+ * The OOM killer's view (vm.show("oom")): each candidate of a global OOM
+ * (memcg 0) or of one in group memcg, with oom_badness()'s terms, the
+ * totalpages they are over, and the one the kernel would choose now.
+ */
+struct vm_oom_row {
+	int pid;
+	char comm[16];
+	int64_t rss, swapents, pgtables;	/* pages */
+	int oom_score_adj;
+	int64_t adj_points;			/* oom_score_adj * (totalpages / 1000) */
+	int64_t badness;			/* their sum; INT64_MIN when not eligible */
+	int eligible, chosen;
+	int oom_score;				/* /proc/PID/oom_score */
+};
+int vm_oom_candidates(vm_machine *m, int memcg, struct vm_oom_row *rows, int max,
+		      uint64_t *totalpages);
+
 int vm_cgroup_events(vm_machine *m, int id, uint64_t *max_events, uint64_t *oom_events,
 		     uint64_t *peak_bytes);
 

@@ -114,6 +114,13 @@ struct backend_ops {
 	int (*maps)(struct backend *b, int pid, char *buf, size_t n);
 	/* -ENOSYS where the backend cannot see page tables */
 	int (*pagewalk)(struct backend *b, int pid, uint64_t addr, struct vm_walk *w);
+	/* the kernel's log lines about this run (sim: all it wrote; real: the OOM
+	 * reports whose victim is one of the run's processes) into buf: length or -errno */
+	int (*dmesg)(struct backend *b, char *buf, size_t n);
+	/* the OOM killer's candidates of a global OOM (memcg 0) or of one in a
+	 * vm.cgroup: how many rows, totalpages; -errno */
+	int (*oom_rows)(struct backend *b, int memcg, struct vm_oom_row *rows, int max,
+			uint64_t *totalpages);
 
 	/* ---- process life (see the top of this file) ---- */
 	bool coroutines;		/* processes are coroutines of the caller */

@@ -97,6 +97,25 @@ static int s_pagewalk(struct backend *b, int pid, uint64_t addr, struct vm_walk 
 
 /* ---- process life ---- */
 
+static int s_dmesg(struct backend *b, char *buf, size_t n)
+{
+	size_t len;
+	const char *log = vm_dmesg(M(b), &len);
+
+	if (len >= n)		/* the newest lines, from a line's start */
+		for (log += len - (n - 1), len = n - 1; len && log[-1] != '\n'; log++, len--)
+			;
+	memcpy(buf, log, len);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+static int s_oom_rows(struct backend *b, int memcg, struct vm_oom_row *rows, int max,
+		      uint64_t *totalpages)
+{
+	return vm_oom_candidates(M(b), memcg, rows, max, totalpages);
+}
+
 static int s_spawn(struct backend *b, const char *name, const struct vm_spawn_opts *o)
 {
 	return vm_spawn(M(b), name, o);
@@ -344,6 +363,8 @@ const struct backend_ops sim_backend_ops = {
 	.snapshot = s_snapshot,
 	.snapshot_release = vm_snapshot_release,
 	.pagewalk = s_pagewalk,
+	.dmesg = s_dmesg,
+	.oom_rows = s_oom_rows,
 	.coroutines = true,
 	.spawn = s_spawn,
 	.cgroup_create = s_cgroup_create,

@@ -195,9 +195,10 @@ int replay_kernel(int argc, char **argv)
 	vm_run(k.m, done, &k);
 	if (k.err) {
 		fprintf(stderr, "vmlab replay: access %llu of %llu: %s: the working set does not fit "
-			"(reclaim could not free a page; the OOM killer is not modelled yet): give it "
-			"more --ram or --swap\n", (unsigned long long)k.next + 1,
-			(unsigned long long)t.n, k.err == -ENOMEM ? "out of memory" : strerror(-k.err));
+			"(reclaim could not free a page): give it more --ram or --swap\n",
+			(unsigned long long)k.next + 1, (unsigned long long)t.n,
+			k.err == VM_ESIGNAL ? "the OOM killer killed the replaying process" :
+			k.err == -ENOMEM ? "out of memory" : strerror(-k.err));
 		rc = 2;
 		goto out;
 	}

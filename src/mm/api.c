@@ -218,6 +218,7 @@ void vm_free(vm_machine *m)
 	if (m->cpus)
 		tlb_free(m);
 	free(m->cpus);
+	free(m->log);
 	memmap_free(m);
 	free(m);
 }
@@ -315,8 +316,8 @@ static void syscall_event(struct machine *m, struct task_struct *t, const char *
 	}
 }
 
-void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
-		  struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
+int syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
+		 struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret)
 {
 	if (r) {
 		memset(r, 0, sizeof(*r));
@@ -324,7 +325,7 @@ void syscall_exit(struct machine *m, struct task_struct *t, const struct op_brac
 	}
 	syscall_event(m, t, what, addr, len, ret);
 	/* the return to user space is a safe point (exit_to_user_mode_loop) */
-	signal_deliver(m, t);
+	return signal_deliver(m, t) ? VM_ESIGNAL : ret;
 }
 
 /*
@@ -525,8 +526,7 @@ int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a, uint64_t *addr
 			      a->offset >> PAGE_SHIFT, a->fixed, addr);
 	if (!err && a->populate)	/* mm_populate(): errors are not reported */
 		populate_range(m, t, *addr, *addr + PAGE_ALIGN(a->len), POPULATE_MMAP, false);
-	syscall_exit(m, t, &b, r, "mmap", err ? 0 : *addr, a->len, err);
-	return err;
+	return syscall_exit(m, t, &b, r, "mmap", err ? 0 : *addr, a->len, err);
 }
 
 int vm_munmap(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
@@ -538,8 +538,7 @@ int vm_munmap(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_res
 	if (!t)
 		return -ESRCH;
 	err = do_munmap(m, t, addr, len);
-	syscall_exit(m, t, &b, r, "munmap", addr, len, err);
-	return err;
+	return syscall_exit(m, t, &b, r, "munmap", addr, len, err);
 }
 
 int vm_mprotect(vm_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
@@ -552,8 +551,7 @@ int vm_mprotect(vm_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 	if (!t)
 		return -ESRCH;
 	err = do_mprotect(m, t, addr, len, prot_to_vm(prot));
-	syscall_exit(m, t, &b, r, "mprotect", addr, len, err);
-	return err;
+	return syscall_exit(m, t, &b, r, "mprotect", addr, len, err);
 }
 
 
@@ -570,8 +568,7 @@ int vm_madvise(vm_machine *m, int pid, uint64_t addr, uint64_t len, enum vm_madv
 	if (!t)
 		return -ESRCH;
 	err = do_madvise(m, t, addr, len, advice);
-	syscall_exit(m, t, &b, r, madv_names[advice], addr, len, err);
-	return err;
+	return syscall_exit(m, t, &b, r, madv_names[advice], addr, len, err);
 }
 
 static int lock_syscall(struct machine *m, int pid, uint64_t addr, uint64_t len, bool on,
@@ -584,8 +581,7 @@ static int lock_syscall(struct machine *m, int pid, uint64_t addr, uint64_t len,
 	if (!t)
 		return -ESRCH;
 	err = do_mlock(m, t, addr, len, on);
-	syscall_exit(m, t, &b, r, on ? "mlock" : "munlock", addr, len, err);
-	return err;
+	return syscall_exit(m, t, &b, r, on ? "mlock" : "munlock", addr, len, err);
 }
 
 int vm_mlock(vm_machine *m, int pid, uint64_t addr, uint64_t len, struct vm_result *r)
@@ -608,7 +604,8 @@ uint64_t vm_brk(vm_machine *m, int pid, uint64_t newbrk, struct vm_result *r)
 		return 0;
 	if (newbrk)
 		err = do_brk(m, t, newbrk);
-	syscall_exit(m, t, &b, r, "brk", newbrk, 0, err);
+	if (syscall_exit(m, t, &b, r, "brk", newbrk, 0, err) == VM_ESIGNAL)
+		return 0;		/* killed on its way back (an OOM victim) */
 	return t->mm->brk;
 }
 

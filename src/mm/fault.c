@@ -66,8 +66,17 @@ int do_user_addr_fault(struct machine *m, struct task_struct *t, uint64_t addr, 
 					"access to a PROT_NONE mapping");
 	ret = handle_mm_fault(m, t, vma, addr,
 			      FAULT_FLAG_USER | (write ? FAULT_FLAG_WRITE : 0));
-	if (ret & VM_FAULT_OOM)
-		return -ENOMEM;	/* pagefault_out_of_memory(): reclaim and OOM come later */
+	if (ret & VM_FAULT_OOM) {
+		/*
+		 * pagefault_out_of_memory(): the OOM killer chose this task (a
+		 * fatal signal is pending): it dies now. Otherwise nothing could
+		 * be killed, and the kernel would retry the fault for ever: the
+		 * run ends there (-ENOMEM).
+		 */
+		if (t->pending_sig && signal_deliver(m, t))
+			return VM_ESIGNAL;
+		return -ENOMEM;
+	}
 	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV))
 		return bad_area(m, t, addr, write, SEGV_MAPERR, "handle_mm_fault failed");
 	return 0;

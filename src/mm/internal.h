@@ -290,6 +290,7 @@ struct mem_cgroup {
 	struct lruvec own_lruvec;
 	uint64_t anon_cost, file_cost;	/* lru_note_cost() of this lruvec */
 	int swappiness;			/* v1's memory.swappiness; -1: vm.swappiness (as v2) */
+	uint64_t failcnt;		/* memory.failcnt: charges that met this group's max */
 	uint64_t nonresident_age;	/* lruvec->nonresident_age: evictions + activations */
 	int64_t refaults[2];		/* WORKINGSET_ACTIVATE_{ANON,FILE} at the last reclaim */
 	int64_t stat[NR_VM_NODE_STAT_ITEMS];
@@ -376,6 +377,8 @@ struct machine {
 	struct task_struct *flusher;	/* the writeback worker (page-writeback.c) */
 	uint64_t flusher_next;		/* its next periodic run (dirty_writeback_centisecs) */
 	bool flusher_all;		/* asked to write everything (sync, reclaim) */
+	char *log;			/* the kernel log (printk.c) */
+	size_t log_len;
 };
 
 /*
@@ -1111,12 +1114,42 @@ void kill_task(struct machine *m, struct task_struct *t, int sig);
 /* Deliver a pending fatal signal: true if t died. */
 bool signal_deliver(struct machine *m, struct task_struct *t);
 
-/* ---- OOM (the allocation failures the later reclaim work will handle) ---- */
+/* ---- OOM (oom_kill.c) ---- */
 
+/* An allocation failed for good: the caller gets NULL (VM_FAULT_OOM, -ENOMEM). */
 static inline void note_oom(struct machine *m)
 {
 	m->oom = true;
 }
+
+enum oom_constraint { CONSTRAINT_NONE, CONSTRAINT_MEMCG };
+
+/* struct oom_control: what the OOM is about, and whom it chose. */
+struct oom_control {
+	struct mem_cgroup *memcg;	/* NULL: a global OOM */
+	unsigned gfp_mask;
+	int order;
+	uint64_t totalpages;
+	struct task_struct *chosen;	/* or OOM_ABORT: an earlier victim is still dying */
+	int64_t chosen_points;
+	enum oom_constraint constraint;
+};
+#define OOM_ABORT	((struct task_struct *)-1)
+#define PAGE_COUNTER_MAX	(INT64_MAX / PAGE_SIZE)	/* a limit of "max" */
+
+/* Kill something (or find the caller dying): true if memory may come back. */
+bool out_of_memory(struct machine *m, struct oom_control *oc);
+/* oom_badness(): INT64_MIN for a task that is not a candidate. */
+int64_t oom_badness(const struct task_struct *p, uint64_t totalpages);
+/* proc_oom_score(): /proc/PID/oom_score from a badness over totalpages. */
+int oom_score(int64_t badness, uint64_t totalpages);
+/* constrained_alloc()'s totalpages: RAM + swap, or the group's mem_cgroup_get_max(). */
+uint64_t oom_totalpages(const struct machine *m, const struct mem_cgroup *memcg);
+
+/* ---- the kernel log (printk.c) ---- */
+
+void printk(struct machine *m, uint64_t t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- system calls made inside an operation (api.c): charged and reported ---- */
 
@@ -1137,8 +1170,9 @@ struct op_bracket {
 void op_begin(struct op_bracket *b, const struct task_struct *t);
 /* A system call of pid: NULL if it is not alive; else charged, bracketed, and reported at exit. */
 struct task_struct *syscall_enter(struct machine *m, int pid, struct op_bracket *b);
-void syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
-		  struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret);
+/* ret, or VM_ESIGNAL when a signal waiting for the return to user space ended the task */
+int syscall_exit(struct machine *m, struct task_struct *t, const struct op_bracket *b,
+		 struct vm_result *r, const char *what, uint64_t addr, uint64_t len, int ret);
 void op_end(const struct op_bracket *b, const struct task_struct *t, struct vm_result *r);
 
 /* ---- the content shadow (shadow.c), kept only with --check ---- */
@@ -1307,6 +1341,8 @@ int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm
 void mem_cgroup_uncharge(struct machine *m, struct page *page);
 /* Is memcg within (or equal to) ancestor? */
 bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg, const struct mem_cgroup *ancestor);
+/* memcg_memory_event(): one event in the group's memory.events and its ancestors'. */
+void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_event event);
 /* try_to_free_mem_cgroup_pages() (vmscan.c): limit reclaim inside memcg's subtree. */
 uint64_t try_to_free_mem_cgroup_pages(struct machine *m, struct task_struct *t,
 				      struct mem_cgroup *memcg, uint64_t nr_pages);

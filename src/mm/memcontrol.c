@@ -11,8 +11,11 @@
  * its memory.max reclaims inside that group first (try_charge_memcg():
  * try_to_free_mem_cgroup_pages(), counted as the group's "max" event),
  * retrying while reclaim makes progress and MAX_RECLAIM_RETRIES times
- * more without; then the charge fails ("oom" event) and the fault with
- * it: the memcg OOM killer comes with the next issue.
+ * more without; then the memcg OOM killer chooses inside that group
+ * (mem_cgroup_oom: the "oom" event, oom_kill.c) and the charge is tried
+ * again; a charging task that is itself dying gives up (-ENOMEM: it dies
+ * at the end of its fault). Events count in the group and its ancestors
+ * (memcg_memory_event), as memory.events (not .local) does.
  *
  * Not modelled yet: memory.high throttling, memory.low/min protection,
  * memory.swap.max, and the kernel's own allocations charged to a group
@@ -120,11 +123,41 @@ static uint64_t mem_cgroup_margin(const struct mem_cgroup *g)
 	return margin;
 }
 
+void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_event event)
+{
+	for (; memcg && memcg->parent; memcg = memcg->parent)
+		memcg->events[event]++;
+}
+
+/* task_is_dying(): an OOM victim, or a fatal signal on its way. */
+static bool task_is_dying(const struct task_struct *t)
+{
+	return t->oom_victim || t->pending_sig == SIGKILL;
+}
+
+/*
+ * mem_cgroup_oom() -> mem_cgroup_out_of_memory(): the OOM killer inside
+ * the group over its limit. True when the charge may be retried: the group
+ * has room again, the charging task is dying, or somebody was killed.
+ */
+static bool mem_cgroup_oom(struct machine *m, struct mem_cgroup *memcg, unsigned nr)
+{
+	struct oom_control oc = { .memcg = memcg, .gfp_mask = GFP_KERNEL };
+
+	if (nr > 8)		/* order > PAGE_ALLOC_COSTLY_ORDER: the OOM killer will not help */
+		return false;
+	memcg_memory_event(memcg, MEMCG_OOM);
+	if (mem_cgroup_margin(memcg) >= nr)
+		return true;
+	return task_is_dying(m->current) || out_of_memory(m, &oc);
+}
+
 int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm, unsigned nr)
 {
 	struct mem_cgroup *memcg = m->memcg[mm ? mm->memcg_id : 0];
 	struct task_struct *t = m->current;
 	int retries = MAX_RECLAIM_RETRIES;
+	bool passed_oom = false;
 
 	for (;;) {
 		struct mem_cgroup *over = page_counter_try_charge(memcg, nr);
@@ -135,7 +168,8 @@ int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm
 			SetPageFlag(page, PG_memcg);
 			return 0;
 		}
-		over->events[MEMCG_MAX]++;
+		over->failcnt++;		/* page_counter_try_charge() */
+		memcg_memory_event(over, MEMCG_MAX);
 		if (!t || t->threadfn || m->reclaim.in_reclaim)
 			break;
 		reclaimed = try_to_free_mem_cgroup_pages(m, t, over, nr);
@@ -143,10 +177,15 @@ int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm
 			continue;
 		if (reclaimed && nr <= 8)	/* PAGE_ALLOC_COSTLY_ORDER */
 			continue;
-		if (retries-- <= 0) {
-			over->events[MEMCG_OOM]++;	/* mem_cgroup_oom(): the next issue's */
+		if (retries-- > 0)
+			continue;
+		/* try_charge_memcg(): a task the OOM killer let by must not loop */
+		if (passed_oom && task_is_dying(t))
 			break;
-		}
+		if (!mem_cgroup_oom(m, over, nr))
+			break;
+		passed_oom = true;
+		retries = MAX_RECLAIM_RETRIES;
 	}
 	note_oom(m);
 	return -ENOMEM;

@@ -439,6 +439,7 @@ struct task_struct {
 	void *thread_data;
 	int in_fault;			/* inside handle_mm_fault: a kill must wait */
 	int pending_sig;		/* a fatal signal to deliver at the next safe point */
+	bool oom_victim;		/* tsk_is_oom_victim(): TIF_MEMDIE, ALLOC_OOM */
 };
 
 #define SIGHUP		1

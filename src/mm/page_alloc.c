@@ -182,15 +182,19 @@ bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
 }
 
 /* get_page_from_freelist(): walk the zonelist, highest zone first. */
-static struct page *get_page_from_freelist(struct machine *m, unsigned order,
-					   int highest_zoneidx, enum zone_watermarks wmark)
+static struct page *get_page_from_freelist_flags(struct machine *m, unsigned order,
+						 int highest_zoneidx, enum zone_watermarks wmark,
+						 bool alloc_oom)
 {
 	for (int i = highest_zoneidx; i >= 0; i--) {
 		struct zone *z = &m->node.node_zones[i];
+		uint64_t mark = z->watermark[wmark];
 
 		if (!z->managed_pages)
 			continue;
-		if (!zone_watermark_ok(z, order, z->watermark[wmark], highest_zoneidx,
+		if (alloc_oom)
+			mark -= mark / 2;	/* __zone_watermark_ok(): ALLOC_OOM */
+		if (!zone_watermark_ok(z, order, mark, highest_zoneidx,
 				       (uint64_t)z->vm_stat[NR_FREE_PAGES]))
 			continue;
 		struct page *p = rmqueue(m, z, order);
@@ -200,6 +204,12 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned order,
 		}
 	}
 	return NULL;
+}
+
+static struct page *get_page_from_freelist(struct machine *m, unsigned order,
+					   int highest_zoneidx, enum zone_watermarks wmark)
+{
+	return get_page_from_freelist_flags(m, order, highest_zoneidx, wmark, false);
 }
 
 /*
@@ -232,19 +242,43 @@ static bool should_reclaim_retry(struct machine *m, unsigned order, int highest,
 }
 
 /*
+ * __alloc_pages_may_oom(): one more try against the high watermark, then
+ * the OOM killer for what it can help (order <= PAGE_ALLOC_COSTLY_ORDER, a
+ * zone up to Normal). *progress: it killed something, or found the caller
+ * dying, so retrying makes sense.
+ */
+static struct page *__alloc_pages_may_oom(struct machine *m, unsigned gfp, unsigned order,
+					  int highest, bool *progress)
+{
+	struct oom_control oc = { .gfp_mask = gfp, .order = (int)order };
+	struct page *p;
+
+	*progress = false;
+	p = get_page_from_freelist(m, order, highest, WMARK_HIGH);
+	if (p || order > 3 || highest < ZONE_NORMAL)
+		return p;
+	*progress = out_of_memory(m, &oc);
+	return NULL;
+}
+
+/*
  * __alloc_pages_slowpath(): the one place an allocation goes when the
  * fast path fails, in the kernel's order: wake kswapd (wake_all_kswapds),
  * retry against the min watermark (ALLOC_WMARK_MIN), then direct reclaim
  * (__alloc_pages_direct_reclaim) and a retry, looping while
- * should_reclaim_retry() allows, then one last try against the high
- * watermark (__alloc_pages_may_oom). The OOM killer comes with the next
- * issue: here the allocation fails (note_oom(), NULL: VM_FAULT_OOM). Reclaim
- * itself (PF_MEMALLOC) allocates below min without reclaiming again.
+ * should_reclaim_retry() allows, then __alloc_pages_may_oom(); while the
+ * OOM killer makes progress it all starts again. An OOM victim allocates
+ * from half the min reserve (ALLOC_OOM); when even that fails once it has
+ * it, the allocation fails (note_oom(), NULL: VM_FAULT_OOM) and the victim
+ * dies at the end of its fault. Reclaim itself (PF_MEMALLOC) allocates
+ * below min without reclaiming again.
  */
-static struct page *__alloc_pages_slowpath(struct machine *m, unsigned order, int highest)
+static struct page *__alloc_pages_slowpath(struct machine *m, unsigned gfp, unsigned order,
+					   int highest)
 {
 	struct task_struct *t = m->current;
 	int no_progress_loops = 0;
+	bool alloc_oom = false, oom_progress;
 	struct page *p;
 
 	if (t)
@@ -256,19 +290,34 @@ static struct page *__alloc_pages_slowpath(struct machine *m, unsigned order, in
 		note_oom(m);	/* no task to reclaim for, or reclaim itself */
 		return NULL;
 	}
-	for (;;) {
-		uint64_t progress = try_to_free_pages(m, t, (int)order, highest);
+	for (int kills = 0;; kills++) {
+		/* retry: __gfp_pfmemalloc_flags() gives an OOM victim ALLOC_OOM */
+		alloc_oom = t->oom_victim;
+		if (alloc_oom) {
+			p = get_page_from_freelist_flags(m, order, highest, WMARK_MIN, true);
+			if (p)
+				return p;
+		}
+		for (;;) {
+			uint64_t progress = try_to_free_pages(m, t, (int)order, highest);
 
-		p = get_page_from_freelist(m, order, highest, WMARK_MIN);
+			p = get_page_from_freelist_flags(m, order, highest, WMARK_MIN, alloc_oom);
+			if (p)
+				return p;
+			if (!should_reclaim_retry(m, order, highest, progress > 0, &no_progress_loops))
+				break;
+		}
+		p = __alloc_pages_may_oom(m, gfp, order, highest, &oom_progress);
 		if (p)
 			return p;
-		if (!should_reclaim_retry(m, order, highest, progress > 0, &no_progress_loops))
+		/* avoid allocations with no watermarks from looping endlessly */
+		if ((t->oom_victim && alloc_oom) || !oom_progress)
 			break;
+		VM_BUG_ON(m, kills > 4096, "the OOM killer makes progress without end");
+		no_progress_loops = 0;
 	}
-	p = get_page_from_freelist(m, order, highest, WMARK_HIGH);
-	if (!p)
-		note_oom(m);
-	return p;
+	note_oom(m);
+	return NULL;
 }
 
 /* alloc_pages(): the fast path against the low watermark, else the slow path. */
@@ -279,7 +328,7 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order)
 
 	p = get_page_from_freelist(m, order, highest, WMARK_LOW);
 	if (!p)
-		p = __alloc_pages_slowpath(m, order, highest);
+		p = __alloc_pages_slowpath(m, gfp, order, highest);
 	if (!p)
 		return NULL;
 	/* prep_new_page() */

@@ -209,24 +209,6 @@ static void fill_zoneinfo(struct machine *m, struct vm_snapshot *s)
 	}
 }
 
-/*
- * oom_badness() (5.9+): RSS + swap entries + page-table pages, plus
- * oom_score_adj thousandths of all memory; LONG_MIN for the unkillable.
- * proc_oom_score(): (1000 + badness * 1000 / totalpages) * 2 / 3.
- */
-static int oom_score_of(struct machine *m, const struct task_struct *t)
-{
-	int64_t totalpages = (int64_t)(m->totalram_pages + m->total_swap_pages);
-	int64_t points;
-
-	if (!t->mm || t->oom_score_adj == -1000)
-		return 0;
-	points = (int64_t)get_mm_rss(t->mm) + t->mm->rss_stat[MM_SWAPENTS] +
-		 t->mm->pgtables_bytes / (int64_t)PAGE_SIZE;
-	points += (int64_t)t->oom_score_adj * (totalpages / 1000);
-	return (int)((1000 + points * 1000 / totalpages) * 2 / 3);
-}
-
 /* smaps_account() + smaps_page_accumulate() for one mapped page. */
 static void smaps_page(struct machine *m, struct vm_proc *p, uint64_t *pss, uint64_t *pss_anon,
 		       uint64_t *pss_file, uint64_t *pss_shmem, uint64_t *pss_dirty,
@@ -345,7 +327,8 @@ static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_
 	p->cmin_flt = t->cmin_flt;
 	p->cmaj_flt = t->cmaj_flt;
 	p->oom_score_adj = t->oom_score_adj;
-	p->oom_score = oom_score_of(m, t);
+	/* proc_oom_score(): over RAM + swap whatever group the task is in */
+	p->oom_score = oom_score(oom_badness(t, oom_totalpages(m, NULL)), oom_totalpages(m, NULL));
 	p->start_ns = t->start_time;
 	p->utime_ns = t->utime;
 	p->stime_ns = t->stime;

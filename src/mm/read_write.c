@@ -251,7 +251,7 @@ static int file_io(struct machine *m, int pid, int file, uint64_t off, uint64_t 
 	}
 	if (f)
 		fput(m, f);
-	syscall_exit(m, t, &b, r, write ? "write" : "read", off, len, err);
+	err = syscall_exit(m, t, &b, r, write ? "write" : "read", off, len, err);
 	if (r && !write)
 		r->value = first;
 	return err;
@@ -281,8 +281,7 @@ int vm_fsync(vm_machine *m, int pid, int file, struct vm_result *r)
 	if (!t)
 		return -ESRCH;
 	filemap_write_and_wait(m, t, as);
-	syscall_exit(m, t, &b, r, "fsync", 0, 0, 0);
-	return 0;
+	return syscall_exit(m, t, &b, r, "fsync", 0, 0, 0);
 }
 
 /* sync(2): every file's dirty pages written, and waited for; t NULL: the driver's. */
@@ -308,8 +307,7 @@ int vm_sync(vm_machine *m, int pid, struct vm_result *r)
 	if (!t)
 		return -ESRCH;
 	ksys_sync(m, t);
-	syscall_exit(m, t, &b, r, "sync", 0, 0, 0);
-	return 0;
+	return syscall_exit(m, t, &b, r, "sync", 0, 0, 0);
 }
 
 uint64_t vm_drop_caches(vm_machine *m)

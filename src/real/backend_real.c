@@ -82,6 +82,7 @@ static void bracket_begin(struct bracket *b)
 {
 	b->evicted = real_files_evicted();
 	b->hits = cgroup_limit_hits() + real_files_own_evictions();
+	supervisor_in_op(true);
 	if (procfs_self_figures(&b->f))
 		memset(&b->f, 0, sizeof(b->f));
 	getrusage(RUSAGE_SELF, &b->ru);
@@ -94,6 +95,7 @@ static void bracket_end(const struct bracket *b, struct vm_result *r)
 	struct rusage ru;
 	struct self_figures f;
 
+	supervisor_in_op(false);
 	getrusage(RUSAGE_SELF, &ru);
 	if (procfs_self_figures(&f))
 		f = b->f;
@@ -593,6 +595,8 @@ const struct backend_ops real_backend_ops = {
 	.snapshot = r_snapshot,
 	.snapshot_release = procfs_snapshot_release,
 	.pagewalk = r_pagewalk,
+	.dmesg = real_dmesg,
+	.oom_rows = real_oom_rows,
 	.coroutines = false,
 	.spawn = real_spawn,
 	.cgroup_create = real_cgroup_create,

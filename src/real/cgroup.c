@@ -29,6 +29,7 @@ static char stat_dir[300];	/* whose memory.stat vm.memstat() reads */
 static int stat_version;
 #define MAX_CHILD_CG	64
 static char child_dir[MAX_CHILD_CG][300];	/* vm.cgroup{}'s groups, under dir */
+static uint64_t child_max[MAX_CHILD_CG];	/* their limits in bytes (0: none) */
 static int nr_child_cg;
 
 uint64_t cgroup_default_limit(void)
@@ -225,7 +226,21 @@ int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, s
 		rmdir(child_dir[nr_child_cg]);
 		return -errno;
 	}
+	child_max[nr_child_cg] = max;
 	return ++nr_child_cg;
+}
+
+static int read_pids(const char *procs, int *pids, int max);
+
+int cgroup_child_pids(int id, int *pids, int max, uint64_t *limit)
+{
+	char procs[340];
+
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	*limit = child_max[id - 1];
+	path_join(procs, sizeof(procs), child_dir[id - 1], "cgroup.procs");
+	return read_pids(procs, pids, max);
 }
 
 int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en)

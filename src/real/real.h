@@ -21,4 +21,10 @@ struct real_run {
  * without one the driver's descendants): their number. */
 int real_run_pids(struct backend *b, int *pids, int max);
 
+/* oom.c: vm.show("oom") and vm.show("dmesg") of the run (see there) */
+void real_oom_note_start(void);
+int real_oom_rows(struct backend *b, int memcg, struct vm_oom_row *rows, int max,
+		  uint64_t *totalpages);
+int real_dmesg(struct backend *b, char *buf, size_t n);
+
 #endif

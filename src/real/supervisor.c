@@ -71,6 +71,8 @@ struct slot {
 	int block, target;		/* what it waits for: RUNNING or VM_WAIT_* */
 	int died_sig, died_code;	/* the signal that killed it (SIGSEGV, SIGBUS) */
 	uint64_t died_addr;
+	char op[24];			/* the operation it is in ("": none), for a SIGKILL */
+	char name[16];
 };
 
 struct msg_head {
@@ -290,12 +292,21 @@ static void drain_socket(void)
 	}
 }
 
-/* The status wait(2) gave, in the simulator's terms. */
-static void status_from(int ws, int pid, struct vm_status *st)
+/*
+ * The status wait(2) gave, in the simulator's terms; op: the operation a
+ * signal found it in ("": none), and its name.
+ */
+static void status_from(int ws, int pid, struct vm_status *st, char op[24], char name[16])
 {
 	struct slot *s = slot_of(pid);
 
 	memset(st, 0, sizeof(*st));
+	op[0] = name[0] = '\0';
+	if (s && WIFSIGNALED(ws)) {
+		memcpy(op, s->op, 24);
+		memcpy(name, s->name, 16);
+	}
+	op[23] = name[15] = '\0';
 	if (WIFEXITED(ws)) {
 		st->exited = 1;
 		st->code = WEXITSTATUS(ws);
@@ -386,17 +397,20 @@ static void reap(void)
 	while ((pid = reap_child(-1, &ws, false)) > 0) {
 		struct kid *k = kid_of(pid);
 		struct vm_status st;
+		char op[24], name[16];
 
 		if (pid == R.watchdog) {	/* it died early: its pid is no longer ours */
 			R.watchdog = 0;
 			continue;
 		}
 		drain_socket();		/* its last words arrived before its death */
-		status_from(ws, pid, &st);
+		status_from(ws, pid, &st, op, name);
 		if (!k)
 			continue;
 		k->st = st;
 		k->ended = true;
+		if (op[0] && !R.finishing && hk->died_in_op)
+			hk->died_in_op(hk->ctx, pid, k->name, op);	/* killed inside it */
 		if (k->spawned && !R.finishing && hk->ended)
 			hk->ended(hk->ctx, pid, k->name, &st);
 	}
@@ -522,6 +536,23 @@ _Noreturn void supervisor_exit(int code)
 	_exit(code);
 }
 
+/*
+ * The operation a process is in, kept in its slot while it runs: a SIGKILL
+ * (the OOM killer's) cannot be caught to say where it struck, so the
+ * driver reads it there when it reaps the process.
+ */
+void supervisor_in_op(bool in)
+{
+	const char *op = R.pending_op ? *R.pending_op : NULL;
+
+	if (!R.my_slot)
+		return;
+	if (in && op)
+		snprintf(R.my_slot->op, sizeof(R.my_slot->op), "%s", op);
+	else
+		R.my_slot->op[0] = '\0';
+}
+
 /* The signal that kills a process in an operation: say where, then die of it. */
 static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
 {
@@ -538,6 +569,8 @@ static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
 
 		memcpy(h.name, R.self_name, sizeof(h.name));
 		send_msg(&h, op, strlen(op));
+		if (R.my_slot)
+			R.my_slot->op[0] = '\0';	/* said: not again at the reaping */
 	}
 	/* SA_RESETHAND: the access is retried and the default action ends the process */
 }
@@ -592,6 +625,8 @@ static void child_setup(const char *name, bool spawned, const struct vm_spawn_op
 			_exit(137);	/* the driver is already gone */
 	}
 	R.my_slot = slot_claim(R.self);
+	if (R.my_slot)
+		snprintf(R.my_slot->name, sizeof(R.my_slot->name), "%s", name);
 	/* into its vm.cgroup{} group first: every page it faults is charged there */
 	if (spawned && o && o->cgroup && cgroup_child_join(o->cgroup))
 		fprintf(stderr, "vmlab: %s: cannot join its cgroup: %s\n", name, strerror(errno));
@@ -697,6 +732,7 @@ static bool kid_ended(int pid)
 
 int real_wait(struct backend *b, int pid, int child, struct vm_status *st)
 {
+	char op[24], name[16];
 	int ws, rc;
 
 	(void)b;
@@ -717,7 +753,13 @@ int real_wait(struct backend *b, int pid, int child, struct vm_status *st)
 	set_block(RUNNING, 0);
 	if (rc <= 0)
 		return -ECHILD;
-	status_from(ws, child, st);
+	status_from(ws, child, st, op, name);
+	if (op[0]) {		/* killed inside an operation: the driver records it */
+		struct msg_head h = { .type = MSG_DIED, .pid = child };
+
+		memcpy(h.name, name, sizeof(h.name));
+		send_msg(&h, op, strlen(op));
+	}
 	for (int i = 0; i < R.nforked; i++)
 		if (R.forked[i] == child)
 			R.forked[i] = R.forked[--R.nforked];
@@ -904,6 +946,7 @@ int supervisor_begin(struct backend *b, const struct real_options *o, char *err,
 	swapfile_reap_stale();
 	real_files_reap_stale();
 	real_files_init();
+	real_oom_note_start();
 	if (o->swapfile) {
 		char size[32];
 

@@ -39,6 +39,8 @@ void supervisor_send(char type, const char *text);
 #define SUPERVISOR_ERROR	'X'
 /* The process this code runs in: its pid, 0 in the driver. */
 int supervisor_self(void);
+/* This process enters (true) or leaves an operation: the driver learns where a SIGKILL found it. */
+void supervisor_in_op(bool in);
 /* This process ends with code (stdout flushed first). */
 _Noreturn void supervisor_exit(int code);
 

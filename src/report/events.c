@@ -55,5 +55,9 @@ void format_event(struct strbuf *o, const struct vm_event *ev)
 		sb_printf(o, "pid %d out of memory at 0x%llx: %s\n", ev->pid,
 			  (unsigned long long)ev->addr, ev->what);
 		break;
+	case EV_OOM_KILL:
+		sb_printf(o, "pid %d oom-kill (%s): %llu pages resident\n", ev->pid, ev->what,
+			  (unsigned long long)ev->len);
+		break;
 	}
 }

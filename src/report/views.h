@@ -26,6 +26,9 @@ void view_ps(struct strbuf *o, const struct vm_snapshot *s);
 void view_status(struct strbuf *o, const struct vm_proc *p);
 void view_smaps_rollup(struct strbuf *o, const struct vm_proc *p);
 void view_pagetable(struct strbuf *o, const struct vm_walk *w, const char *comm);
+/* vm.show("oom"): rows of one OOM's candidates; group NULL for a global OOM */
+void view_oom(struct strbuf *o, const struct vm_oom_row *r, int n, uint64_t totalpages,
+	      const char *group);
 /* One --events line, dmesg-style: "[    0.000012] pid 1000 ...". */
 void format_event(struct strbuf *o, const struct vm_event *ev);
 

@@ -293,9 +293,11 @@ static int touch_cont(lua_State *L, int status, lua_KContext ctx)
 	if (rc == VM_ESIGNAL)
 		return lproc_died(L, p);
 	if (rc == -ENOMEM)
-		luaL_error(L, "touch: out of memory: reclaim could not free a page (no swap left, or "
-			   "locked or unswappable memory) and the OOM killer is not modelled yet (give "
-			   "vm.config more ram or swap, or the process's vm.cgroup a larger max)");
+		luaL_error(L, "touch: out of memory: reclaim could not free a page and the OOM killer "
+			   "found no process it may kill (oom_score_adj -1000, or nothing in the group): "
+			   "the real kernel would panic (\"System is deadlocked on memory\") or, in a "
+			   "memory cgroup, retry the fault for ever (give vm.config more ram or swap, or "
+			   "the vm.cgroup a larger max)");
 	if (rc)
 		luaL_error(L, "touch: %s", errno_name(rc));
 	push_result(L, &r);

@@ -134,8 +134,9 @@ void lproc_announce(struct scenario *sc, struct lproc *p, const struct vm_status
 	char text[64];
 	int i;
 
-	if (!p || !p->spawned || st->exited)
+	if (!p || !p->spawned || st->exited || p->announced)
 		return;
+	p->announced = true;
 	i = sig_index(st->signal);
 	if (i < 0)	/* a real-time signal: bash says "Real-time signal N" */
 		snprintf(text, sizeof(text), "Real-time signal %d", st->signal - 34);
@@ -622,6 +623,9 @@ int lproc_wait(lua_State *L)
 			driver_failed(L, rc, what);
 		}
 		p->reaped = true;
+		/* a signal from the kernel (the OOM killer) ended it unseen: the shell says so */
+		if (sc->be.ops->coroutines)
+			lproc_announce(sc, p, &p->st);
 	}
 	lproc_push_status(L, &p->st);
 	return 1;

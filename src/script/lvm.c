@@ -464,13 +464,29 @@ static int l_show(lua_State *L)
 			return 0;
 		}
 		view_pagetable(&b, &w, p->name);
-	} else if (!strcmp(name, "oom") || !strcmp(name, "dmesg") || !strcmp(name, "sar") ||
-		   !strcmp(name, "pressure") || !strcmp(name, "lru")) {
-		luaL_error(L, "vm.show(\"%s\"): this view arrives with the memory-pressure work (not in "
+	} else if (!strcmp(name, "dmesg")) {
+		static char text[1 << 18];
+		int len = be->ops->dmesg(be, text, sizeof(text));
+
+		if (len < 0)
+			luaL_error(L, "vm.show(\"dmesg\"): %s", errno_name(len));
+		sb_puts(&b, text);
+	} else if (!strcmp(name, "oom")) {
+		struct vm_oom_row rows[256];
+		uint64_t totalpages = 0;
+		const struct lcgroup *g = lua_isnoneornil(L, 2) ? NULL :
+					  luaL_checkudata(L, 2, CGROUP_MT);
+		int nrows = be->ops->oom_rows(be, g ? g->id : 0, rows, 256, &totalpages);
+
+		if (nrows < 0)
+			luaL_error(L, "vm.show(\"oom\"): %s", errno_name(nrows));
+		view_oom(&b, rows, nrows, totalpages, g ? g->name : NULL);
+	} else if (!strcmp(name, "sar") || !strcmp(name, "pressure")) {
+		luaL_error(L, "vm.show(\"%s\"): this view arrives with the pressure work (not in "
 			   "this version of vmlab)", spec);
 	} else {
 		luaL_error(L, "vm.show: unknown view \"%s\" (free, free -w, vmstat, meminfo, zoneinfo, "
-			   "ps, status, smaps, pagetable)", spec);
+			   "ps, status, smaps, maps, pagetable, lru, dmesg, oom)", spec);
 	}
 	fputs(sb_str(&b), sc->out);
 	record_text(sc, "view", spec, sb_str(&b));

@@ -114,6 +114,7 @@ struct lproc {
 	char name[16];
 	bool spawned;		/* by the driver (vm.spawn), not forked */
 	bool reaped;
+	bool announced;		/* the shell's line for its death was printed */
 	struct vm_status st;
 	struct prng rng;	/* the workload's random orders, seeded from seed + name */
 };

@@ -1,6 +1,7 @@
 /*
  * test_fault.c - the page-fault handler and its accounting (§1.1, §1.3, §5(a)(b)).
  */
+#include <string.h>
 #include "unit.h"
 
 #define N100M (100 * MiB)
@@ -228,7 +229,12 @@ static void test_dirty_bit_set_by_cpu(void **state)
 	vm_free(m);
 }
 
-/* Out of memory with no reclaim modelled: the fault fails, nothing leaks. */
+/*
+ * Out of memory without swap: reclaim frees nothing, the OOM killer takes
+ * the only candidate, the hog itself, inside its fault: it dies of SIGKILL
+ * there (pagefault_out_of_memory), its memory comes back, and the kernel's
+ * lines are in the log.
+ */
 static void test_oom_fault(void **state)
 {
 	vm_machine *m = new_machine(64 * MiB, 1);
@@ -236,10 +242,23 @@ static void test_oom_fault(void **state)
 	uint64_t a = map_anon(m, pid, 60 * MiB, VM_PROT_READ | VM_PROT_WRITE);
 	struct vm_touch_args t = { .addr = a, .len = 60 * MiB, .write = 1 };
 	struct vm_result r;
+	struct vm_status st;
+	size_t len;
+	const char *log;
 
 	(void)state;
-	assert_int_equal(vm_touch(m, pid, &t, &r), -ENOMEM);
+	assert_int_equal(vm_touch(m, pid, &t, &r), VM_ESIGNAL);
 	assert_true(r.minflt > 1000);
+	assert_int_equal(vm_status(m, pid, &st), 0);
+	assert_false(st.exited);
+	assert_int_equal(st.signal, 9);
+	assert_int_equal(vmstat_of(m, "oom_kill"), 1);
+	log = vm_dmesg(m, &len);
+	assert_non_null(strstr(log, "] hog invoked oom-killer: gfp_mask=0x140dca("
+				    "GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0\n"));
+	assert_non_null(strstr(log, ",global_oom,task_memcg=/,task=hog,pid=1000,uid=0\n"));
+	assert_non_null(strstr(log, "] Out of memory: Killed process 1000 (hog) total-vm:"));
+	assert_non_null(strstr(log, "\n[    0.0") && strstr(log, "] [   1000]     0  1000    15393 "));
 	assert_invariants(m);
 	vm_free(m);
 }

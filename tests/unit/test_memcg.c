@@ -6,6 +6,7 @@
  * leaves with the pages (exit); without swap the charge fails (the memcg
  * OOM is the next issue's), and nothing outside the group is touched.
  */
+#include <string.h>
 #include "unit.h"
 
 static int spawn_in(vm_machine *m, const char *name, int cgroup)
@@ -91,7 +92,10 @@ static void test_hierarchy(void **state)
 	vm_free(m);
 }
 
-/* Without swap a full group cannot reclaim anonymous memory: the fault fails. */
+/*
+ * Without swap a full group cannot reclaim anonymous memory: the memcg OOM
+ * killer (CONSTRAINT_MEMCG) takes the group's one task, and its 8 MiB go.
+ */
 static void test_no_swap_fails(void **state)
 {
 	vm_machine *m = new_machine_swap(512 * MiB, 0);
@@ -101,12 +105,24 @@ static void test_no_swap_fails(void **state)
 	struct vm_touch_args t = { .addr = a, .len = 16 * MiB, .write = 1 };
 	uint64_t max_ev, oom_ev, peak;
 	struct vm_result r;
+	size_t len;
+	const char *log;
 
 	(void)state;
-	assert_int_not_equal(vm_touch(m, pid, &t, &r), 0);
+	assert_int_equal(vm_touch(m, pid, &t, &r), VM_ESIGNAL);
 	assert_int_equal(vm_cgroup_events(m, g, &max_ev, &oom_ev, &peak), 0);
 	assert_int_equal(oom_ev, 1);
-	assert_int_equal(stat_of(m, g, "current"), 8 * MiB);
+	assert_int_equal(peak, 8 * MiB);
+	assert_int_equal(stat_of(m, g, "current"), 0);
+	assert_int_equal(vmstat_of(m, "oom_kill"), 1);
+	log = vm_dmesg(m, &len);
+	assert_non_null(strstr(log, "] p invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+				    "oom_score_adj=0\n"));
+	assert_non_null(strstr(log, "] memory: usage 8192kB, limit 8192kB, failcnt "));
+	assert_non_null(strstr(log, "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
+				    "mems_allowed=0,oom_memcg=/tight,task_memcg=/tight,task=p,pid=1000,"
+				    "uid=0\n"));
+	assert_non_null(strstr(log, "] Memory cgroup out of memory: Killed process 1000 (p) "));
 	assert_invariants(m);
 	vm_free(m);
 }

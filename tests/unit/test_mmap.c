@@ -2,6 +2,7 @@
  * test_mmap.c - VMAs: placement, merging, splitting, page-table freeing,
  * brk, overcommit, MAP_FIXED.
  */
+#include <string.h>
 #include "unit.h"
 
 static int map_count(vm_machine *m, int pid)
@@ -283,18 +284,31 @@ static void test_munlock_through_prot_none(void **state)
 	vm_free(m);
 }
 
-/* __mlock_posix_error_return(): no memory to fault the range in is EAGAIN. */
+/*
+ * mlock of more than there is: the OOM killer takes the locking task inside
+ * its populate. With nothing it may kill (oom_score_adj -1000), the fault
+ * fails and mlock says EAGAIN (__mlock_posix_error_return()); the kernel
+ * would then be deadlocked, and says so.
+ */
 static void test_mlock_without_memory(void **state)
 {
 	vm_machine *m = new_machine(64 * MiB, 1);
-	int pid = vm_spawn(m, "t", NULL);
+	struct vm_spawn_opts exempt = { .oom_score_adj = -1000 };
+	int pid = vm_spawn(m, "t", NULL), shielded;
 	struct vm_mmap_args a = { .len = 60 * MiB, .prot = VM_PROT_READ | VM_PROT_WRITE,
 				  .noreserve = 1 };
 	uint64_t addr;
+	size_t len;
 
 	(void)state;
 	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
-	assert_int_equal(vm_mlock(m, pid, addr, a.len, NULL), -EAGAIN);
+	assert_int_equal(vm_mlock(m, pid, addr, a.len, NULL), VM_ESIGNAL);
+	assert_int_equal(vmstat_of(m, "oom_kill"), 1);
+	shielded = vm_spawn(m, "t2", &exempt);
+	assert_int_equal(vm_mmap(m, shielded, &a, &addr, NULL), 0);
+	assert_int_equal(vm_mlock(m, shielded, addr, a.len, NULL), -EAGAIN);
+	assert_int_equal(vmstat_of(m, "oom_kill"), 1);
+	assert_non_null(strstr(vm_dmesg(m, &len), "] Out of memory and no killable processes...\n"));
 	assert_invariants(m);
 	vm_free(m);
 }
