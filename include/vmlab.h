@@ -463,6 +463,13 @@ struct vm_oom_row {
 	int64_t badness;			/* their sum; INT64_MIN when not eligible */
 	int eligible, chosen;
 	int oom_score;				/* /proc/PID/oom_score */
+	/* vm.config{ oom = "classic" }: badness() of <= 2.6.35, term by term */
+	int classic;				/* chosen is then the classic choice */
+	int modern_chosen;			/* the one oom_badness() would choose */
+	uint64_t total_vm, children_vm;		/* pages */
+	uint64_t cpu_time, run_time;		/* units of 8.192 s CPU, 1024 s alive */
+	int root, oom_adj;			/* root: /16; oom_adj: the shift */
+	uint64_t points;
 };
 int vm_oom_candidates(vm_machine *m, int memcg, struct vm_oom_row *rows, int max,
 		      uint64_t *totalpages);

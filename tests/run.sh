@@ -434,6 +434,29 @@ else
 	ko "real: tests/real/evict.c does not build" "$TMP/cc.out"
 fi
 rm -rf "$hostdir"
+# The OOM killer on the real kernel: kills inside the run's group only (a
+# bystander outside the run lives), and vm.show("dmesg") gives the kernel's
+# own lines of those kills, read from /dev/kmsg (root).
+if [ "$(id -u)" = 0 ] && [ -r /dev/kmsg ]; then
+	sleep 600 &
+	bystander=$!
+	$VMLAB run --real scenarios/oom.lua > "$TMP/oom.out" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && kill -0 $bystander 2> /dev/null &&
+	   grep -q "^\[ *[0-9.]*\] Memory cgroup out of memory: Killed process [0-9]* (backup) " "$TMP/oom.out" &&
+	   grep -q "^\[ *[0-9.]*\] Memory cgroup out of memory: Killed process [0-9]* (browser) " "$TMP/oom.out" &&
+	   grep -q "^\[ *[0-9.]*\] oom-kill:constraint=CONSTRAINT_MEMCG,.*,task_memcg=/.*vmlab-[0-9]*/oom,task=backup," "$TMP/oom.out" &&
+	   [ "$(grep -c 'invoked oom-killer' "$TMP/oom.out")" = 2 ]; then
+		ok "real: the OOM killer kills inside the run's group (a bystander lives); its dmesg lines"
+	else
+		echo "exit $rc" >> "$TMP/oom.out"
+		ko "real: OOM kills and their dmesg lines" "$TMP/oom.out"
+	fi
+	kill $bystander 2> /dev/null
+	wait $bystander 2> /dev/null
+else
+	skipped "real: the OOM killer's kills and dmesg lines" "needs root and /dev/kmsg"
+fi
 # The machine is shared: a neighbour that faults 256 MiB in and out without
 # pause (dd's buffer) moves /proc/vmstat's pgfault by some 65,536 and
 # AnonPages by 256 MiB each time; the scenarios read the run's own figures,

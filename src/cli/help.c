@@ -215,7 +215,7 @@ static const char api_help[] =
 "The vm module (sizes are bytes or \"4K\", \"100M\", \"1G\"; vm.PAGE is 4096)\n"
 "\n"
 "  vm.config{ ram=\"4G\", swap=\"0\", swappiness=60, cpus=2, kernel=\"6.18\",\n"
-"             thp=\"madvise\", seed=1,\n"
+"             thp=\"madvise\", seed=1, oom=\"modern\",   -- or \"classic\": <= 2.6.35's\n"
 "             min_free_kbytes=nil, watermark_scale_factor=10,\n"
 "             mmap_min_addr=4096, max_map_count=65530,   -- the sysctls\n"
 "             read_ahead_kb=128, dirty_ratio=20, dirty_background_ratio=10,\n"
@@ -297,7 +297,12 @@ static const char views_help[] =
 "  \"smaps\", p       /proc/PID/smaps_rollup (Pss, Shared_/Private_Dirty: CoW)\n"
 "  \"pagetable\", p, h [, off]\n"
 "                   the 4-level walk of one address: indexes, entries, bits,\n"
-"                   the frame, its content value, and where the TLB has it\n";
+"                   the frame, its content value, and where the TLB has it\n"
+"  \"oom\" [, g]      the OOM killer's candidates (global, or in group g), term by\n"
+"                   term: RSS, swap, page tables, oom_score_adj's points, the\n"
+"                   badness, /proc/PID/oom_score; * marks the one it would kill\n"
+"  \"dmesg\"          the kernel's log (the OOM killer's lines; on --real the run's\n"
+"                   OOM reports, read from /dev/kmsg)\n";
 
 static const char exit_help[] =
 "Exit status of vmlab run:\n"

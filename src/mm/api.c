@@ -120,9 +120,9 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 			 "two-list LRU (the other policies replay traces: vmlab replay)", c->policy);
 		return -1;
 	}
-	if (strcmp(c->oom, "modern")) {
-		snprintf(err, errlen, "oom \"%s\": only the modern oom_badness() is modelled so far",
-			 c->oom);
+	if (strcmp(c->oom, "modern") && strcmp(c->oom, "classic")) {
+		snprintf(err, errlen, "oom \"%s\": \"modern\" (oom_badness(), 5.9+) or \"classic\" "
+			 "(badness(), <= 2.6.35)", c->oom);
 		return -1;
 	}
 	return 0;
@@ -151,7 +151,7 @@ vm_machine *vm_new(const struct vm_config *c, char *err, size_t errlen)
 	}
 	m->cfg.kernel = m->kprof.name;
 	m->cfg.policy = "linux";
-	m->cfg.oom = "modern";
+	m->cfg.oom = strcmp(c->oom, "classic") ? "modern" : "classic";	/* static: c's may not last */
 	m->cfg.costs = NULL;
 	cost_profile_default(&m->cost);
 	if (c->costs && cost_profile_load(&m->cost, c->costs, err, errlen)) {

@@ -1146,6 +1146,24 @@ int oom_score(int64_t badness, uint64_t totalpages);
 /* constrained_alloc()'s totalpages: RAM + swap, or the group's mem_cgroup_get_max(). */
 uint64_t oom_totalpages(const struct machine *m, const struct mem_cgroup *memcg);
 
+/* The kill itself: counted, marked, SIGKILL at the victim's next safe point (what: for --events). */
+void oom_victim_kill(struct machine *m, struct task_struct *victim, const char *what);
+
+/* vm.config{ oom = "classic" }: 2.6.32's badness() (oom_classic.c), term by term. */
+struct oom_classic {
+	uint64_t total_vm, children_vm;		/* pages */
+	uint64_t cpu_time, run_time;		/* its units: 8.192 s of CPU, 1024 s alive */
+	bool root, eligible;
+	int oom_adj;
+	uint64_t points;
+};
+void oom_badness_classic(struct machine *m, const struct task_struct *p, struct oom_classic *c);
+struct task_struct *select_bad_process_classic(struct machine *m, const struct mem_cgroup *memcg,
+					       uint64_t *points);
+bool out_of_memory_classic(struct machine *m, struct oom_control *oc);
+/* /proc/PID/oom_adj: oom_score_adj * 17 / 1000, at most 15 */
+int oom_adj_of(const struct task_struct *t);
+
 /* ---- the kernel log (printk.c) ---- */
 
 void printk(struct machine *m, uint64_t t, const char *fmt, ...)

@@ -242,27 +242,35 @@ static void oom_sigkill(struct machine *m, struct task_struct *t)
 		kill_task(m, t, SIGKILL);
 }
 
-static void __oom_kill_process(struct machine *m, struct task_struct *victim,
-			       const char *message, uint64_t t)
+void oom_victim_kill(struct machine *m, struct task_struct *victim, const char *what)
 {
 	struct mm_struct *mm = victim->mm;
+	uint64_t t = m->current ? m->current->clock : m->now;
 
 	count_vm_event(m, OOM_KILL);
 	memcg_memory_event(m->memcg[mm->memcg_id], MEMCG_OOM_KILL);
 	mark_oom_victim(victim);
+	if (m->event_fn) {
+		struct vm_event ev = {
+			.time = t, .kind = EV_OOM_KILL, .pid = victim->pid, .cpu = victim->cpu,
+			.len = (uint64_t)get_mm_rss(mm), .what = what,
+		};
+		mm_emit(m, &ev);
+	}
+	oom_sigkill(m, victim);	/* vmlab's processes share no mm: no other to kill */
+}
+
+static void __oom_kill_process(struct machine *m, struct task_struct *victim,
+			       const char *message, uint64_t t)
+{
+	const struct mm_struct *mm = victim->mm;
+
 	printk(m, t, "%s: Killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, file-rss:%llukB, "
 		     "shmem-rss:%llukB, UID:%d pgtables:%lldkB oom_score_adj:%d",
 	       message, victim->pid, victim->comm, K(mm->total_vm), K(mm->rss_stat[MM_ANONPAGES]),
 	       K(mm->rss_stat[MM_FILEPAGES]), K(mm->rss_stat[MM_SHMEMPAGES]), victim->uid,
 	       (long long)(mm->pgtables_bytes >> 10), victim->oom_score_adj);
-	if (m->event_fn) {
-		struct vm_event ev = {
-			.time = t, .kind = EV_OOM_KILL, .pid = victim->pid, .cpu = victim->cpu,
-			.len = (uint64_t)get_mm_rss(mm), .what = message,
-		};
-		mm_emit(m, &ev);
-	}
-	oom_sigkill(m, victim);	/* vmlab's processes share no mm: no other to kill */
+	oom_victim_kill(m, victim, message);
 }
 
 static void oom_kill_process(struct machine *m, struct oom_control *oc, const char *message)
@@ -282,6 +290,9 @@ static void oom_kill_process(struct machine *m, struct oom_control *oc, const ch
 bool out_of_memory(struct machine *m, struct oom_control *oc)
 {
 	struct task_struct *cur = m->current;
+
+	if (!strcmp(m->cfg.oom, "classic"))
+		return out_of_memory_classic(m, oc);
 
 	if (cur && task_will_free_mem(cur)) {
 		mark_oom_victim(cur);
@@ -313,8 +324,14 @@ int vm_oom_candidates(vm_machine *m, int memcg_id, struct vm_oom_row *rows, int 
 					   m->memcg[memcg_id] : NULL };
 	int n = 0;
 
+	bool classic = !strcmp(m->cfg.oom, "classic");
+	struct task_struct *classic_chosen = NULL;
+	uint64_t classic_points;
+
 	oc.totalpages = *totalpages = oom_totalpages(m, oc.memcg);
 	select_bad_process(m, &oc);
+	if (classic)
+		classic_chosen = select_bad_process_classic(m, oc.memcg, &classic_points);
 	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap && n < max; pid++) {
 		const struct task_struct *p = m->tasks[pid];
 		struct vm_oom_row *r = &rows[n];
@@ -335,6 +352,23 @@ int vm_oom_candidates(vm_machine *m, int memcg_id, struct vm_oom_row *rows, int 
 		r->oom_score = oom_score(oom_badness(p, m->totalram_pages + m->total_swap_pages),
 					 m->totalram_pages + m->total_swap_pages);
 		r->chosen = oc.chosen == p;
+		if (classic) {
+			struct oom_classic c;
+
+			oom_badness_classic(m, p, &c);
+			r->classic = 1;
+			r->modern_chosen = r->chosen;
+			r->chosen = classic_chosen == p;
+			r->total_vm = c.total_vm;
+			r->children_vm = c.children_vm;
+			r->cpu_time = c.cpu_time;
+			r->run_time = c.run_time;
+			r->root = c.root;
+			r->oom_adj = c.oom_adj;
+			r->points = c.points;
+			r->eligible = c.eligible;
+			r->oom_score = c.points > INT32_MAX ? INT32_MAX : (int)c.points;
+		}
 		n++;
 	}
 	return n;

@@ -327,8 +327,14 @@ static void fill_proc(struct machine *m, const struct task_struct *t, struct vm_
 	p->cmin_flt = t->cmin_flt;
 	p->cmaj_flt = t->cmaj_flt;
 	p->oom_score_adj = t->oom_score_adj;
-	/* proc_oom_score(): over RAM + swap whatever group the task is in */
+	/* proc_oom_score(): over RAM + swap whatever group the task is in; <= 2.6.35 the raw points */
 	p->oom_score = oom_score(oom_badness(t, oom_totalpages(m, NULL)), oom_totalpages(m, NULL));
+	if (!strcmp(m->cfg.oom, "classic")) {
+		struct oom_classic c;
+
+		oom_badness_classic(m, t, &c);
+		p->oom_score = c.points > INT32_MAX ? INT32_MAX : (int)c.points;
+	}
 	p->start_ns = t->start_time;
 	p->utime_ns = t->utime;
 	p->stime_ns = t->stime;

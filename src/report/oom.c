@@ -7,9 +7,40 @@
  */
 #include "views.h"
 
+/* vm.config{ oom = "classic" }: badness()'s terms (oom_classic.c) */
+static void view_oom_classic(struct strbuf *o, const struct vm_oom_row *r, int n, const char *group)
+{
+	sb_printf(o, "OOM candidates%s%s (the classic badness(), <= 2.6.35)\n", group ? " in " : "",
+		  group ? group : "");
+	sb_printf(o, "     PID COMM             TOTAL_VM CHILDREN  CPU  RUN ROOT OOM_ADJ       POINTS"
+		     "  MODERN\n");
+	for (int i = 0; i < n; i++) {
+		char pts[24];
+
+		if (r[i].eligible)
+			snprintf(pts, sizeof(pts), "%llu", (unsigned long long)r[i].points);
+		else
+			snprintf(pts, sizeof(pts), "exempt");
+		sb_printf(o, "%s %6d %-16s %8llu %8llu %4llu %4llu %4s %7d %12s %7s\n",
+			  r[i].chosen ? "*" : " ", r[i].pid, r[i].comm, (unsigned long long)r[i].total_vm,
+			  (unsigned long long)r[i].children_vm, (unsigned long long)r[i].cpu_time,
+			  (unsigned long long)r[i].run_time, r[i].root ? "/16" : "-", r[i].oom_adj, pts,
+			  r[i].modern_chosen ? "+" : "");
+	}
+	if (!n)
+		sb_printf(o, "  (no process)\n");
+	sb_printf(o, "(pages: total_vm + children's total_vm/2 + 1, / sqrt(CPU), / sqrt(sqrt(RUN)), "
+		     "root /16, << oom_adj; * the classic choice (the first on a tie), + the one "
+		     "today's oom_badness() would kill)\n");
+}
+
 void view_oom(struct strbuf *o, const struct vm_oom_row *r, int n, uint64_t totalpages,
 	      const char *group)
 {
+	if (n && r[0].classic) {
+		view_oom_classic(o, r, n, group);
+		return;
+	}
 	if (group)
 		sb_printf(o, "OOM candidates in %s (a memcg OOM: totalpages %llu, the group's limit "
 			  "and the swap it may use)\n", group, (unsigned long long)totalpages);

@@ -160,6 +160,7 @@ static void json_config(struct scenario *sc, struct json *j)
 		json_kv_int(j, "max_map_count", sc->cfg.max_map_count);
 		json_kv_int(j, "cpus", scenario_ncpus(sc));
 		json_kv_str(j, "kernel", sc->cfg.kernel);
+		json_kv_str(j, "oom", sc->cfg.oom);
 	} else if (!uname(&u) && !sysinfo(&si)) {
 		json_kv_int(j, "ram", (int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE));
 		json_kv_int(j, "swap", (int64_t)sc->real_swap);
@@ -172,6 +173,7 @@ static void json_config(struct scenario *sc, struct json *j)
 		json_kv_int(j, "max_map_count", (int64_t)map_count);
 		json_kv_int(j, "cpus", scenario_ncpus(sc));
 		json_kv_str(j, "kernel", u.release);
+		json_kv_str(j, "oom", "modern");	/* oom_badness(), whatever vm.config says */
 	}
 	json_kv_int(j, "seed", (int64_t)sc->cfg.seed);
 	json_obj_end(j);

@@ -2,7 +2,8 @@
  * test_oom.c - the OOM killer (reference/linux-mm.md §2): oom_badness and
  * /proc/PID/oom_score against the table measured on the reference machine,
  * the victim the kernel chooses (the highest badness, never -1000, the
- * later task on a tie), and what it leaves in the log and the counters.
+ * later task on a tie), what it leaves in the log and the counters, and
+ * the classic badness() of <= 2.6.35 term by term.
  */
 #include <string.h>
 #include "unit.h"
@@ -151,6 +152,93 @@ static void test_memcg_oom_stays_inside(void **state)
 	vm_free(m);
 }
 
+static struct vm_oom_row row_of(const struct vm_oom_row *rows, int n, int pid)
+{
+	for (int i = 0; i < n; i++)
+		if (rows[i].pid == pid)
+			return rows[i];
+	fail_msg("pid %d is no candidate", pid);
+	return rows[0];
+}
+
+/*
+ * The classic badness() (§2.4): total_vm, plus half of each child's with
+ * its own mm plus one; root /16; oom_adj shifts (+500 -> oom_adj 8);
+ * -1000 -> OOM_DISABLE; the first on a tie.
+ */
+static void test_classic_terms(void **state)
+{
+	struct vm_config c;
+	struct vm_spawn_opts user = { .uid = 1000 }, adj = { .uid = 1000, .oom_score_adj = 500 };
+	struct vm_spawn_opts off = { .uid = 1000, .oom_score_adj = -1000 };
+	vm_machine *m;
+	struct vm_oom_row rows[8], r;
+	struct vm_proc pi;
+	uint64_t totalpages, vm_root, vm_child;
+	int root, child, a, b, shifted, disabled, n;
+
+	(void)state;
+	vm_config_default(&c);
+	c.ram = 512 * MiB;
+	c.oom = "classic";
+	m = new_machine_cfg(&c);
+	root = vm_spawn(m, "root", NULL);
+	map_anon(m, root, 64 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	child = vm_fork(m, root, "child");
+	a = vm_spawn(m, "twin", &user);
+	b = vm_spawn(m, "twin", &user);
+	map_anon(m, a, 8 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	map_anon(m, b, 8 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	shifted = vm_spawn(m, "shifted", &adj);
+	disabled = vm_spawn(m, "disabled", &off);
+	n = vm_oom_candidates(m, 0, rows, 8, &totalpages);
+	assert_int_equal(n, 6);
+	assert_int_equal(vm_proc_info(m, root, &pi), 0);
+	vm_root = pi.vsz_kb / 4;
+	assert_int_equal(vm_proc_info(m, child, &pi), 0);
+	vm_child = pi.vsz_kb / 4;
+	r = row_of(rows, n, root);
+	assert_true(r.classic && r.root && r.total_vm == vm_root && r.children_vm == vm_child / 2 + 1);
+	assert_int_equal(r.points, (vm_root + vm_child / 2 + 1) / 16);
+	r = row_of(rows, n, child);
+	assert_int_equal(r.points, vm_child / 16);	/* a child's parent is not its child */
+	assert_int_equal(vm_proc_info(m, shifted, &pi), 0);
+	r = row_of(rows, n, shifted);
+	assert_int_equal(r.oom_adj, 8);
+	assert_int_equal(r.points, (pi.vsz_kb / 4) << 8);
+	assert_int_equal(pi.oom_score, (int)r.points);	/* /proc/PID/oom_score: the raw points */
+	r = row_of(rows, n, disabled);
+	assert_true(r.oom_adj == -17 && !r.eligible);
+	/* a and b tie: the first; the shifted one outweighs them both */
+	assert_true(row_of(rows, n, a).points == row_of(rows, n, b).points);
+	assert_true(row_of(rows, n, shifted).chosen);
+	assert_invariants(m);
+	vm_free(m);
+}
+
+static void test_classic_tie_goes_to_the_first(void **state)
+{
+	struct vm_config c;
+	struct vm_spawn_opts user = { .uid = 1000 };
+	struct vm_oom_row rows[4];
+	uint64_t totalpages;
+	vm_machine *m;
+	int a, b;
+
+	(void)state;
+	vm_config_default(&c);
+	c.ram = 256 * MiB;
+	c.oom = "classic";
+	m = new_machine_cfg(&c);
+	a = vm_spawn(m, "twin", &user);
+	b = vm_spawn(m, "twin", &user);
+	assert_int_equal(vm_oom_candidates(m, 0, rows, 4, &totalpages), 2);
+	assert_true(rows[0].pid == a && rows[1].pid == b && rows[0].points == rows[1].points);
+	assert_true(rows[0].chosen && !rows[1].chosen);		/* points > chosen: the first */
+	assert_true(rows[1].modern_chosen && !rows[0].modern_chosen);	/* >=: the later */
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_victims_in_order),
 		cmocka_unit_test(test_tie_goes_to_the_later),
 		cmocka_unit_test(test_memcg_oom_stays_inside),
+		cmocka_unit_test(test_classic_terms),
+		cmocka_unit_test(test_classic_tie_goes_to_the_first),
 	};
 	return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
 }
