@@ -57,6 +57,8 @@ struct vm_config {
 	long min_free_kbytes;		/* -1: the kernel's own computation */
 	uint64_t mmap_min_addr;		/* vm.mmap_min_addr (CONFIG_DEFAULT_MMAP_MIN_ADDR 4096) */
 	int max_map_count;		/* vm.max_map_count (DEFAULT_MAX_MAP_COUNT 65530) */
+	int overcommit_memory;		/* vm.overcommit_memory: 0 guess, 1 always, 2 never */
+	int overcommit_ratio;		/* vm.overcommit_ratio (50): CommitLimit's share of RAM */
 	int read_ahead_kb;		/* the disk's queue/read_ahead_kb (VM_READAHEAD_PAGES: 128) */
 	int dirty_ratio;		/* vm.dirty_ratio (20) */
 	int dirty_background_ratio;	/* vm.dirty_background_ratio (10) */

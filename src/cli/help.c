@@ -218,6 +218,7 @@ static const char api_help[] =
 "             thp=\"madvise\", seed=1, oom=\"modern\",   -- or \"classic\": <= 2.6.35's\n"
 "             min_free_kbytes=nil, watermark_scale_factor=10,\n"
 "             mmap_min_addr=4096, max_map_count=65530,   -- the sysctls\n"
+"             overcommit=0, overcommit_ratio=50,   -- 0 guess, 1 always, 2 never\n"
 "             read_ahead_kb=128, dirty_ratio=20, dirty_background_ratio=10,\n"
 "             dirty_expire_centisecs=3000, dirty_writeback_centisecs=500,\n"
 "             tlb_l1_4k=\"64x4\", tlb_l1_2m=\"32x4\", tlb_l2=\"1536x12\" }\n"

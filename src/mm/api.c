@@ -30,6 +30,8 @@ void vm_config_default(struct vm_config *c)
 	c->min_free_kbytes = -1;
 	c->mmap_min_addr = 4096;	/* security/Kconfig DEFAULT_MMAP_MIN_ADDR */
 	c->max_map_count = 65530;	/* DEFAULT_MAX_MAP_COUNT: USHRT_MAX - 5 */
+	c->overcommit_memory = 0;	/* OVERCOMMIT_GUESS */
+	c->overcommit_ratio = 50;
 	c->read_ahead_kb = 128;		/* VM_READAHEAD_PAGES: SZ_128K / PAGE_SIZE */
 	c->dirty_ratio = 20;		/* mm/page-writeback.c vm_dirty_ratio */
 	c->dirty_background_ratio = 10;
@@ -85,6 +87,11 @@ static int validate(const struct vm_config *c, char *err, size_t errlen)
 	}
 	if (c->watermark_scale_factor < 1 || c->watermark_scale_factor > 3000) {
 		snprintf(err, errlen, "watermark_scale_factor must be between 1 and 3000");
+		return -1;
+	}
+	if (c->overcommit_memory < 0 || c->overcommit_memory > 2 || c->overcommit_ratio < 0) {
+		snprintf(err, errlen, "overcommit must be 0 (heuristic), 1 (always) or 2 (never), "
+			 "overcommit_ratio 0 or more");
 		return -1;
 	}
 	if (c->max_map_count < 1) {
@@ -516,7 +523,8 @@ int vm_mmap(vm_machine *m, int pid, const struct vm_mmap_args *a, uint64_t *addr
 	if (!t)
 		return -ESRCH;
 	flags = prot_to_vm(a->prot) | (a->shared ? VM_SHARED : 0) |
-		(a->noreserve ? VM_NORESERVE : 0);
+		/* do_mmap(): MAP_NORESERVE is honoured only while overcommit is allowed */
+		(a->noreserve && m->cfg.overcommit_memory != 2 ? VM_NORESERVE : 0);
 	if (a->file && !file_lookup(m, a->file))
 		err = -EBADF;
 	else if (a->file && a->offset & ~PAGE_MASK)

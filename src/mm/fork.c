@@ -226,7 +226,11 @@ int copy_mm(struct machine *m, struct task_struct *parent, struct task_struct *c
 		if (src->vm_flags & VM_DONTCOPY)
 			continue;
 		if (src->vm_flags & VM_ACCOUNT) {
-			m->vm_committed_as += (int64_t)pages;
+			/* dup_mmap(): security_vm_enough_memory_mm(oldmm, len) */
+			if (__vm_enough_memory(m, old, pages)) {
+				err = -ENOMEM;
+				break;
+			}
 			mm->committed += pages;
 		}
 		v = vm_area_dup(src, mm);

@@ -377,6 +377,7 @@ struct machine {
 	struct task_struct *flusher;	/* the writeback worker (page-writeback.c) */
 	uint64_t flusher_next;		/* its next periodic run (dirty_writeback_centisecs) */
 	bool flusher_all;		/* asked to write everything (sync, reclaim) */
+	uint64_t boot_free_pages;	/* free after boot: init_{admin,user}_reserve's base */
 	char *log;			/* the kernel log (printk.c) */
 	size_t log_len;
 };
@@ -1113,6 +1114,13 @@ void wake_up_process(struct machine *m, struct task_struct *t, uint64_t when);
 void kill_task(struct machine *m, struct task_struct *t, int sig);
 /* Deliver a pending fatal signal: true if t died. */
 bool signal_deliver(struct machine *m, struct task_struct *t);
+
+/* ---- overcommit (mmap.c) ---- */
+
+/* Charge pages to Committed_AS if vm.overcommit_memory allows it: 0, or -ENOMEM (uncharged). */
+int __vm_enough_memory(struct machine *m, const struct mm_struct *mm, uint64_t pages);
+/* vm_commit_limit(): CommitLimit in pages (RAM x overcommit_ratio / 100 + swap) */
+int64_t vm_commit_limit(const struct machine *m);
 
 /* ---- OOM (oom_kill.c) ---- */
 

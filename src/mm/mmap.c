@@ -122,14 +122,55 @@ static void update_hiwater_vm(struct mm_struct *mm)
 		mm->hiwater_vm = mm->total_vm;
 }
 
-/* ---- overcommit (mm/util.c __vm_enough_memory, OVERCOMMIT_GUESS) ---- */
+/* ---- overcommit (mm/util.c __vm_enough_memory, vm_commit_limit) ---- */
 
-static int vm_enough_memory(struct machine *m, uint64_t pages)
+int64_t vm_commit_limit(const struct machine *m)
 {
-	if (pages > m->totalram_pages + m->total_swap_pages)
-		return -ENOMEM;
+	return (int64_t)(m->totalram_pages * (uint64_t)m->cfg.overcommit_ratio / 100 +
+			 m->total_swap_pages);
+}
+
+/*
+ * __vm_enough_memory(): the pages join Committed_AS, then the sysctl
+ * decides. OVERCOMMIT_ALWAYS (1): yes. OVERCOMMIT_GUESS (0): unless the one
+ * request is larger than RAM + swap. OVERCOMMIT_NEVER (2): only while
+ * Committed_AS stays under CommitLimit, less admin_reserve_kbytes for a
+ * task without CAP_SYS_ADMIN (not root) and less min(total_vm / 32,
+ * user_reserve_kbytes) for the process growing (init_admin_reserve and
+ * init_user_reserve: 1/32 of free memory at boot, at most 8 MiB and
+ * 128 MiB). A refusal is logged as the kernel logs it.
+ */
+int __vm_enough_memory(struct machine *m, const struct mm_struct *mm, uint64_t pages)
+{
+	const struct task_struct *t = m->current;
+	int64_t allowed;
+
 	m->vm_committed_as += (int64_t)pages;
-	return 0;
+	if (m->cfg.overcommit_memory == 1)
+		return 0;
+	if (m->cfg.overcommit_memory == 0) {
+		if (pages > m->totalram_pages + m->total_swap_pages)
+			goto error;
+		return 0;
+	}
+	allowed = vm_commit_limit(m);
+	if (!t || t->uid)
+		allowed -= (int64_t)(m->boot_free_pages / 32 < 2048 ? m->boot_free_pages / 32 : 2048);
+	if (mm) {
+		int64_t reserve = (int64_t)(m->boot_free_pages / 32 < 32768 ? m->boot_free_pages / 32 :
+					    32768);
+
+		allowed -= (int64_t)mm->total_vm / 32 < reserve ? (int64_t)mm->total_vm / 32 : reserve;
+	}
+	if (m->vm_committed_as < allowed)
+		return 0;
+error:
+	m->vm_committed_as -= (int64_t)pages;
+	if (t)
+		printk(m, t->clock, "__vm_enough_memory: pid: %d, comm: %s, bytes: %llu not enough "
+		       "memory for the allocation", t->pid, t->comm,
+		       (unsigned long long)pages << PAGE_SHIFT);
+	return -ENOMEM;
 }
 
 static bool accountable_mapping(uint32_t vm_flags)
@@ -189,7 +230,7 @@ int setup_stack(struct machine *m, struct mm_struct *mm)
 	v->vm_pgoff = v->vm_start >> PAGE_SHIFT;	/* setup_arg_pages() */
 	v->vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC |
 		      VM_GROWSDOWN | VM_ACCOUNT;
-	if (vm_enough_memory(m, pages)) {
+	if (__vm_enough_memory(m, mm, pages)) {
 		free(v);
 		return -ENOMEM;
 	}
@@ -387,14 +428,14 @@ int do_mmap(struct machine *m, struct task_struct *t, uint64_t addr, uint64_t le
 	if (vm_flags & VM_SHARED)
 		vm_flags |= VM_MAYSHARE;
 	if (accountable_mapping(vm_flags)) {
-		if (vm_enough_memory(m, pages))
+		if (__vm_enough_memory(m, mm, pages))
 			return -ENOMEM;
 		charged = pages;
 		vm_flags |= VM_ACCOUNT;
 	}
 	if ((vm_flags & VM_SHARED) && !inode) {
 		/* shmem_zero_setup(): shared anonymous memory is a shmem object */
-		if (!(vm_flags & VM_NORESERVE) && vm_enough_memory(m, pages))
+		if (!(vm_flags & VM_NORESERVE) && __vm_enough_memory(m, mm, pages))
 			return -ENOMEM;
 		inode = shmem_create(m, pages);
 		if (!inode)
@@ -561,7 +602,7 @@ int do_brk(struct machine *m, struct task_struct *t, uint64_t brk)
 		return -ENOMEM;
 	pages = (newbrk - oldbrk) >> PAGE_SHIFT;
 	flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
-	if (vm_enough_memory(m, pages))
+	if (__vm_enough_memory(m, mm, pages))
 		return -ENOMEM;
 	mm->committed += pages;
 	heap = oldbrk > mm->start_brk ? vma_lookup(mm, oldbrk - 1) : NULL;
@@ -613,7 +654,7 @@ int expand_stack(struct machine *m, struct mm_struct *mm, struct vm_area_struct 
 	    start - prev->vm_end < STACK_GUARD_GAP)
 		return -ENOMEM;
 	grow = (vma->vm_start - start) >> PAGE_SHIFT;
-	if (vm_enough_memory(m, grow))
+	if (__vm_enough_memory(m, mm, grow))
 		return -ENOMEM;
 	mm->committed += grow;
 	vma->vm_start = start;

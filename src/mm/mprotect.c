@@ -134,11 +134,10 @@ int do_mprotect(struct machine *m, struct task_struct *t, uint64_t start, uint64
 			uint64_t lo = addr, hi = vma->vm_end < end ? vma->vm_end : end;
 			uint64_t pages = (hi - lo) >> PAGE_SHIFT;
 
-			if (pages > m->totalram_pages + m->total_swap_pages) {
+			if (__vm_enough_memory(m, mm, pages)) {	/* mprotect_fixup() */
 				err = -ENOMEM;
 				break;
 			}
-			m->vm_committed_as += (int64_t)pages;
 			mm->committed += pages;
 			newflags |= VM_ACCOUNT;
 		}

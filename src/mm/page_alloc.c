@@ -677,6 +677,7 @@ int page_alloc_init(struct machine *m, char *err, size_t errlen)
 			m->node.nr_zones++;
 	}
 	init_per_zone_wmark_min(m);
+	m->boot_free_pages = nr_free_pages(m);	/* init_admin_reserve(), init_user_reserve() */
 	return 0;
 }
 

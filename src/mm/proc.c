@@ -83,7 +83,7 @@ static void fill_meminfo(struct machine *m, struct vm_snapshot *s)
 	kv_add(kv, n, "NFS_Unstable", 0);
 	kv_add(kv, n, "Bounce", 0);
 	kv_add(kv, n, "WritebackTmp", 0);
-	kv_add(kv, n, "CommitLimit", KB(swap_pages + (int64_t)m->totalram_pages * 50 / 100));
+	kv_add(kv, n, "CommitLimit", KB(vm_commit_limit(m)));
 	kv_add(kv, n, "Committed_AS", KB(m->vm_committed_as));
 	kv_add(kv, n, "VmallocTotal", 34359738367LL);
 	kv_add(kv, n, "Percpu", 0);

@@ -233,7 +233,8 @@ static int l_config(lua_State *L)
 {
 	static const char *const known[] = { "ram", "swap", "cpus", "kernel", "thp", "swappiness",
 					     "min_free_kbytes", "watermark_scale_factor", "mmap_min_addr",
-					     "max_map_count", "read_ahead_kb", "dirty_ratio",
+					     "max_map_count", "overcommit", "overcommit_ratio",
+					     "read_ahead_kb", "dirty_ratio",
 					     "dirty_background_ratio", "dirty_expire_centisecs",
 					     "dirty_writeback_centisecs", "policy",
 					     "oom", "seed", "tlb_l1_4k", "tlb_l1_2m", "tlb_l2", NULL };
@@ -270,6 +271,10 @@ static int l_config(lua_State *L)
 	c->mmap_min_addr = args_opt_size(L, 1, "mmap_min_addr", c->mmap_min_addr, "vm.config");
 	c->max_map_count = (int)args_opt_range(L, 1, "max_map_count", c->max_map_count, 1,
 						INT32_MAX, "vm.config");
+	c->overcommit_memory = (int)args_opt_range(L, 1, "overcommit", c->overcommit_memory, 0, 2,
+						    "vm.config");
+	c->overcommit_ratio = (int)args_opt_range(L, 1, "overcommit_ratio", c->overcommit_ratio, 0,
+						   INT32_MAX, "vm.config");
 	c->read_ahead_kb = (int)args_opt_range(L, 1, "read_ahead_kb", c->read_ahead_kb, 0, 1 << 20,
 						"vm.config");
 	c->dirty_ratio = (int)args_opt_range(L, 1, "dirty_ratio", c->dirty_ratio, 0, 100,

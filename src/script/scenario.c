@@ -155,7 +155,7 @@ static void json_config(struct scenario *sc, struct json *j)
 	if (sc->m) {
 		json_kv_int(j, "ram", (int64_t)sc->cfg.ram);
 		json_kv_int(j, "swap", (int64_t)sc->cfg.swap);
-		json_kv_int(j, "overcommit", 0);
+		json_kv_int(j, "overcommit", sc->cfg.overcommit_memory);
 		json_kv_int(j, "limit", 0);
 		json_kv_int(j, "max_map_count", sc->cfg.max_map_count);
 		json_kv_int(j, "cpus", scenario_ncpus(sc));
@@ -227,6 +227,10 @@ static int pick_kernel(struct scenario *sc, const char *k)
 			sc->cfg.mmap_min_addr = v;
 		if (!read_u64("/proc/sys/vm/max_map_count", &v) && v >= 1 && v <= INT32_MAX)
 			sc->cfg.max_map_count = (int)v;
+		if (!read_u64("/proc/sys/vm/overcommit_memory", &v) && v <= 2)
+			sc->cfg.overcommit_memory = (int)v;
+		if (!read_u64("/proc/sys/vm/overcommit_ratio", &v) && v <= INT32_MAX)
+			sc->cfg.overcommit_ratio = (int)v;
 		/* the disk the real run's files go on, and the writeback sysctls */
 		if (real_files_read_ahead_kb() >= 0)
 			sc->cfg.read_ahead_kb = real_files_read_ahead_kb();

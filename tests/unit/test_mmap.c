@@ -313,10 +313,73 @@ static void test_mlock_without_memory(void **state)
 	vm_free(m);
 }
 
+static vm_machine *overcommit_machine(int mode)
+{
+	struct vm_config c;
+
+	vm_config_default(&c);
+	c.ram = 1 * GiB;
+	c.overcommit_memory = mode;
+	return new_machine_cfg(&c);
+}
+
+/*
+ * vm.overcommit_memory (mm/util.c __vm_enough_memory): 0 refuses one
+ * request larger than RAM + swap, 1 refuses nothing, 2 keeps Committed_AS
+ * under CommitLimit (RAM x 50% + swap, less the reserves), ignores
+ * MAP_NORESERVE, and logs a refusal.
+ */
+static void test_overcommit_modes(void **state)
+{
+	struct vm_mmap_args a = { .prot = VM_PROT_READ | VM_PROT_WRITE };
+	struct vm_spawn_opts user = { .uid = 1000 };
+	vm_machine *m;
+	int64_t limit, before;
+	uint64_t addr;
+	size_t len;
+	int pid;
+
+	(void)state;
+	m = overcommit_machine(0);
+	pid = vm_spawn(m, "p", &user);
+	a.len = 2 * GiB;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), -ENOMEM);
+	a.len = 900 * MiB;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);	/* each alone fits */
+	vm_free(m);
+
+	m = overcommit_machine(1);
+	pid = vm_spawn(m, "p", &user);
+	a.len = 64 * GiB;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
+	vm_free(m);
+
+	m = overcommit_machine(2);
+	pid = vm_spawn(m, "p", &user);
+	limit = vmstat_of(m, "CommitLimit") * 1024;
+	assert_int_equal(limit, vmstat_of(m, "MemTotal") / 4 * 50 / 100 * 4096);
+	a.len = (uint64_t)limit;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), -ENOMEM);
+	assert_non_null(strstr(vm_dmesg(m, &len), "] __vm_enough_memory: pid: 1000, comm: p, bytes: "));
+	a.len = (uint64_t)limit / 2;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
+	before = vmstat_of(m, "Committed_AS");
+	a.len = 64 * MiB;
+	a.noreserve = 1;		/* charged all the same */
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), 0);
+	assert_int_equal(vmstat_of(m, "Committed_AS") - before, 64 * 1024);
+	a.len = (uint64_t)limit / 2;
+	assert_int_equal(vm_mmap(m, pid, &a, &addr, NULL), -ENOMEM);
+	assert_invariants(m);
+	vm_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_thp_alignment),
+		cmocka_unit_test(test_overcommit_modes),
 		cmocka_unit_test(test_partial_munmap),
 		cmocka_unit_test(test_munmap_frees_tables),
 		cmocka_unit_test(test_mprotect_split_merge),
