@@ -82,6 +82,10 @@ struct backend_ops {
 			     char *err, size_t en);
 	/* cgroup v1's memory.swappiness: 0, or -errno with why in err (v2 has none) */
 	int (*cgroup_swappiness)(struct backend *b, int id, int swappiness, char *err, size_t en);
+	/* memory.min and memory.low of group id in bytes: 0, or -ENOTSUP (with why) where
+	 * the host's cgroups have no such thing (v1) */
+	int (*cgroup_protect)(struct backend *b, int id, uint64_t min, uint64_t low, char *err,
+			      size_t en);
 	/* its memory.stat and current (VM_MEMSTAT_KEYS): how many, or -errno; and
 	 * memory.events' max and oom, memory.peak */
 	int (*cgroup_memstat)(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,

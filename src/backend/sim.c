@@ -141,6 +141,16 @@ static int s_cgroup_swappiness(struct backend *b, int id, int swappiness, char *
 	return rc;
 }
 
+static int s_cgroup_protect(struct backend *b, int id, uint64_t min, uint64_t low, char *err,
+			    size_t en)
+{
+	int rc = vm_cgroup_set_protection(M(b), id, min, low);
+
+	if (rc)
+		snprintf(err, en, "no such group");
+	return rc;
+}
+
 static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			    uint64_t *oom_events, uint64_t *peak)
 {
@@ -370,6 +380,7 @@ const struct backend_ops sim_backend_ops = {
 	.cgroup_create = s_cgroup_create,
 	.cgroup_memstat = s_cgroup_memstat,
 	.cgroup_swappiness = s_cgroup_swappiness,
+	.cgroup_protect = s_cgroup_protect,
 	.maps = s_maps,
 	.file_create = s_file_create,
 	.file_unlink = s_file_unlink,

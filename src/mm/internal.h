@@ -291,6 +291,8 @@ struct mem_cgroup {
 	uint64_t anon_cost, file_cost;	/* lru_note_cost() of this lruvec */
 	int swappiness;			/* v1's memory.swappiness; -1: vm.swappiness (as v2) */
 	uint64_t failcnt;		/* memory.failcnt: charges that met this group's max */
+	uint64_t min, low;		/* memory.min, memory.low (pages; 0: none) */
+	uint64_t emin, elow;		/* their effective values in the reclaim under way */
 	uint64_t nonresident_age;	/* lruvec->nonresident_age: evictions + activations */
 	int64_t refaults[2];		/* WORKINGSET_ACTIVATE_{ANON,FILE} at the last reclaim */
 	int64_t stat[NR_VM_NODE_STAT_ITEMS];
@@ -1293,6 +1295,7 @@ struct scan_inputs {
 	bool may_swap;			/* swap space left and sc->may_swap */
 	bool may_deactivate_anon, may_deactivate_file;
 	bool cgroup_reclaim;
+	uint64_t protection, cgroup_size;	/* the group's effective min or low, and its usage */
 };
 
 enum scan_balance get_scan_count(const struct scan_inputs *in, uint64_t nr[NR_LRU_LISTS]);
@@ -1367,6 +1370,16 @@ int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm
 void mem_cgroup_uncharge(struct machine *m, struct page *page);
 /* Is memcg within (or equal to) ancestor? */
 bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg, const struct mem_cgroup *ancestor);
+/*
+ * mem_cgroup_calculate_protection(): memcg's effective memory.min and
+ * memory.low (emin, elow) in a reclaim rooted at root (NULL: global);
+ * mem_cgroup_protection() reads them back (0 for root itself and the
+ * root group).
+ */
+void mem_cgroup_calculate_protection(struct machine *m, struct mem_cgroup *root,
+				     struct mem_cgroup *memcg);
+void mem_cgroup_protection(const struct machine *m, const struct mem_cgroup *root,
+			   const struct mem_cgroup *memcg, uint64_t *min, uint64_t *low);
 /* memcg_memory_event(): one event in the group's memory.events and its ancestors'. */
 void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_event event);
 /* try_to_free_mem_cgroup_pages() (vmscan.c): limit reclaim inside memcg's subtree. */

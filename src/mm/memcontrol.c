@@ -17,10 +17,17 @@
  * at the end of its fault). Events count in the group and its ancestors
  * (memcg_memory_event), as memory.events (not .local) does.
  *
- * Not modelled yet: memory.high throttling, memory.low/min protection,
- * memory.swap.max, and the kernel's own allocations charged to a group
- * (page tables, kernel stacks: __GFP_ACCOUNT); memory.current counts the
- * group's user pages (anon, shmem and swap cache).
+ * memory.min and memory.low protect a group from reclaim as cgroup v2 says:
+ * effective values computed top-down from the reclaim's root
+ * (mem_cgroup_calculate_protection), a group within its min skipped, one
+ * within its low skipped unless nothing else could be reclaimed (then its
+ * "low" event), and the scan of a partly protected group cut in proportion
+ * (vmscan.c).
+ *
+ * Not modelled yet: memory.high throttling, memory.swap.max, and the
+ * kernel's own allocations charged to a group (page tables, kernel stacks:
+ * __GFP_ACCOUNT); memory.current counts the group's user pages (anon,
+ * shmem, page cache and swap cache).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +134,81 @@ void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_event event)
 {
 	for (; memcg && memcg->parent; memcg = memcg->parent)
 		memcg->events[event]++;
+}
+
+/* ---- memory.min and memory.low (mm/page_counter.c) ---- */
+
+/*
+ * effective_protection() without memory_recursiveprot (the default): what
+ * a group claims and uses, min(usage, setting), unless its siblings
+ * together claim more than the parent's own effective protection, which is
+ * then shared in proportion to what each uses of its claim.
+ */
+static uint64_t effective_protection(uint64_t usage, uint64_t setting, uint64_t parent_effective,
+				     uint64_t siblings_protected)
+{
+	uint64_t protected = usage < setting ? usage : setting;
+
+	if (siblings_protected > parent_effective)
+		return protected * parent_effective / siblings_protected;
+	return protected;
+}
+
+/* children_min_usage / children_low_usage: the siblings' protected usage, summed. */
+static uint64_t children_protected(const struct machine *m, const struct mem_cgroup *parent,
+				   bool low)
+{
+	uint64_t sum = 0;
+
+	for (int i = 1; i < m->nr_memcg; i++) {
+		const struct mem_cgroup *c = m->memcg[i];
+		uint64_t setting = low ? c->low : c->min;
+
+		if (c->parent == parent)
+			sum += c->usage < setting ? c->usage : setting;
+	}
+	return sum;
+}
+
+void mem_cgroup_calculate_protection(struct machine *m, struct mem_cgroup *root,
+				     struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *parent = memcg->parent;
+
+	if (!root)
+		root = m->memcg[0];
+	/* page_counter_calculate_protection() */
+	if (memcg == root || !memcg->usage)
+		return;
+	if (parent == root) {
+		memcg->emin = memcg->min;
+		memcg->elow = memcg->low;
+		return;
+	}
+	memcg->emin = effective_protection(memcg->usage, memcg->min, parent->emin,
+					   children_protected(m, parent, false));
+	memcg->elow = effective_protection(memcg->usage, memcg->low, parent->elow,
+					   children_protected(m, parent, true));
+}
+
+void mem_cgroup_protection(const struct machine *m, const struct mem_cgroup *root,
+			   const struct mem_cgroup *memcg, uint64_t *min, uint64_t *low)
+{
+	*min = *low = 0;
+	/* mem_cgroup_unprotected(): the root group, and the reclaim's own target */
+	if (memcg == m->memcg[0] || memcg == root)
+		return;
+	*min = memcg->emin;
+	*low = memcg->elow;
+}
+
+int vm_cgroup_set_protection(vm_machine *m, int id, uint64_t min, uint64_t low)
+{
+	if (id < 1 || id >= m->nr_memcg)
+		return -EINVAL;
+	m->memcg[id]->min = (min + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	m->memcg[id]->low = (low + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	return 0;
 }
 
 /* task_is_dying(): an OOM victim, or a fatal signal on its way. */

@@ -270,7 +270,22 @@ enum scan_balance get_scan_count(const struct scan_inputs *in, uint64_t nr[NR_LR
 	}
 	for (int lru = 0; lru < LRU_UNEVICTABLE; lru++) {
 		bool f = is_file_lru((enum lru_list)lru);
-		uint64_t scan = in->lru[lru] >> in->priority;
+		uint64_t scan = in->lru[lru];
+
+		if (in->protection) {
+			/*
+			 * apply_proportional_protection(): a partly protected
+			 * group is scanned for its unprotected share only, and
+			 * at least SWAP_CLUSTER_MAX to keep reclaim moving.
+			 */
+			uint64_t size = in->cgroup_size > in->protection ? in->cgroup_size :
+									   in->protection;
+
+			scan -= scan * in->protection / (size + 1);
+			if (scan < SWAP_CLUSTER_MAX)
+				scan = SWAP_CLUSTER_MAX;
+		}
+		scan >>= in->priority;
 
 		switch (balance) {
 		case SCAN_EQUAL:
@@ -331,6 +346,8 @@ struct scan_control {
 	bool may_writepage;
 	bool may_deactivate_anon, may_deactivate_file;
 	bool ignore_references;		/* reclaim_pages(): MADV_PAGEOUT */
+	bool memcg_low_reclaim;		/* reclaim within memory.low too (a retry) */
+	bool memcg_low_skipped;		/* a group within its memory.low was passed over */
 };
 
 enum folio_references { FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
@@ -621,8 +638,20 @@ static void shrink_lruvec(struct machine *m, struct scan_control *sc)
 	uint64_t nr[NR_LRU_LISTS], targets[NR_LRU_LISTS], reclaimed = 0;
 	bool proportional = !sc->kswapd && sc->priority == DEF_PRIORITY;
 
+	uint64_t min, low;
+
 	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
 		in.lru[lru] = lru_size(sc, (enum lru_list)lru);
+	mem_cgroup_protection(m, sc->target, sc->memcg, &min, &low);
+	if (min || low) {
+		in.cgroup_size = sc->memcg->usage;
+		if (!sc->memcg_low_reclaim && low > min) {	/* memory.low scaling */
+			in.protection = low;
+			sc->memcg_low_skipped = true;
+		} else {
+			in.protection = min;
+		}
+	}
 	in.may_deactivate_anon = sc->may_deactivate_anon;
 	in.may_deactivate_file = sc->may_deactivate_file;
 	get_scan_count(&in, nr);
@@ -705,9 +734,23 @@ static void shrink_node(struct machine *m, struct scan_control *sc)
 		memcg_lruvec_state(m, tm, WORKINGSET_ACTIVATE_FILE) != tm->refaults[1] ||
 		inactive_is_low(size[LRU_INACTIVE_FILE], size[LRU_ACTIVE_FILE]);
 	for (int id = 0; id < m->nr_memcg; id++) {
+		uint64_t min, low;
+
 		sc->memcg = m->memcg[id];
 		if (sc->target && !mem_cgroup_is_descendant(sc->memcg, sc->target))
 			continue;
+		/* shrink_node_memcgs(): memory.min is a wall, memory.low a fence */
+		mem_cgroup_calculate_protection(m, sc->target, sc->memcg);
+		mem_cgroup_protection(m, sc->target, sc->memcg, &min, &low);
+		if (min && min >= sc->memcg->usage)
+			continue;			/* mem_cgroup_below_min() */
+		if (low && low >= sc->memcg->usage) {	/* mem_cgroup_below_low() */
+			if (!sc->memcg_low_reclaim) {
+				sc->memcg_low_skipped = true;
+				continue;
+			}
+			memcg_memory_event(sc->memcg, MEMCG_LOW);
+		}
 		shrink_lruvec(m, sc);
 	}
 	if (sc->nr_reclaimed > before)
@@ -760,6 +803,21 @@ static uint64_t reclaim_throttle_writeback(struct machine *m, struct task_struct
 	return 1;
 }
 
+/*
+ * do_try_to_free_pages()'s end: nothing reclaimed while groups within
+ * their memory.low were passed over ("untapped cgroup reserves? Don't OOM,
+ * retry"): once more from the first priority, through memory.low.
+ */
+static bool low_retry(struct scan_control *sc)
+{
+	if (sc->nr_reclaimed || !sc->memcg_low_skipped || sc->memcg_low_reclaim)
+		return false;
+	sc->priority = DEF_PRIORITY;
+	sc->memcg_low_reclaim = true;
+	sc->memcg_low_skipped = false;
+	return true;
+}
+
 uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, int highest_zoneidx)
 {
 	struct scan_control sc = {
@@ -777,7 +835,7 @@ uint64_t try_to_free_pages(struct machine *m, struct task_struct *t, int order, 
 			break;
 		if (sc.priority < DEF_PRIORITY - 2)
 			sc.may_writepage = true;
-	} while (--sc.priority >= 0);
+	} while (--sc.priority >= 0 || low_retry(&sc));
 	snapshot_refaults(m, NULL);
 	if (!sc.nr_reclaimed && sc.nr_writeback)
 		return reclaim_throttle_writeback(m, t);
@@ -800,7 +858,7 @@ uint64_t try_to_free_mem_cgroup_pages(struct machine *m, struct task_struct *t,
 		shrink_node(m, &sc);
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
-	} while (--sc.priority >= 0);
+	} while (--sc.priority >= 0 || low_retry(&sc));
 	snapshot_refaults(m, memcg);
 	if (!sc.nr_reclaimed && sc.nr_writeback)
 		return reclaim_throttle_writeback(m, t);	/* v2: throttled as global reclaim is */

@@ -468,6 +468,13 @@ static int real_cgroup_swappiness(struct backend *b, int id, int swappiness, cha
 	return cgroup_child_swappiness(id, swappiness, err, en);
 }
 
+static int real_cgroup_protect(struct backend *b, int id, uint64_t min, uint64_t low, char *err,
+			       size_t en)
+{
+	(void)b;
+	return cgroup_child_protect(id, min, low, err, en);
+}
+
 static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			       uint64_t *oom_events, uint64_t *peak)
 {
@@ -602,6 +609,7 @@ const struct backend_ops real_backend_ops = {
 	.cgroup_create = real_cgroup_create,
 	.cgroup_memstat = real_cgroup_memstat,
 	.cgroup_swappiness = real_cgroup_swappiness,
+	.cgroup_protect = real_cgroup_protect,
 	.maps = r_maps,
 	.file_create = real_file_create_op,
 	.file_unlink = real_file_unlink_op,

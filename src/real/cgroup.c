@@ -262,6 +262,31 @@ int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en)
 	return 0;
 }
 
+int cgroup_child_protect(int id, uint64_t min, uint64_t low, char *err, size_t en)
+{
+	static const char *const file[2] = { "memory.min", "memory.low" };
+	const uint64_t v[2] = { min, low };
+	char path[340], num[24];
+
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	if (version != 2) {
+		snprintf(err, en, "cgroup v1 has no memory.min or memory.low (soft_limit_in_bytes is "
+			 "another mechanism): on this host the group runs unprotected");
+		return -ENOTSUP;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!v[i])
+			continue;
+		path_join(path, sizeof(path), child_dir[id - 1], file[i]);
+		if (write_str(path, utoa(num + sizeof(num), (unsigned long)v[i]))) {
+			snprintf(err, en, "cannot set %s: %s", path, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 int cgroup_child_join(int id)
 {
 	char procs[340], num[24];

@@ -68,6 +68,8 @@ void real_files_init(void)
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	own_evictions = p == MAP_FAILED ? NULL : p;
+	if (own_evictions)
+		*own_evictions = 0;	/* the shmem page exists from now on */
 	snprintf(dirs[0], sizeof(dirs[0]), "%s/vmlab-%d.files", real_files_dir(), (int)getpid());
 	snprintf(dirs[1], sizeof(dirs[1]), "/dev/shm/vmlab-%d.files", (int)getpid());
 }
@@ -371,6 +373,12 @@ struct vm_cachestat { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_
 #ifndef __NR_cachestat
 #define __NR_cachestat 451		/* the same number on every architecture */
 #endif
+
+void real_files_prefault(void)
+{
+	if (own_evictions)
+		(void)*(volatile uint64_t *)own_evictions;
+}
 
 void real_files_note_own_eviction(void)
 {

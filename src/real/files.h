@@ -28,6 +28,8 @@ int64_t real_files_evicted(void);
 /* The run evicts on its own (MADV_PAGEOUT): noted before, counted for every process */
 void real_files_note_own_eviction(void);
 uint64_t real_files_own_evictions(void);
+/* A new process maps that shared page before it measures anything (RssShmem) */
+void real_files_prefault(void);
 /* Prepare the I/O buffer (outside any measurement): its pages faulted in. */
 void real_files_buffer_ready(void);
 /* The run's directories named (the driver, before the watchdog is forked). */

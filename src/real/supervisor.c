@@ -630,6 +630,7 @@ static void child_setup(const char *name, bool spawned, const struct vm_spawn_op
 	/* into its vm.cgroup{} group first: every page it faults is charged there */
 	if (spawned && o && o->cgroup && cgroup_child_join(o->cgroup))
 		fprintf(stderr, "vmlab: %s: cannot join its cgroup: %s\n", name, strerror(errno));
+	real_files_prefault();
 	prefault_self();
 	/* a spawned process starts at its own oom_score_adj, not the driver's -1000 */
 	if (spawned && set_oom_score_adj(o ? o->oom_score_adj : 0))

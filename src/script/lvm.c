@@ -64,6 +64,7 @@ static void on_bug(void *ctx, const char *file, int line, const char *rule)
 struct lcgroup {
 	int id;			/* the backend's: 1, 2, ... */
 	char name[64];
+	bool protected;		/* its min/low are in force (not on a cgroup v1 host) */
 };
 
 vm_machine *scenario_machine(lua_State *L)
@@ -552,15 +553,19 @@ static int cgroup_index(lua_State *L)
 		lua_pushstring(L, g->name);
 	else if (!strcmp(k, "id"))
 		lua_pushinteger(L, g->id);
+	else if (!strcmp(k, "protected"))
+		lua_pushboolean(L, g->protected);
 	else
 		lua_pushnil(L);
 	return 1;
 }
 
 /*
- * vm.cgroup{ name =, max =, parent =, swappiness = }: a memory cgroup
- * (cgroup v2's memory.max; swappiness: v1's memory.swappiness, refused on a
- * v2 host; on --real a group inside the run's own cgroup, v2 or v1).
+ * vm.cgroup{ name =, max =, parent =, swappiness =, min =, low = }: a memory
+ * cgroup (cgroup v2's memory.max, memory.min, memory.low; swappiness: v1's
+ * memory.swappiness, refused on a v2 host; on --real a group inside the
+ * run's own cgroup, v2 or v1; v1 has no min/low: said, and g.protected is
+ * false).
  * Processes go in with vm.spawn(name, fn, { cgroup = g }); their forks stay.
  */
 static int l_cgroup(lua_State *L)
@@ -570,17 +575,17 @@ static int l_cgroup(lua_State *L)
 	struct scenario *sc = scenario_of(L);
 	struct lcgroup *g;
 	const char *name;
-	uint64_t max;
+	uint64_t max, min, low;
 	int parent = 0, id, swappiness;
+	bool protected = false;
 	char err[256];
 
 	if (lproc_current(L))
 		luaL_error(L, "vm.cgroup is for the scenario's top level");
 	luaL_checktype(L, 1, LUA_TTABLE);
 	args_check_keys(L, 1, "vm.cgroup", known);
-	for (const char *const *k = known + 4; *k; k++)
-		args_not_yet(L, 1, *k, "vm.cgroup", "memory.high, memory.low/min and memory.swap.max "
-			     "come with the OOM and cgroup-protection work");
+	args_not_yet(L, 1, "high", "vm.cgroup", "memory.high's throttling comes with later work");
+	args_not_yet(L, 1, "swap_max", "vm.cgroup", "memory.swap.max comes with later work");
 	lua_getfield(L, 1, "name");
 	name = lua_tostring(L, -1);
 	if (!name || !*name || strlen(name) >= sizeof(g->name) ||
@@ -605,14 +610,26 @@ static int l_cgroup(lua_State *L)
 	lua_pop(L, 1);
 	scenario_machine(L);
 	swappiness = (int)args_opt_range(L, 1, "swappiness", -1, 0, 200, "vm.cgroup");
+	min = args_opt_size(L, 1, "min", 0, "vm.cgroup");
+	low = args_opt_size(L, 1, "low", 0, "vm.cgroup");
 	id = sc->be.ops->cgroup_create(&sc->be, name, parent, max, err, sizeof(err));
 	if (id < 0)
 		luaL_error(L, "vm.cgroup: %s: %s", name, err);
 	if (swappiness >= 0 && sc->be.ops->cgroup_swappiness(&sc->be, id, swappiness, err,
 							       sizeof(err)))
 		luaL_error(L, "vm.cgroup: %s: %s", name, err);
+	if (min || low) {
+		int rc = sc->be.ops->cgroup_protect(&sc->be, id, min, low, err, sizeof(err));
+
+		if (rc == -ENOTSUP)	/* said, and the run goes on: g.protected tells */
+			fprintf(stderr, "vmlab: vm.cgroup %s: %s\n", name, err);
+		else if (rc)
+			luaL_error(L, "vm.cgroup: %s: %s", name, err);
+		protected = rc == 0;
+	}
 	g = lua_newuserdatauv(L, sizeof(*g), 0);
 	g->id = id;
+	g->protected = protected;
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	luaL_setmetatable(L, CGROUP_MT);
 	return 1;

@@ -3,8 +3,10 @@
  * charged to it and live on its own LRU lists; at memory.max the charging
  * task reclaims inside the group (swap) and memory.current never passes the
  * limit; a nested group's limit binds its parent's charge; the charge
- * leaves with the pages (exit); without swap the charge fails (the memcg
- * OOM is the next issue's), and nothing outside the group is touched.
+ * leaves with the pages (exit); without swap the memcg OOM killer ends it,
+ * and nothing outside the group is touched; memory.min and memory.low keep
+ * a group's pages through its siblings' pressure, as effective protection
+ * (computed top-down) allows.
  */
 #include <string.h>
 #include "unit.h"
@@ -187,6 +189,84 @@ static void test_swapin_in_a_group(void **state)
 	vm_free(m);
 }
 
+/*
+ * effective_protection() for a hierarchy (page_counter_calculate_protection,
+ * no memory_recursiveprot): under a parent with memory.min 100 MiB, one
+ * child claims 60 MiB and uses 50, another claims 80 and uses 90: together
+ * they claim and use 130 of the parent's 100, which is shared 50:80. A
+ * child of the root keeps its own setting whatever its usage; a group whose
+ * parent grants nothing gets nothing.
+ */
+static void test_effective_protection(void **state)
+{
+	vm_machine *m = new_machine(1 * GiB, 1);
+	int a = vm_cgroup_create(m, "a", 0, 0), a1 = vm_cgroup_create(m, "a1", a, 0);
+	int a2 = vm_cgroup_create(m, "a2", a, 0), b = vm_cgroup_create(m, "b", 0, 0);
+	int b1 = vm_cgroup_create(m, "b1", b, 0);
+	struct mem_cgroup *A = m->memcg[a], *A1 = m->memcg[a1], *A2 = m->memcg[a2];
+	const uint64_t P = MiB / 4096;
+
+	(void)state;
+	assert_int_equal(vm_cgroup_set_protection(m, a, 100 * MiB, 0), 0);
+	assert_int_equal(vm_cgroup_set_protection(m, a1, 60 * MiB, 40 * MiB), 0);
+	assert_int_equal(vm_cgroup_set_protection(m, a2, 80 * MiB, 0), 0);
+	assert_int_equal(vm_cgroup_set_protection(m, b1, 10 * MiB, 0), 0);
+	A->usage = 140 * P;			/* the figures, as if charged */
+	A1->usage = 50 * P;
+	A2->usage = 90 * P;
+	m->memcg[b]->usage = m->memcg[b1]->usage = 20 * P;
+	for (int id = 1; id < m->nr_memcg; id++)	/* parents first, as mem_cgroup_iter() */
+		mem_cgroup_calculate_protection(m, NULL, m->memcg[id]);
+	assert_int_equal(A->emin, 100 * P);			/* the root's child: its setting */
+	assert_int_equal(A1->emin, 50 * P * (100 * P) / (130 * P));
+	assert_int_equal(A2->emin, 80 * P * (100 * P) / (130 * P));
+	assert_int_equal(A1->elow, 0);				/* a grants no low */
+	assert_int_equal(m->memcg[b1]->emin, 0);		/* b grants no min */
+	/* limit reclaim rooted at a: its children are the root's children */
+	mem_cgroup_calculate_protection(m, A, A1);
+	assert_int_equal(A1->emin, 60 * P);
+	assert_int_equal(A1->elow, 40 * P);
+	vm_free(m);
+}
+
+/*
+ * Two groups under a 64 MiB parent, with swap: "keep" holds 24 MiB, "batch"
+ * writes 60 MiB. Without protection the parent's reclaim takes from both;
+ * with keep's memory.min at 32 MiB it takes from batch alone, and keep's
+ * pages never leave. With memory.low instead, the same while batch has
+ * something to give.
+ */
+static int64_t kept_swapped_kb(uint64_t min, uint64_t low)
+{
+	vm_machine *m = new_machine_swap(1 * GiB, 512 * MiB);
+	int top = vm_cgroup_create(m, "top", 0, 64 * MiB);
+	int keep = vm_cgroup_create(m, "keep", top, 0), batch = vm_cgroup_create(m, "batch", top, 0);
+	int k, b;
+	uint64_t a;
+	struct vm_proc pi;
+
+	assert_int_equal(vm_cgroup_set_protection(m, keep, min, low), 0);
+	k = spawn_in(m, "keeper", keep);
+	a = map_anon(m, k, 24 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	touch(m, k, a, 24 * MiB, 1, 5);
+	b = spawn_in(m, "batcher", batch);
+	a = map_anon(m, b, 60 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	touch(m, b, a, 60 * MiB, 1, 6);
+	assert_true(stat_of(m, top, "current") <= (int64_t)(64 * MiB));
+	assert_int_equal(vm_proc_info(m, k, &pi), 0);
+	assert_invariants(m);
+	vm_free(m);
+	return (int64_t)pi.swap_kb;
+}
+
+static void test_min_and_low_protect(void **state)
+{
+	(void)state;
+	assert_true(kept_swapped_kb(0, 0) > 0);			/* unprotected: it loses some */
+	assert_int_equal(kept_swapped_kb(32 * MiB, 0), 0);	/* memory.min: nothing */
+	assert_int_equal(kept_swapped_kb(0, 32 * MiB), 0);	/* memory.low: nothing, batch gives */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +274,8 @@ int main(void)
 		cmocka_unit_test(test_hierarchy),
 		cmocka_unit_test(test_no_swap_fails),
 		cmocka_unit_test(test_swapin_in_a_group),
+		cmocka_unit_test(test_effective_protection),
+		cmocka_unit_test(test_min_and_low_protect),
 	};
 	return cmocka_run_group_tests_name("memcg", tests, NULL, NULL);
 }
