@@ -33,16 +33,26 @@ local function round(label, min, f)
   local protected = min ~= nil and mine.protected
   local keeper = vm.spawn("keeper-" .. label, function(self)
     self:touch(self:mmap{ len = 16 * MiB }, { op = "write", value = 5 })
-    self:touch(self:mmap{ len = f.size, file = f, prot = "r" }, { op = "read" })
+    -- a cold read: fault-around meets folios still being read (major-fault.lua)
+    self:touch(self:mmap{ len = f.size, file = f, prot = "r" },
+               { op = "read", tolerance = { minflt = "5%", majflt = 2 } })
     self:ready()
     self:pause()
   end, { cgroup = mine })
   vm.wait_ready(keeper)
   local before = vm.memstat(mine)
   local batch = vm.spawn("batch-" .. label, function(self)
+    -- how much of its own it keeps resident, and how much goes to swap,
+    -- depends on how much the parent's reclaim takes from the keeper and
+    -- on the swap device's timing: on the real kernel the batch keeps
+    -- ~8 MiB more resident than the simulator's (whose limit reclaim takes
+    -- less from an idle neighbour: a difference not yet explained), so
+    -- these figures are declared loose; the keeper's are the point
+    local loose = 32 * 1024
     self:touch(self:mmap{ len = 60 * MiB }, { op = "write", value = 6,
-                                              tolerance = { majflt = "100%", rss_kb = "100%",
-                                                            swap_kb = "100%", ns = "100%" } })
+                                              tolerance = { majflt = 64, rss_kb = loose,
+                                                            anon_kb = loose, swap_kb = loose,
+                                                            ns = "100%" } })
   end, { cgroup = other })
   vm.wait(batch)
   local after = vm.memstat(mine)
