@@ -442,6 +442,8 @@ extern const char *const vm_memstat_names[NR_VM_MEMSTAT];
  * many. vm_cgroup_events(): memory.events' max and oom, and memory.peak.
  */
 int vm_cgroup_create(vm_machine *m, const char *name, int parent, uint64_t max);
+/* memory.oom.group of group id (an OOM kill takes the whole group): 0 or -EINVAL */
+int vm_cgroup_set_oom_group(vm_machine *m, int id, int on);
 /* memory.min and memory.low of group id, in bytes (0: none): 0 or -EINVAL */
 int vm_cgroup_set_protection(vm_machine *m, int id, uint64_t min, uint64_t low);
 /* cgroup v1's memory.swappiness (0-200) for the group and the groups made under it later */

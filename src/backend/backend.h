@@ -86,6 +86,8 @@ struct backend_ops {
 	 * the host's cgroups have no such thing (v1) */
 	int (*cgroup_protect)(struct backend *b, int id, uint64_t min, uint64_t low, char *err,
 			      size_t en);
+	/* memory.oom.group of group id: 0, or -ENOTSUP (with why) on cgroup v1 */
+	int (*cgroup_oom_group)(struct backend *b, int id, char *err, size_t en);
 	/* its memory.stat and current (VM_MEMSTAT_KEYS): how many, or -errno; and
 	 * memory.events' max and oom, memory.peak */
 	int (*cgroup_memstat)(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,

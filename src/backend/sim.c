@@ -151,6 +151,15 @@ static int s_cgroup_protect(struct backend *b, int id, uint64_t min, uint64_t lo
 	return rc;
 }
 
+static int s_cgroup_oom_group(struct backend *b, int id, char *err, size_t en)
+{
+	int rc = vm_cgroup_set_oom_group(M(b), id, 1);
+
+	if (rc)
+		snprintf(err, en, "no such group");
+	return rc;
+}
+
 static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			    uint64_t *oom_events, uint64_t *peak)
 {
@@ -381,6 +390,7 @@ const struct backend_ops sim_backend_ops = {
 	.cgroup_memstat = s_cgroup_memstat,
 	.cgroup_swappiness = s_cgroup_swappiness,
 	.cgroup_protect = s_cgroup_protect,
+	.cgroup_oom_group = s_cgroup_oom_group,
 	.maps = s_maps,
 	.file_create = s_file_create,
 	.file_unlink = s_file_unlink,

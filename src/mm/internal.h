@@ -270,7 +270,8 @@ struct reclaim_state_node {
 
 #define MAX_MEMCG		255	/* ids fit page->memcg_id; 0 is the root */
 
-enum memcg_event { MEMCG_LOW, MEMCG_HIGH, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL, NR_MEMCG_EVENTS };
+enum memcg_event { MEMCG_LOW, MEMCG_HIGH, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL,
+		   MEMCG_OOM_GROUP_KILL, NR_MEMCG_EVENTS };
 
 /*
  * struct mem_cgroup (include/linux/memcontrol.h): a group's limit and
@@ -293,6 +294,7 @@ struct mem_cgroup {
 	uint64_t failcnt;		/* memory.failcnt: charges that met this group's max */
 	uint64_t min, low;		/* memory.min, memory.low (pages; 0: none) */
 	uint64_t emin, elow;		/* their effective values in the reclaim under way */
+	bool oom_group;			/* memory.oom.group: an OOM kill takes the whole group */
 	uint64_t nonresident_age;	/* lruvec->nonresident_age: evictions + activations */
 	int64_t refaults[2];		/* WORKINGSET_ACTIVATE_{ANON,FILE} at the last reclaim */
 	int64_t stat[NR_VM_NODE_STAT_ITEMS];

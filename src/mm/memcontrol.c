@@ -202,6 +202,14 @@ void mem_cgroup_protection(const struct machine *m, const struct mem_cgroup *roo
 	*low = memcg->elow;
 }
 
+int vm_cgroup_set_oom_group(vm_machine *m, int id, int on)
+{
+	if (id < 1 || id >= m->nr_memcg)
+		return -EINVAL;
+	m->memcg[id]->oom_group = on != 0;
+	return 0;
+}
+
 int vm_cgroup_set_protection(vm_machine *m, int id, uint64_t min, uint64_t low)
 {
 	if (id < 1 || id >= m->nr_memcg)

@@ -25,8 +25,11 @@
  * OOM_REAPER_DELAY (2 s) would have it reap: the reaper finds nothing to
  * do, as on a real kernel whose victim exits promptly, and writes no line.
  *
+ * memory.oom.group makes the kill take the victim's whole group (the
+ * highest group with it set up to the OOM's domain).
+ *
  * Not modelled: the stack dump and show_mem() of dump_header, the swap and
- * memory.stat lines of a memcg OOM's header, memory.oom.group, oom_kill_allocating_task,
+ * memory.stat lines of a memcg OOM's header, oom_kill_allocating_task,
  * panic_on_oom, cpusets and mempolicies (one node: CONSTRAINT_NONE or
  * CONSTRAINT_MEMCG).
  */
@@ -273,10 +276,34 @@ static void __oom_kill_process(struct machine *m, struct task_struct *victim,
 	oom_victim_kill(m, victim, message);
 }
 
+/*
+ * mem_cgroup_get_oom_group(): the highest group with memory.oom.group set
+ * between the victim's and the OOM's domain (the root for a global OOM).
+ */
+static struct mem_cgroup *mem_cgroup_get_oom_group(struct machine *m, const struct task_struct *victim,
+						   struct mem_cgroup *oom_domain)
+{
+	struct mem_cgroup *memcg = m->memcg[victim->mm->memcg_id], *oom_group = NULL;
+
+	if (!oom_domain)
+		oom_domain = m->memcg[0];
+	if (memcg == m->memcg[0] || !mem_cgroup_is_descendant(memcg, oom_domain))
+		return NULL;
+	for (; memcg; memcg = memcg->parent) {
+		if (memcg->oom_group)
+			oom_group = memcg;
+		if (memcg == oom_domain)
+			break;
+	}
+	return oom_group;
+}
+
 static void oom_kill_process(struct machine *m, struct oom_control *oc, const char *message)
 {
 	struct task_struct *victim = oc->chosen;
 	uint64_t t = m->current ? m->current->clock : m->now;
+	struct mem_cgroup *oom_group;
+	char path[256];
 
 	if (task_will_free_mem(victim)) {	/* already dying: no alarm, no kill */
 		mark_oom_victim(victim);
@@ -284,7 +311,27 @@ static void oom_kill_process(struct machine *m, struct oom_control *oc, const ch
 	}
 	dump_header(m, oc, t);
 	dump_oom_victim(m, oc, victim, t);
+	oom_group = mem_cgroup_get_oom_group(m, victim, oc->memcg);	/* before the kill */
 	__oom_kill_process(m, victim, message, t);
+	if (!oom_group)
+		return;
+	/*
+	 * memory.oom.group: every task of the group and its descendants goes
+	 * (oom_kill_memcg_member: not the -1000 ones). The victim is not
+	 * killed a second time: a simulated victim is gone or marked already.
+	 */
+	memcg_memory_event(oom_group, MEMCG_OOM_GROUP_KILL);
+	cgroup_path(oom_group, path, sizeof(path));
+	printk(m, t, "Tasks in %s are going to be killed due to memory.oom.group set", path);
+	for (int pid = 1; pid <= m->last_pid && pid < m->pid_cap; pid++) {
+		struct task_struct *p = m->tasks[pid];
+
+		if (!p || p == victim || !p->mm || oom_unkillable_task(p) ||
+		    p->state == TASK_ZOMBIE || p->oom_score_adj == OOM_SCORE_ADJ_MIN ||
+		    !mem_cgroup_is_descendant(m->memcg[p->mm->memcg_id], oom_group))
+			continue;
+		__oom_kill_process(m, p, message, t);
+	}
 }
 
 bool out_of_memory(struct machine *m, struct oom_control *oc)

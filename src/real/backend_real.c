@@ -475,6 +475,12 @@ static int real_cgroup_protect(struct backend *b, int id, uint64_t min, uint64_t
 	return cgroup_child_protect(id, min, low, err, en);
 }
 
+static int real_cgroup_oom_group(struct backend *b, int id, char *err, size_t en)
+{
+	(void)b;
+	return cgroup_child_oom_group(id, err, en);
+}
+
 static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
 			       uint64_t *oom_events, uint64_t *peak)
 {
@@ -610,6 +616,7 @@ const struct backend_ops real_backend_ops = {
 	.cgroup_memstat = real_cgroup_memstat,
 	.cgroup_swappiness = real_cgroup_swappiness,
 	.cgroup_protect = real_cgroup_protect,
+	.cgroup_oom_group = real_cgroup_oom_group,
 	.maps = r_maps,
 	.file_create = real_file_create_op,
 	.file_unlink = real_file_unlink_op,

@@ -287,6 +287,25 @@ int cgroup_child_protect(int id, uint64_t min, uint64_t low, char *err, size_t e
 	return 0;
 }
 
+int cgroup_child_oom_group(int id, char *err, size_t en)
+{
+	char path[340];
+
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	if (version != 2) {
+		snprintf(err, en, "cgroup v1 has no memory.oom.group: on this host an OOM kill takes "
+			 "one task of the group");
+		return -ENOTSUP;
+	}
+	path_join(path, sizeof(path), child_dir[id - 1], "memory.oom.group");
+	if (write_str(path, "1")) {
+		snprintf(err, en, "cannot set %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 int cgroup_child_join(int id)
 {
 	char procs[340], num[24];

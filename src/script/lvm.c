@@ -65,6 +65,7 @@ struct lcgroup {
 	int id;			/* the backend's: 1, 2, ... */
 	char name[64];
 	bool protected;		/* its min/low are in force (not on a cgroup v1 host) */
+	bool oom_group;		/* memory.oom.group is in force (not on v1) */
 };
 
 vm_machine *scenario_machine(lua_State *L)
@@ -555,6 +556,8 @@ static int cgroup_index(lua_State *L)
 		lua_pushinteger(L, g->id);
 	else if (!strcmp(k, "protected"))
 		lua_pushboolean(L, g->protected);
+	else if (!strcmp(k, "oom_group"))
+		lua_pushboolean(L, g->oom_group);
 	else
 		lua_pushnil(L);
 	return 1;
@@ -565,19 +568,19 @@ static int cgroup_index(lua_State *L)
  * cgroup (cgroup v2's memory.max, memory.min, memory.low; swappiness: v1's
  * memory.swappiness, refused on a v2 host; on --real a group inside the
  * run's own cgroup, v2 or v1; v1 has no min/low: said, and g.protected is
- * false).
+ * false). oom_group = true: memory.oom.group (g.oom_group false on v1).
  * Processes go in with vm.spawn(name, fn, { cgroup = g }); their forks stay.
  */
 static int l_cgroup(lua_State *L)
 {
 	static const char *const known[] = { "name", "max", "parent", "swappiness", "high", "low",
-					     "min", "swap_max", NULL };
+					     "min", "swap_max", "oom_group", NULL };
 	struct scenario *sc = scenario_of(L);
 	struct lcgroup *g;
 	const char *name;
 	uint64_t max, min, low;
 	int parent = 0, id, swappiness;
-	bool protected = false;
+	bool protected = false, oom_group = false;
 	char err[256];
 
 	if (lproc_current(L))
@@ -627,9 +630,21 @@ static int l_cgroup(lua_State *L)
 			luaL_error(L, "vm.cgroup: %s: %s", name, err);
 		protected = rc == 0;
 	}
+	lua_getfield(L, 1, "oom_group");
+	if (lua_toboolean(L, -1)) {
+		int rc = sc->be.ops->cgroup_oom_group(&sc->be, id, err, sizeof(err));
+
+		if (rc == -ENOTSUP)
+			fprintf(stderr, "vmlab: vm.cgroup %s: %s\n", name, err);
+		else if (rc)
+			luaL_error(L, "vm.cgroup: %s: %s", name, err);
+		oom_group = rc == 0;
+	}
+	lua_pop(L, 1);
 	g = lua_newuserdatauv(L, sizeof(*g), 0);
 	g->id = id;
 	g->protected = protected;
+	g->oom_group = oom_group;
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	luaL_setmetatable(L, CGROUP_MT);
 	return 1;

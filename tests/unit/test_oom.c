@@ -152,6 +152,43 @@ static void test_memcg_oom_stays_inside(void **state)
 	vm_free(m);
 }
 
+/*
+ * memory.oom.group: the kill takes the victim's whole group (its -1000
+ * members excepted); a process outside it lives.
+ */
+static void test_oom_group(void **state)
+{
+	vm_machine *m = new_machine(512 * MiB, 2);
+	int g = vm_cgroup_create(m, "app", 0, 48 * MiB);
+	struct vm_spawn_opts in = { .cgroup = g }, shielded = { .cgroup = g, .oom_score_adj = -1000 };
+	int outside = hog(m, "outside", 0, 16), helper, keeper, grower;
+	uint64_t a, max_ev, oom_ev, peak;
+	struct vm_result r;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(vm_cgroup_set_oom_group(m, g, 1), 0);
+	helper = vm_spawn(m, "helper", &in);
+	keeper = vm_spawn(m, "keeper", &shielded);
+	a = map_anon(m, helper, 8 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	touch(m, helper, a, 8 * MiB, 1, 1);
+	a = map_anon(m, keeper, 8 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	touch(m, keeper, a, 8 * MiB, 1, 1);
+	grower = vm_spawn(m, "grower", &in);
+	a = map_anon(m, grower, 64 * MiB, VM_PROT_READ | VM_PROT_WRITE);
+	assert_int_equal(vm_touch(m, grower, &(struct vm_touch_args){ .addr = a, .len = 64 * MiB,
+							       .write = 1 }, &r), VM_ESIGNAL);
+	assert_true(killed(m, grower) && killed(m, helper));
+	assert_false(killed(m, keeper) || killed(m, outside));
+	assert_int_equal(vmstat_of(m, "oom_kill"), 2);
+	assert_int_equal(vm_cgroup_events(m, g, &max_ev, &oom_ev, &peak), 0);
+	assert_int_equal(oom_ev, 1);
+	assert_non_null(strstr(vm_dmesg(m, &len), "] Tasks in /app are going to be killed due to "
+						  "memory.oom.group set\n"));
+	assert_invariants(m);
+	vm_free(m);
+}
+
 static struct vm_oom_row row_of(const struct vm_oom_row *rows, int n, int pid)
 {
 	for (int i = 0; i < n; i++)
@@ -246,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_victims_in_order),
 		cmocka_unit_test(test_tie_goes_to_the_later),
 		cmocka_unit_test(test_memcg_oom_stays_inside),
+		cmocka_unit_test(test_oom_group),
 		cmocka_unit_test(test_classic_terms),
 		cmocka_unit_test(test_classic_tie_goes_to_the_first),
 	};
