@@ -32,6 +32,7 @@ local sshd = holder("sshd", -1000, 96 * MiB)
 local server = holder("server", 0, 48 * MiB)
 local backup = holder("backup", 500, 16 * MiB)
 vm.show("oom", g)
+vm.show("oom_score")
 
 local browser = vm.spawn("browser", function(self)
   -- more than the group has left: the OOM killer must act, twice

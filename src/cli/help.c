@@ -304,6 +304,7 @@ static const char views_help[] =
 "  \"oom\" [, g]      the OOM killer's candidates (global, or in group g), term by\n"
 "                   term: RSS, swap, page tables, oom_score_adj's points, the\n"
 "                   badness, /proc/PID/oom_score; * marks the one it would kill\n"
+"  \"oom_score\"      the processes by /proc/PID/oom_score: RSS, swap, page tables, adj\n"
 "  \"dmesg\"          the kernel's log (the OOM killer's lines; on --real the run's\n"
 "                   OOM reports, read from /dev/kmsg)\n";
 

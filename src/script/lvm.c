@@ -478,6 +478,14 @@ static int l_show(lua_State *L)
 		if (len < 0)
 			luaL_error(L, "vm.show(\"dmesg\"): %s", errno_name(len));
 		sb_puts(&b, text);
+	} else if (!strcmp(name, "oom_score")) {
+		struct vm_oom_row rows[256];
+		uint64_t totalpages = 0;
+		int nrows = be->ops->oom_rows(be, 0, rows, 256, &totalpages);
+
+		if (nrows < 0)
+			luaL_error(L, "vm.show(\"oom_score\"): %s", errno_name(nrows));
+		view_oom_score(&b, rows, nrows);
 	} else if (!strcmp(name, "oom")) {
 		struct vm_oom_row rows[256];
 		uint64_t totalpages = 0;
@@ -493,7 +501,7 @@ static int l_show(lua_State *L)
 			   "this version of vmlab)", spec);
 	} else {
 		luaL_error(L, "vm.show: unknown view \"%s\" (free, free -w, vmstat, meminfo, zoneinfo, "
-			   "ps, status, smaps, maps, pagetable, lru, dmesg, oom)", spec);
+			   "ps, status, smaps, maps, pagetable, lru, dmesg, oom, oom_score)", spec);
 	}
 	fputs(sb_str(&b), sc->out);
 	record_text(sc, "view", spec, sb_str(&b));
