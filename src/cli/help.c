@@ -233,6 +233,8 @@ static const char api_help[] =
 "  vm.wait_ready(p)      vm.kill(p, \"SIGTERM\"|\"SIGKILL\")\n"
 "  vm.show(\"free\")       vm.meminfo()   vm.vmstat()   vm.zoneinfo()   vm.mark(\"label\")\n"
 "  vm.expect(cond, \"format %d\", x)    vm.backend()  -- \"sim\" or \"real\"\n"
+"  vm.oom_candidates(g)  -- vm.show(\"oom\")'s rows: { pid=, name=, rss_kb=, swap_kb=,\n"
+"      pte_kb=, oom_score_adj=, badness=, oom_score=, chosen= } (g: a memcg OOM's)\n"
 "  vm.near(got, want, slack)   -- got == want on the simulator; within slack\n"
 "      (a number or \"1%\") on the real kernel, whose machine-wide counters\n"
 "      other processes move too\n"

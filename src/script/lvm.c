@@ -538,6 +538,50 @@ static int l_vmstat(lua_State *L)
 	return 1;
 }
 
+/*
+ * vm.oom_candidates([g]): what vm.show("oom") prints, as a list of tables
+ * ({ pid, name, rss_kb, swap_kb, pte_kb, oom_score_adj, badness,
+ * oom_score, chosen }), for a scenario's own user-space OOM guard.
+ */
+static int l_oom_candidates(lua_State *L)
+{
+	struct backend *be = backend_of(L);
+	struct vm_oom_row rows[256];
+	uint64_t totalpages = 0;
+	const struct lcgroup *g = lua_isnoneornil(L, 1) ? NULL : luaL_checkudata(L, 1, CGROUP_MT);
+	int n = be->ops->oom_rows(be, g ? g->id : 0, rows, 256, &totalpages);
+
+	if (n < 0)
+		return luaL_error(L, "vm.oom_candidates: %s", errno_name(n));
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_createtable(L, 0, 9);
+		lua_pushinteger(L, rows[i].pid);
+		lua_setfield(L, -2, "pid");
+		lua_pushstring(L, rows[i].comm);
+		lua_setfield(L, -2, "name");
+		lua_pushinteger(L, rows[i].rss * 4);
+		lua_setfield(L, -2, "rss_kb");
+		lua_pushinteger(L, rows[i].swapents * 4);
+		lua_setfield(L, -2, "swap_kb");
+		lua_pushinteger(L, rows[i].pgtables * 4);
+		lua_setfield(L, -2, "pte_kb");
+		lua_pushinteger(L, rows[i].oom_score_adj);
+		lua_setfield(L, -2, "oom_score_adj");
+		if (rows[i].eligible)
+			lua_pushinteger(L, rows[i].classic ? (lua_Integer)rows[i].points : rows[i].badness);
+		else
+			lua_pushnil(L);
+		lua_setfield(L, -2, "badness");
+		lua_pushinteger(L, rows[i].oom_score);
+		lua_setfield(L, -2, "oom_score");
+		lua_pushboolean(L, rows[i].chosen);
+		lua_setfield(L, -2, "chosen");
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
 /* ---- vm.cgroup{}: memory cgroups ---- */
 
 int lcgroup_check(lua_State *L, int idx)
@@ -856,6 +900,7 @@ void lvm_register(lua_State *L)
 		{ "wait_ready", lproc_wait_ready }, { "kill", lproc_kill }, { "show", l_show },
 		{ "meminfo", l_meminfo }, { "vmstat", l_vmstat }, { "zoneinfo", l_zoneinfo },
 		{ "memstat", l_memstat }, { "usage", l_usage }, { "ncpus", l_ncpus },
+		{ "oom_candidates", l_oom_candidates },
 		{ "mark", l_mark }, { "expect", l_expect }, { "near", l_near }, { "backend", l_backend },
 		{ "cgroup", l_cgroup }, { NULL, NULL },
 	};
