@@ -262,19 +262,28 @@ int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en)
 	return 0;
 }
 
+/* Group id exists and has v2's files (0); else -EINVAL, or -ENOTSUP with why_not. */
+static int child_v2(int id, const char *why_not, char *err, size_t en)
+{
+	if (id <= 0 || id > nr_child_cg)
+		return -EINVAL;
+	if (version != 2) {
+		snprintf(err, en, "%s", why_not);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 int cgroup_child_protect(int id, uint64_t min, uint64_t low, char *err, size_t en)
 {
 	static const char *const file[2] = { "memory.min", "memory.low" };
 	const uint64_t v[2] = { min, low };
 	char path[340], num[24];
+	int rc = child_v2(id, "cgroup v1 has no memory.min or memory.low (soft_limit_in_bytes is "
+			  "another mechanism): on this host the group runs unprotected", err, en);
 
-	if (id <= 0 || id > nr_child_cg)
-		return -EINVAL;
-	if (version != 2) {
-		snprintf(err, en, "cgroup v1 has no memory.min or memory.low (soft_limit_in_bytes is "
-			 "another mechanism): on this host the group runs unprotected");
-		return -ENOTSUP;
-	}
+	if (rc)
+		return rc;
 	for (int i = 0; i < 2; i++) {
 		if (!v[i])
 			continue;
@@ -290,14 +299,11 @@ int cgroup_child_protect(int id, uint64_t min, uint64_t low, char *err, size_t e
 int cgroup_child_oom_group(int id, char *err, size_t en)
 {
 	char path[340];
+	int rc = child_v2(id, "cgroup v1 has no memory.oom.group: on this host an OOM kill takes "
+			  "one task of the group", err, en);
 
-	if (id <= 0 || id > nr_child_cg)
-		return -EINVAL;
-	if (version != 2) {
-		snprintf(err, en, "cgroup v1 has no memory.oom.group: on this host an OOM kill takes "
-			 "one task of the group");
-		return -ENOTSUP;
-	}
+	if (rc)
+		return rc;
 	path_join(path, sizeof(path), child_dir[id - 1], "memory.oom.group");
 	if (write_str(path, "1")) {
 		snprintf(err, en, "cannot set %s: %s", path, strerror(errno));

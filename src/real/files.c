@@ -343,15 +343,20 @@ int real_files_sync(void)
 	return err;
 }
 
+/* The i-th file opened for reading if it is a live disk file, else -1. */
+static int open_disk_file(int i)
+{
+	if (!file_of(i) || files[i - 1].tmpfs)
+		return -1;
+	return open(files[i - 1].path, O_RDONLY | O_CLOEXEC);
+}
+
 void real_files_drop(void)
 {
 	for (int i = 1; i <= nfiles; i++) {
+		int fd = open_disk_file(i);
 		long left;
-		int fd;
 
-		if (!file_of(i) || files[i - 1].tmpfs)
-			continue;
-		fd = open(files[i - 1].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		left = make_cold(fd);
@@ -398,11 +403,8 @@ int64_t real_files_evicted(void)
 	for (int i = 1; i <= nfiles; i++) {
 		struct vm_cachestat_range r = { 0, 0 };	/* len 0: to the end of the file */
 		struct vm_cachestat cs;
-		int fd;
+		int fd = open_disk_file(i);
 
-		if (!file_of(i) || files[i - 1].tmpfs)
-			continue;
-		fd = open(files[i - 1].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (syscall(__NR_cachestat, fd, &r, &cs, 0) == 0)
