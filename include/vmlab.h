@@ -480,6 +480,8 @@ struct vm_oom_row {
 int vm_oom_candidates(vm_machine *m, int memcg, struct vm_oom_row *rows, int max,
 		      uint64_t *totalpages);
 
+/* memory.events' oom_kill: the group's tasks the OOM killer killed (its descendants' too) */
+uint64_t vm_cgroup_oom_kills(vm_machine *m, int id);
 int vm_cgroup_events(vm_machine *m, int id, uint64_t *max_events, uint64_t *oom_events,
 		     uint64_t *peak_bytes);
 

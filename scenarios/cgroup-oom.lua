@@ -37,7 +37,8 @@ local st = vm.wait(leaker)
 print(string.format("leaker: %s by %s", st.status, st.signal or "-"))
 vm.expect(st.signal == "SIGKILL", "the leaker was not OOM-killed: %s", st.status)
 local s = vm.memstat(box)
-vm.expect(s.oom_events == 1, "the group's OOM kills: %d, want 1", s.oom_events)
+vm.expect(s.oom_kill == 1, "the group's OOM kills (memory.events oom_kill): %d, want 1",
+          s.oom_kill)
 vm.show("dmesg")
 
 for _, p in ipairs{ bystander, worker } do

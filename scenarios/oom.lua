@@ -48,7 +48,8 @@ vm.expect(k.signal == "SIGKILL", "the backup (+500) was not killed: %s", k.statu
 vm.expect(b.signal == "SIGKILL", "the browser was not killed: %s", b.status)
 vm.show("dmesg")
 local s = vm.memstat(g)
-vm.expect(s.oom_events == 2, "the group's OOM kills: %d, want 2", s.oom_events)
+vm.expect(s.oom_kill == 2, "the group's OOM kills (memory.events oom_kill): %d, want 2",
+          s.oom_kill)
 
 for _, p in ipairs{ sshd, server } do
   vm.expect(vm.kill(p, "SIGTERM"), "%s died before its time", p.name)

@@ -89,9 +89,10 @@ struct backend_ops {
 	/* memory.oom.group of group id: 0, or -ENOTSUP (with why) on cgroup v1 */
 	int (*cgroup_oom_group)(struct backend *b, int id, char *err, size_t en);
 	/* its memory.stat and current (VM_MEMSTAT_KEYS): how many, or -errno; and
-	 * memory.events' max and oom, memory.peak */
+	 * memory.events' max, oom (UINT64_MAX where the host has no such count:
+	 * v1) and oom_kill, memory.peak */
 	int (*cgroup_memstat)(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
-			      uint64_t *oom_events, uint64_t *peak);
+			      uint64_t *oom_events, uint64_t *oom_kill, uint64_t *peak);
 
 	/* ---- files (vm.file) ---- */
 	/* a file of size bytes, each page value (tmpfs: in memory): its id (> 0),

@@ -161,12 +161,14 @@ static int s_cgroup_oom_group(struct backend *b, int id, char *err, size_t en)
 }
 
 static int s_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
-			    uint64_t *oom_events, uint64_t *peak)
+			    uint64_t *oom_events, uint64_t *oom_kill, uint64_t *peak)
 {
 	int n = vm_cgroup_memstat(M(b), id, kv, NR_VM_MEMSTAT);
 
-	if (n >= 0)
+	if (n >= 0) {
 		vm_cgroup_events(M(b), id, max_events, oom_events, peak);
+		*oom_kill = vm_cgroup_oom_kills(M(b), id);
+	}
 	return n;
 }
 

@@ -309,6 +309,11 @@ int vm_cgroup_memstat(vm_machine *m, int id, struct vm_kv *kv, int max)
 	return NR_VM_MEMSTAT;
 }
 
+uint64_t vm_cgroup_oom_kills(vm_machine *m, int id)
+{
+	return id > 0 && id < m->nr_memcg ? m->memcg[id]->events[MEMCG_OOM_KILL] : 0;
+}
+
 int vm_cgroup_events(vm_machine *m, int id, uint64_t *max_events, uint64_t *oom_events,
 		     uint64_t *peak_bytes)
 {

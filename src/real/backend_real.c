@@ -482,10 +482,10 @@ static int real_cgroup_oom_group(struct backend *b, int id, char *err, size_t en
 }
 
 static int real_cgroup_memstat(struct backend *b, int id, struct vm_kv *kv, uint64_t *max_events,
-			       uint64_t *oom_events, uint64_t *peak)
+			       uint64_t *oom_events, uint64_t *oom_kill, uint64_t *peak)
 {
 	(void)b;
-	return cgroup_child_memstat(id, kv, max_events, oom_events, peak);
+	return cgroup_child_memstat(id, kv, max_events, oom_events, oom_kill, peak);
 }
 
 /* /proc/PID/maps as the kernel writes it */

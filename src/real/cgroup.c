@@ -356,7 +356,7 @@ uint64_t cgroup_limit_hits(void)
 }
 
 int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
-			 uint64_t *peak)
+			 uint64_t *oom_kill, uint64_t *peak)
 {
 	const char *cg;
 	char path[340], buf[4096];
@@ -367,7 +367,7 @@ int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_
 	if (id <= 0 || id > nr_child_cg)
 		return -EINVAL;
 	cg = child_dir[id - 1];
-	*max_events = *oom_events = *peak = 0;
+	*max_events = *oom_events = *oom_kill = *peak = 0;
 	if (version == 2) {
 		path_join(path, sizeof(path), cg, "memory.events");
 		len = read_small(path, buf, sizeof(buf) - 1);
@@ -376,6 +376,8 @@ int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_
 			n = procfs_parse_kv(buf, ev, 32);
 			*max_events = (uint64_t)(vm_kv_get(ev, n, "max") > 0 ? vm_kv_get(ev, n, "max") : 0);
 			*oom_events = (uint64_t)(vm_kv_get(ev, n, "oom") > 0 ? vm_kv_get(ev, n, "oom") : 0);
+			*oom_kill = (uint64_t)(vm_kv_get(ev, n, "oom_kill") > 0 ?
+					       vm_kv_get(ev, n, "oom_kill") : 0);
 		}
 		*peak = (uint64_t)(read_num(cg, "memory.peak") > 0 ? read_num(cg, "memory.peak") : 0);
 	} else {
@@ -384,13 +386,14 @@ int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_
 
 		*max_events = f > 0 ? (uint64_t)f : 0;
 		*peak = p > 0 ? (uint64_t)p : 0;
+		*oom_events = UINT64_MAX;	/* v1 counts no OOMs, only their kills */
 		path_join(path, sizeof(path), cg, "memory.oom_control");
 		len = read_small(path, buf, sizeof(buf) - 1);
 		if (len > 0) {
 			buf[len] = '\0';
 			n = procfs_parse_kv(buf, ev, 32);
-			*oom_events = (uint64_t)(vm_kv_get(ev, n, "oom_kill") > 0 ?
-						 vm_kv_get(ev, n, "oom_kill") : 0);
+			*oom_kill = (uint64_t)(vm_kv_get(ev, n, "oom_kill") > 0 ?
+					       vm_kv_get(ev, n, "oom_kill") : 0);
 		}
 	}
 	return memstat_of(cg, version, kv);

@@ -46,8 +46,9 @@ int cgroup_memstat(struct vm_kv *kv, int *own);
  * 1..n), limited to max bytes (0: no limit): its id (1, 2, ...), or -errno
  * with a message. cgroup_child_join(): the calling process moves into it.
  * cgroup_child_memstat(): its memory.stat (as cgroup_memstat) and
- * memory.events' max and oom (v1: memory.failcnt and oom_control's
- * oom_kill), and memory.peak (v1: max_usage_in_bytes).
+ * memory.events' max, oom and oom_kill (v1: memory.failcnt, no count of
+ * OOMs (UINT64_MAX), oom_control's oom_kill), and memory.peak (v1:
+ * max_usage_in_bytes).
  */
 int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, size_t en);
 /* memory.swappiness of group id (cgroup v1 only): 0 or -errno with why */
@@ -60,7 +61,7 @@ int cgroup_child_oom_group(int id, char *err, size_t en);
 /* The processes in group id now, and its limit in bytes (0: none): how many, or -EINVAL */
 int cgroup_child_pids(int id, int *pids, int max, uint64_t *limit);
 int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
-			 uint64_t *peak);
+			 uint64_t *oom_kill, uint64_t *peak);
 /*
  * How many charges of the run's groups (its own and every vm.cgroup) have
  * met a limit so far (v2 memory.events max, v1 memory.failcnt): while it

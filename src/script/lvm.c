@@ -373,10 +373,11 @@ static void lru_view(lua_State *L, struct strbuf *b)
 		luaL_error(L, "vm.show(\"lru\"): at most %d groups", LRU_VIEW_GROUPS);
 	for (int i = 0; i < n; i++) {
 		struct lcgroup *g = luaL_checkudata(L, i + 2, CGROUP_MT);
-		uint64_t max_events, oom_events, peak;
+		uint64_t max_events, oom_events, oom_kill, peak;
 
 		names[i] = g->name;	/* the handle, an argument, lives through the call */
-		nstats[i] = be->ops->cgroup_memstat(be, g->id, kv[i], &max_events, &oom_events, &peak);
+		nstats[i] = be->ops->cgroup_memstat(be, g->id, kv[i], &max_events, &oom_events,
+						    &oom_kill, &peak);
 		if (nstats[i] < 0)
 			luaL_error(L, "vm.show(\"lru\"): cannot read group %s", names[i]);
 		stats[i] = kv[i];
@@ -702,21 +703,30 @@ static int l_cgroup(lua_State *L)
 	return 1;
 }
 
-/* vm.memstat(g): the group's memory.stat and current, its memory.events and peak. */
+/*
+ * vm.memstat(g): the group's memory.stat and current, its memory.events
+ * (max_events, oom_events, oom_kill; v1 has no OOM count: oom_events nil)
+ * and peak.
+ */
 static int cgroup_memstat_push(lua_State *L, int id)
 {
 	struct scenario *sc = scenario_of(L);
 	struct vm_kv kv[NR_VM_MEMSTAT];
-	uint64_t max_events, oom_events, peak;
-	int n = sc->be.ops->cgroup_memstat(&sc->be, id, kv, &max_events, &oom_events, &peak);
+	uint64_t max_events, oom_events, oom_kill, peak;
+	int n = sc->be.ops->cgroup_memstat(&sc->be, id, kv, &max_events, &oom_events, &oom_kill,
+					   &peak);
 
 	if (n < 0)
 		return luaL_error(L, "vm.memstat: cannot read the group: %s", strerror(-n));
 	push_kv_table(L, kv, n);
 	lua_pushinteger(L, (lua_Integer)max_events);
 	lua_setfield(L, -2, "max_events");
-	lua_pushinteger(L, (lua_Integer)oom_events);
-	lua_setfield(L, -2, "oom_events");
+	if (oom_events != UINT64_MAX) {		/* cgroup v1 counts no OOMs: nil */
+		lua_pushinteger(L, (lua_Integer)oom_events);
+		lua_setfield(L, -2, "oom_events");
+	}
+	lua_pushinteger(L, (lua_Integer)oom_kill);
+	lua_setfield(L, -2, "oom_kill");
 	lua_pushinteger(L, (lua_Integer)peak);
 	lua_setfield(L, -2, "peak");
 	lua_pushboolean(L, 1);

@@ -147,6 +147,7 @@ static void test_memcg_oom_stays_inside(void **state)
 	assert_false(killed(m, small) || killed(m, outside));
 	assert_int_equal(vm_cgroup_events(m, g, &max_ev, &oom_ev, &peak), 0);
 	assert_int_equal(oom_ev, 1);
+	assert_int_equal(vm_cgroup_oom_kills(m, g), 1);
 	assert_non_null(strstr(vm_dmesg(m, &len), "oom_memcg=/box,task_memcg=/box,task=grower,"));
 	assert_invariants(m);
 	vm_free(m);
