@@ -369,11 +369,10 @@ int vm_oom_candidates(vm_machine *m, int memcg_id, struct vm_oom_row *rows, int 
 {
 	struct oom_control oc = { .memcg = memcg_id > 0 && memcg_id < m->nr_memcg ?
 					   m->memcg[memcg_id] : NULL };
-	int n = 0;
-
 	bool classic = !strcmp(m->cfg.oom, "classic");
 	struct task_struct *classic_chosen = NULL;
 	uint64_t classic_points;
+	int n = 0;
 
 	oc.totalpages = *totalpages = oom_totalpages(m, oc.memcg);
 	select_bad_process(m, &oc);
