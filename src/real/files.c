@@ -35,6 +35,7 @@
 #include "files.h"
 #include "procfs.h"
 #include "../lib/fdio.h"
+#include "../lib/xalloc.h"
 
 #define MAX_FILES	64
 
@@ -157,11 +158,11 @@ static long cached_pages(int fd)
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED)
 		return 0;
-	vec = malloc((size_t)pages);
+	vec = x_realloc(NULL, (size_t)pages);	/* the arena, never glibc's heap */
 	if (vec && !mincore(m, (size_t)st.st_size, vec))
 		for (long i = 0; i < pages; i++)
 			n += vec[i] & 1;
-	free(vec);
+	x_free(vec);
 	munmap(m, (size_t)st.st_size);
 	return n;
 }

@@ -6,7 +6,6 @@
  * (the highest badness; on a tie the later in the list).
  */
 #include <stdlib.h>
-#include <string.h>
 #include "views.h"
 
 /* vm.config{ oom = "classic" }: badness()'s terms (oom_classic.c) */
@@ -81,20 +80,13 @@ static int by_score(const void *a, const void *b)
 	return x->pid - y->pid;
 }
 
-void view_oom_score(struct strbuf *o, const struct vm_oom_row *r, int n)
+void view_oom_score(struct strbuf *o, struct vm_oom_row *v, int n)
 {
-	struct vm_oom_row *v = n ? malloc((size_t)n * sizeof(*v)) : NULL;
-
-	if (n && !v)
-		return;
-	if (n)
-		memcpy(v, r, (size_t)n * sizeof(*v));
-	qsort(v, (size_t)n, sizeof(*v), by_score);
+	qsort(v, (size_t)n, sizeof(*v), by_score);	/* in place: no allocation in a real run */
 	sb_printf(o, "    PID COMM                 RSS     SWAP      PTE OOM_SCORE_ADJ OOM_SCORE\n");
 	for (int i = 0; i < n; i++)
 		sb_printf(o, "%7d %-16s %8lld %8lld %8lld %13d %9d\n", v[i].pid, v[i].comm,
 			  (long long)v[i].rss * 4, (long long)v[i].swapents * 4,
 			  (long long)v[i].pgtables * 4, v[i].oom_score_adj, v[i].oom_score);
 	sb_printf(o, "(kB; /proc/PID/oom_score, the highest first)\n");
-	free(v);
 }

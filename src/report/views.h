@@ -30,7 +30,7 @@ void view_pagetable(struct strbuf *o, const struct vm_walk *w, const char *comm)
 void view_oom(struct strbuf *o, const struct vm_oom_row *r, int n, uint64_t totalpages,
 	      const char *group);
 /* vm.show("oom_score"): the same processes as ps would list them, by oom_score */
-void view_oom_score(struct strbuf *o, const struct vm_oom_row *r, int n);
+void view_oom_score(struct strbuf *o, struct vm_oom_row *r, int n);	/* sorts r */
 /* One --events line, dmesg-style: "[    0.000012] pid 1000 ...". */
 void format_event(struct strbuf *o, const struct vm_event *ev);
 
