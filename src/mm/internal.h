@@ -1136,6 +1136,15 @@ static inline void note_oom(struct machine *m)
 
 enum oom_constraint { CONSTRAINT_NONE, CONSTRAINT_MEMCG };
 
+#define PAGE_ALLOC_COSTLY_ORDER	3	/* the OOM killer does not help larger allocations */
+#define K(pages)	((unsigned long long)(pages) << (PAGE_SHIFT - 10))	/* the OOM lines' kB */
+
+/* task_is_dying(): an OOM victim (TIF_MEMDIE), or a SIGKILL on its way to it. */
+static inline bool task_is_dying(const struct task_struct *t)
+{
+	return t->oom_victim || t->pending_sig == SIGKILL;
+}
+
 /* struct oom_control: what the OOM is about, and whom it chose. */
 struct oom_control {
 	struct mem_cgroup *memcg;	/* NULL: a global OOM */

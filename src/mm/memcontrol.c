@@ -219,12 +219,6 @@ int vm_cgroup_set_protection(vm_machine *m, int id, uint64_t min, uint64_t low)
 	return 0;
 }
 
-/* task_is_dying(): an OOM victim, or a fatal signal on its way. */
-static bool task_is_dying(const struct task_struct *t)
-{
-	return t->oom_victim || t->pending_sig == SIGKILL;
-}
-
 /*
  * mem_cgroup_oom() -> mem_cgroup_out_of_memory(): the OOM killer inside
  * the group over its limit. True when the charge may be retried: the group
@@ -234,7 +228,7 @@ static bool mem_cgroup_oom(struct machine *m, struct mem_cgroup *memcg, unsigned
 {
 	struct oom_control oc = { .memcg = memcg, .gfp_mask = GFP_KERNEL };
 
-	if (nr > 8)		/* order > PAGE_ALLOC_COSTLY_ORDER: the OOM killer will not help */
+	if (nr > 1u << PAGE_ALLOC_COSTLY_ORDER)	/* the OOM killer will not help */
 		return false;
 	memcg_memory_event(memcg, MEMCG_OOM);
 	if (mem_cgroup_margin(memcg) >= nr)
@@ -265,7 +259,7 @@ int mem_cgroup_charge(struct machine *m, struct page *page, struct mm_struct *mm
 		reclaimed = try_to_free_mem_cgroup_pages(m, t, over, nr);
 		if (mem_cgroup_margin(over) >= nr)
 			continue;
-		if (reclaimed && nr <= 8)	/* PAGE_ALLOC_COSTLY_ORDER */
+		if (reclaimed && nr <= 1u << PAGE_ALLOC_COSTLY_ORDER)
 			continue;
 		if (retries-- > 0)
 			continue;

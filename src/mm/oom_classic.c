@@ -119,8 +119,6 @@ struct task_struct *select_bad_process_classic(struct machine *m, const struct m
 	return chosen;
 }
 
-#define K(pages)	((unsigned long long)(pages) << (PAGE_SHIFT - 10))
-
 /* oom_kill_task(): 1 if it cannot be killed (no mm, OOM_DISABLE). */
 static int oom_kill_task(struct machine *m, struct task_struct *p, uint64_t t)
 {
@@ -140,7 +138,7 @@ bool out_of_memory_classic(struct machine *m, struct oom_control *oc)
 	const char *message = oc->memcg ? "Memory cgroup out of memory" : "Out of memory";
 	int kids[256], n;
 
-	if (cur && (cur->pending_sig == SIGKILL || cur->oom_victim)) {
+	if (cur && task_is_dying(cur)) {
 		cur->oom_victim = true;		/* PF_EXITING current: TIF_MEMDIE, no kill */
 		return true;
 	}

@@ -73,11 +73,11 @@ uint64_t oom_totalpages(const struct machine *m, const struct mem_cgroup *memcg)
 	if (!memcg)
 		return m->totalram_pages + m->total_swap_pages;
 	/*
-	 * mem_cgroup_get_max(): the limit, plus the swap the group may use
-	 * while its swappiness lets it swap (swap.max is not modelled: all of
-	 * it). A group without a limit has the machine's.
+	 * mem_cgroup_get_max(): the limit (PAGE_COUNTER_MAX for "max"), plus
+	 * the swap the group may use while its swappiness lets it swap
+	 * (swap.max is not modelled: all of it).
 	 */
-	max = memcg->max == UINT64_MAX ? m->totalram_pages : memcg->max;
+	max = memcg->max == UINT64_MAX ? (uint64_t)PAGE_COUNTER_MAX : memcg->max;
 	if (mem_cgroup_swappiness(m, (struct mem_cgroup *)memcg))
 		max += m->total_swap_pages;
 	return max ? max : 1;
@@ -86,7 +86,7 @@ uint64_t oom_totalpages(const struct machine *m, const struct mem_cgroup *memcg)
 /* task_is_dying() / __task_will_free_mem(): a fatal signal is on its way to it. */
 static bool task_will_free_mem(const struct task_struct *t)
 {
-	return t->mm && (t->pending_sig == SIGKILL || t->oom_victim);
+	return t->mm && task_is_dying(t);
 }
 
 static bool in_oom_domain(struct machine *m, const struct oom_control *oc,
@@ -137,8 +137,6 @@ static void select_bad_process(struct machine *m, struct oom_control *oc)
 }
 
 /* ---- the kernel's log lines ---- */
-
-#define K(pages)	((unsigned long long)(pages) << (PAGE_SHIFT - 10))
 
 static void cgroup_path(const struct mem_cgroup *g, char *buf, size_t n)
 {

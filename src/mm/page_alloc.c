@@ -255,7 +255,7 @@ static struct page *__alloc_pages_may_oom(struct machine *m, unsigned gfp, unsig
 
 	*progress = false;
 	p = get_page_from_freelist(m, order, highest, WMARK_HIGH);
-	if (p || order > 3 || highest < ZONE_NORMAL)
+	if (p || order > PAGE_ALLOC_COSTLY_ORDER || highest < ZONE_NORMAL)
 		return p;
 	*progress = out_of_memory(m, &oc);
 	return NULL;

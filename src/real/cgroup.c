@@ -30,6 +30,7 @@ static int stat_version;
 #define MAX_CHILD_CG	64
 static char child_dir[MAX_CHILD_CG][300];	/* vm.cgroup{}'s groups, under dir */
 static uint64_t child_max[MAX_CHILD_CG];	/* their limits in bytes (0: none) */
+static int child_swappiness[MAX_CHILD_CG];	/* what vm.cgroup set (-1: not set) */
 static int nr_child_cg;
 
 uint64_t cgroup_default_limit(void)
@@ -227,18 +228,20 @@ int cgroup_child_create(const char *name, int parent, uint64_t max, char *err, s
 		return -errno;
 	}
 	child_max[nr_child_cg] = max;
+	child_swappiness[nr_child_cg] = -1;
 	return ++nr_child_cg;
 }
 
 static int read_pids(const char *procs, int *pids, int max);
 
-int cgroup_child_pids(int id, int *pids, int max, uint64_t *limit)
+int cgroup_child_pids(int id, int *pids, int max, uint64_t *limit, int *swappiness)
 {
 	char procs[340];
 
 	if (id <= 0 || id > nr_child_cg)
 		return -EINVAL;
 	*limit = child_max[id - 1];
+	*swappiness = child_swappiness[id - 1];
 	path_join(procs, sizeof(procs), child_dir[id - 1], "cgroup.procs");
 	return read_pids(procs, pids, max);
 }
@@ -259,6 +262,7 @@ int cgroup_child_swappiness(int id, int swappiness, char *err, size_t en)
 		snprintf(err, en, "cannot set %s: %s", path, strerror(errno));
 		return -errno;
 	}
+	child_swappiness[id - 1] = swappiness;
 	return 0;
 }
 

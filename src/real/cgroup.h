@@ -58,8 +58,9 @@ int cgroup_child_join(int id);
 int cgroup_child_protect(int id, uint64_t min, uint64_t low, char *err, size_t en);
 /* memory.oom.group = 1 of group id (v2; -ENOTSUP with why on v1) */
 int cgroup_child_oom_group(int id, char *err, size_t en);
-/* The processes in group id now, and its limit in bytes (0: none): how many, or -EINVAL */
-int cgroup_child_pids(int id, int *pids, int max, uint64_t *limit);
+/* The processes in group id now, its limit in bytes (0: none) and the
+ * memory.swappiness vm.cgroup gave it (-1: none): how many, or -EINVAL */
+int cgroup_child_pids(int id, int *pids, int max, uint64_t *limit, int *swappiness);
 int cgroup_child_memstat(int id, struct vm_kv *kv, uint64_t *max_events, uint64_t *oom_events,
 			 uint64_t *oom_kill, uint64_t *peak);
 /*

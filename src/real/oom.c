@@ -65,15 +65,23 @@ int real_oom_rows(struct backend *b, int memcg, struct vm_oom_row *rows, int max
 		  uint64_t *totalpages)
 {
 	int pids[1024], n, k = 0, chosen = -1;
-	uint64_t ram, swap, limit = 0;
+	uint64_t ram, swap, limit = 0, host_swappiness = 60;
+	int swappiness;
 
 	machine_pages(&ram, &swap);
 	if (memcg > 0) {
-		n = cgroup_child_pids(memcg, pids, 1024, &limit);
+		n = cgroup_child_pids(memcg, pids, 1024, &limit, &swappiness);
 		if (n < 0)
 			return n;
-		/* mem_cgroup_get_max(): the limit and the swap it may use (v1 memsw: all) */
-		*totalpages = (limit ? limit / 4096 : ram) + swap;
+		/*
+		 * mem_cgroup_get_max(): the limit (PAGE_COUNTER_MAX for none),
+		 * and the swap it may use (v1 memsw: all of it) unless its
+		 * swappiness is 0 (its own, else vm.swappiness)
+		 */
+		if (swappiness < 0 && !read_u64("/proc/sys/vm/swappiness", &host_swappiness))
+			swappiness = (int)host_swappiness;
+		*totalpages = (limit ? limit / 4096 : (uint64_t)INT64_MAX / 4096) +
+			      (swappiness ? swap : 0);
 	} else {
 		n = real_run_pids(b, pids, 1024);
 		*totalpages = ram + swap;		/* proc_oom_score's, always global */
